@@ -1,0 +1,41 @@
+import {
+  buildRunReports,
+  json,
+  renderConsoleSummary,
+  writeReportFiles,
+  type RunResult,
+  type RunReports,
+} from '../report/index.js';
+
+export interface OutputOptions {
+  out: string;
+  json?: boolean;
+}
+
+/** The P95 objective a run is held to until objectives are configurable. */
+export const P95_TARGET_MS = 100;
+
+/**
+ * The end of `run` and `report`: build the report model, write the folder, tell the user.
+ * Returns the exit code: 0 when the objective holds, 1 when it does not.
+ */
+export async function finishRun(
+  run: RunResult,
+  options: OutputOptions,
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<{ exitCode: number; reports: RunReports; written: string[] }> {
+  const reports = buildRunReports(run);
+  const written = await writeReportFiles(options.out, reports.files);
+  const latency = reports.summary.latency_metrics;
+  const met =
+    reports.summary.performance_summary.successful_requests > 0 && latency.p95_ms < P95_TARGET_MS;
+  if (options.json) {
+    stdout.write(json(reports.summary));
+    stderr.write(`perfsight: reports written to ${options.out}\n`);
+  } else {
+    stdout.write(renderConsoleSummary(reports.summary, P95_TARGET_MS));
+    stdout.write(`Reports written to ${options.out}/\n`);
+  }
+  return { exitCode: met ? 0 : 1, reports, written };
+}

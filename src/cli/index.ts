@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { PerfsightError } from '../errors.js';
+import { PERFSIGHT_VERSION } from '../environment/index.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
+
+/**
+ * The CLI. The only place that reads argv; returns the exit code for `bin/perfsight.js`
+ * (0 objectives met, 1 an objective failed, 2 bad usage or input, 3 internal failure).
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => (exitCode = code);
+  const program = new Command('perfsight')
+    .description('Measure latency, check objectives, compare runs, keep watching.')
+    .version(PERFSIGHT_VERSION)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
+  for (const command of [runCommand(setExit), reportCommand(setExit)]) {
+    program.addCommand(command.exitOverride().configureOutput({ outputError: () => undefined }));
+  }
+  try {
+    await program.parseAsync(argv as string[]);
+    return exitCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) {
+      return error.code === 'commander.help' ? 2 : 0;
+    }
+    process.stderr.write(
+      `perfsight: ${error.message.replace(/^error: /, '')} (see perfsight --help)\n`,
+    );
+    return 2;
+  }
+  if (error instanceof PerfsightError) {
+    process.stderr.write(`perfsight: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`perfsight: internal error: ${message.split('\n')[0]}\n`);
+  if (process.env.PERFSIGHT_DEBUG && error instanceof Error)
+    process.stderr.write(`${error.stack}\n`);
+  return 3;
+}

@@ -1,0 +1,49 @@
+import { basename } from 'node:path';
+import { Command } from 'commander';
+import { describeEnvironment } from '../environment/index.js';
+import { MetricsCollector } from '../metrics/index.js';
+import { readSamplesFile } from '../samples/index.js';
+import { finishRun } from './_finish.js';
+import { defaultOutDir } from './_options.js';
+
+interface ReportFlags {
+  name?: string;
+  description?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function reportCommand(exit: (code: number) => void): Command {
+  return new Command('report')
+    .description('the same reports from samples measured elsewhere (CSV or JSON Lines, .gz ok)')
+    .argument('<samples>', 'samples file: .csv, .jsonl, optionally .gz')
+    .option('--name <name>', 'test name in the reports (default: the file name)')
+    .option('--description <text>', 'test description in the reports')
+    .option('-o, --out <dir>', 'report folder (default perfsight-reports/<time>-<name>)')
+    .option('--json', 'print summary.json on stdout instead of the text summary')
+    .action(async (file: string, flags: ReportFlags) => {
+      exit(await reportAction(file, flags));
+    });
+}
+
+async function reportAction(file: string, flags: ReportFlags): Promise<number> {
+  // Everything is read and checked before a single output file is created.
+  const collector = new MetricsCollector({ sampleResources: false });
+  const read = await readSamplesFile(file, collector);
+  const name = flags.name ?? basename(file).replace(/\.(csv|jsonl|ndjson|json)(\.gz)?$/i, '');
+  const { exitCode } = await finishRun(
+    {
+      name,
+      description: flags.description ?? `Samples from ${basename(file)}`,
+      recorded: collector.recorded(),
+      uncorrected: null,
+      interrupted: false,
+      configuration: { source: file, samples: read.samples, timed: read.timed },
+      environment: describeEnvironment(),
+      workload: { kind: 'samples_file', path: file },
+      generatedAt: new Date(),
+    },
+    { out: flags.out ?? defaultOutDir(name), json: flags.json },
+  );
+  return exitCode;
+}

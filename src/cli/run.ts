@@ -1,0 +1,152 @@
+import { Command, Option } from 'commander';
+import { describeEnvironment } from '../environment/index.js';
+import { MetricsCollector, DEFAULT_EXACT_CAP } from '../metrics/index.js';
+import { runWorkload, type RunPlan } from '../load/index.js';
+import { DEFAULT_WORKLOAD, createWorkload, type WorkloadOptions } from '../workloads/index.js';
+import { finishRun } from './_finish.js';
+import {
+  defaultOutDir,
+  duration,
+  nonNegativeInt,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+  ratio,
+} from './_options.js';
+import { startProgress } from './_progress.js';
+
+interface RunFlags {
+  iterations?: number;
+  duration?: number;
+  warmup: number;
+  concurrency: number;
+  timeout?: number;
+  rate?: number;
+  name?: string;
+  description?: string;
+  out?: string;
+  json?: boolean;
+  progress: boolean;
+  latencyMs?: number;
+  jitter?: number;
+  errorRate?: number;
+  cacheHitRate?: number;
+  mode?: 'sleep' | 'busy';
+  seed?: number;
+}
+
+/** Exit codes for a run stopped by a signal, as shells report them (128 + signal). */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export function runCommand(exit: (code: number) => void): Command {
+  return new Command('run')
+    .description('measure a workload, write the reports and check the P95 objective')
+    .argument(
+      '[workload]',
+      `built-in workload name or path to a module (default: ${DEFAULT_WORKLOAD})`,
+    )
+    .option('-n, --iterations <n>', 'measured calls (default 1000 unless --duration)', positiveInt)
+    .option('-d, --duration <time>', 'measure for this long: 30s, 5m…', duration)
+    .option('-w, --warmup <n>', 'unmeasured calls first', nonNegativeInt, 10)
+    .option('-c, --concurrency <n>', 'calls in flight at once (open loop: at most)', positiveInt, 1)
+    .option('-t, --timeout <time>', 'a call slower than this is a timeout failure', duration)
+    .option(
+      '-r, --rate <per-second>',
+      'open loop: start calls at this rate, latency from intended start',
+      positiveNumber,
+    )
+    .option('--name <name>', 'test name in the reports (default: the workload)')
+    .option('--description <text>', 'test description in the reports')
+    .option('-o, --out <dir>', 'report folder (default perfsight-reports/<time>-<name>)')
+    .option('--json', 'print summary.json on stdout instead of the text summary')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .option('--latency-ms <ms>', 'synthetic: median latency', positiveNumber)
+    .option('--jitter <sigma>', 'synthetic: σ of the log-normal latency', nonNegativeNumber)
+    .option('--error-rate <ratio>', 'synthetic: share of calls that fail', ratio)
+    .option('--cache-hit-rate <ratio>', 'synthetic: share of calls served from cache', ratio)
+    .addOption(
+      new Option('--mode <mode>', 'synthetic: sleep (timer) or busy (CPU)').choices([
+        'sleep',
+        'busy',
+      ]),
+    )
+    .option('--seed <n>', 'seed for generated inputs and latencies', nonNegativeInt)
+    .action(async (workloadName: string | undefined, flags: RunFlags) => {
+      exit(await runAction(workloadName ?? DEFAULT_WORKLOAD, flags));
+    });
+}
+
+async function runAction(workloadName: string, flags: RunFlags): Promise<number> {
+  const workloadOptions: WorkloadOptions = {};
+  for (const key of ['latencyMs', 'jitter', 'errorRate', 'cacheHitRate', 'mode', 'seed'] as const) {
+    if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });
+  }
+  const workload = await createWorkload(workloadName, workloadOptions);
+  const name = flags.name ?? workload.name;
+  const out = flags.out ?? defaultOutDir(name);
+  const plan: RunPlan = {
+    iterations: flags.iterations,
+    durationMs: flags.duration,
+    warmup: flags.warmup,
+    concurrency: flags.concurrency,
+    timeoutMs: flags.timeout,
+    rate: flags.rate,
+  };
+
+  const controller = new AbortController();
+  let stopSignal: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) process.exit(SIGNAL_EXIT[signal] ?? 1); // second signal: stop now
+    stopSignal = signal;
+    process.stderr.write(
+      `\nperfsight: ${signal} received, stopping and writing the partial report…\n`,
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const environment = describeEnvironment();
+  const collector = new MetricsCollector();
+  try {
+    await workload.setup?.();
+    const iterations = plan.iterations ?? (plan.durationMs === undefined ? 1000 : undefined);
+    const stopProgress = flags.progress
+      ? startProgress(collector, { iterations, durationMs: plan.durationMs })
+      : () => undefined;
+    const outcome = await runWorkload(workload, collector, { ...plan, signal: controller.signal });
+    stopProgress();
+    await workload.teardown?.();
+    const { exitCode } = await finishRun(
+      {
+        name,
+        description: flags.description ?? workload.description ?? '',
+        recorded: collector.recorded(),
+        uncorrected: outcome.uncorrected?.recorded() ?? null,
+        interrupted: outcome.interrupted,
+        configuration: {
+          workload: workloadName,
+          mode: plan.rate ? 'open_loop' : 'closed_loop',
+          iterations: iterations ?? null,
+          duration_seconds: plan.durationMs === undefined ? null : plan.durationMs / 1000,
+          warmup: plan.warmup,
+          concurrency: plan.concurrency,
+          timeout_ms: plan.timeoutMs ?? null,
+          rate_per_second: plan.rate ?? null,
+          coordinated_omission_correction: plan.rate !== undefined,
+          exact_sample_cap: DEFAULT_EXACT_CAP,
+          workload_options: workloadOptions,
+          abandoned_calls: outcome.abandonedCalls,
+        },
+        environment,
+        workload: workload.info?.() ?? { kind: 'function', name: workload.name },
+        generatedAt: new Date(),
+      },
+      { out, json: flags.json },
+    );
+    return stopSignal ? (SIGNAL_EXIT[stopSignal] ?? exitCode) : exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * perfsight's library face: the seed's names (`MetricsCollector`, `ReportGenerator`…) and
+ * the functions around them.
+ */
+export * from './metrics/index.js';
+export * from './load/index.js';
+export * from './report/index.js';
+export * from './samples/index.js';
+export * from './workloads/index.js';
+export { describeEnvironment, PERFSIGHT_VERSION } from './environment/index.js';
+export type { Environment } from './environment/index.js';
+export { PerfsightError, UsageError, InputError } from './errors.js';

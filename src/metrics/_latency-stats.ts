@@ -1,0 +1,61 @@
+import type { LogLinearCounts } from './_log-linear.js';
+import { meanAndStd, percentileLinear } from './percentiles.js';
+import { ZERO_PERCENTILES, type LatencyPercentiles } from './types.js';
+
+/** The seed's latency bins (ms, lower edges); the last one is open-ended. */
+export const SEED_BINS = [0, 10, 20, 50, 100, 200, 500, 1000] as const;
+
+/** Percentiles with numpy's linear rule over every latency, ascending. */
+export function exactPercentiles(sorted: Float64Array): LatencyPercentiles {
+  if (sorted.length === 0) return { ...ZERO_PERCENTILES };
+  const { mean, std } = meanAndStd(sorted);
+  return {
+    p50: percentileLinear(sorted, 50),
+    p90: percentileLinear(sorted, 90),
+    p95: percentileLinear(sorted, 95),
+    p99: percentileLinear(sorted, 99),
+    p999: percentileLinear(sorted, 99.9),
+    avg: mean,
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
+    std,
+  };
+}
+
+/** Percentiles from the histogram; mean, min and max from exact running figures. */
+export function histogramPercentiles(
+  counts: LogLinearCounts,
+  exact: { sum: number; min: number; max: number },
+): LatencyPercentiles {
+  if (counts.totalCount === 0) return { ...ZERO_PERCENTILES };
+  return {
+    p50: counts.percentileMs(50),
+    p90: counts.percentileMs(90),
+    p95: counts.percentileMs(95),
+    p99: counts.percentileMs(99),
+    p999: counts.percentileMs(99.9),
+    avg: exact.sum / counts.totalCount,
+    min: exact.min,
+    max: exact.max,
+    std: counts.meanAndStdMs().std,
+  };
+}
+
+/** Counts per seed bin: bins[i] ≤ latency < bins[i + 1]. */
+export function binExact(sorted: Float64Array): number[] {
+  const counts: number[] = SEED_BINS.map(() => 0);
+  for (const latency of sorted) counts[binOf(latency)]!++;
+  return counts;
+}
+
+export function binHistogram(histogram: LogLinearCounts): number[] {
+  const counts: number[] = SEED_BINS.map(() => 0);
+  histogram.forEachNonZero((us, count) => (counts[binOf(us / 1000)]! += count));
+  return counts;
+}
+
+function binOf(latencyMs: number): number {
+  let i = SEED_BINS.length - 1;
+  while (i > 0 && latencyMs < SEED_BINS[i]!) i--;
+  return i;
+}

@@ -1,0 +1,134 @@
+/**
+ * Latency counts in HdrHistogram's bucket layout (lowest discernible value 1 µs, unit
+ * magnitude 0), recorded with a 32-bit `clz32` index and one typed-array bump.
+ *
+ * Why not hdr-histogram-js on the hot path: its `recordValue` costs ~100 ns (JS build) or
+ * ~16 ns plus an async WASM start (WASM build); this costs a few ns (see bench/record.ts).
+ * The layout is HdrHistogram's, so `toHdr()` hands the exact same counts to hdr-histogram-js
+ * for the V2 encoding other tools read.
+ */
+
+/** Largest value recorded as-is: 2^32 − 1 µs ≈ 71.6 minutes. Larger values are clamped. */
+export const MAX_TRACKABLE_US = 0xffffffff;
+
+export class LogLinearCounts {
+  readonly significantDigits: number;
+  readonly counts: Float64Array;
+  private readonly halfCountMagnitude: number;
+  private readonly halfCount: number;
+  private readonly subBucketMask: number;
+  private readonly zeroCountBase: number;
+  totalCount = 0;
+
+  constructor(significantDigits: 2 | 3) {
+    this.significantDigits = significantDigits;
+    const countMagnitude = Math.ceil(Math.log2(2 * 10 ** significantDigits));
+    this.halfCountMagnitude = countMagnitude - 1;
+    this.halfCount = 2 ** this.halfCountMagnitude;
+    this.subBucketMask = 2 ** countMagnitude - 1;
+    this.zeroCountBase = 31 - this.halfCountMagnitude;
+    const bucketCount = this.zeroCountBase - Math.clz32(MAX_TRACKABLE_US) + 1;
+    this.counts = new Float64Array((bucketCount + 1) * this.halfCount);
+  }
+
+  /** Records one value in whole microseconds (0 ≤ us ≤ MAX_TRACKABLE_US). */
+  recordMicros(us: number): void {
+    const bucket = this.zeroCountBase - Math.clz32(us | this.subBucketMask);
+    const subBucket = us >>> bucket;
+    this.counts[((bucket + 1) << this.halfCountMagnitude) + subBucket - this.halfCount]! += 1;
+    this.totalCount++;
+  }
+
+  /** The counts index of a value in whole microseconds. */
+  indexOfMicros(us: number): number {
+    const bucket = this.zeroCountBase - Math.clz32(us | this.subBucketMask);
+    return ((bucket + 1) << this.halfCountMagnitude) + (us >>> bucket) - this.halfCount;
+  }
+
+  recordMicrosWithCount(us: number, count: number): void {
+    this.counts[this.indexOfMicros(us)]! += count;
+    this.totalCount += count;
+  }
+
+  /** Records one latency in milliseconds, rounded to the microsecond and clamped to range. */
+  recordMs(latencyMs: number): void {
+    const us = Math.round(latencyMs * 1000);
+    this.recordMicros(us >= 0 && us <= MAX_TRACKABLE_US ? us : clampMicros(us));
+  }
+
+  add(other: LogLinearCounts): void {
+    for (let i = 0; i < other.counts.length; i++) this.counts[i]! += other.counts[i]!;
+    this.totalCount += other.totalCount;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.totalCount = 0;
+  }
+
+  /** Lowest value (µs) that lands in the bucket at `index`. */
+  lowestEquivalentMicros(index: number): number {
+    let bucket = (index >> this.halfCountMagnitude) - 1;
+    let subBucket = (index & (this.halfCount - 1)) + this.halfCount;
+    if (bucket < 0) {
+      subBucket -= this.halfCount;
+      bucket = 0;
+    }
+    return subBucket * 2 ** bucket;
+  }
+
+  /** Width (µs) of the bucket at `index`. */
+  bucketWidthMicros(index: number): number {
+    const bucket = Math.max(0, (index >> this.halfCountMagnitude) - 1);
+    return 2 ** bucket;
+  }
+
+  /** HdrHistogram's `highestEquivalentValue`: what it reports for a percentile. */
+  highestEquivalentMicros(index: number): number {
+    return this.lowestEquivalentMicros(index) + this.bucketWidthMicros(index) - 1;
+  }
+
+  /** HdrHistogram's `medianEquivalentValue`: what it uses for mean and std. */
+  medianEquivalentMicros(index: number): number {
+    return this.lowestEquivalentMicros(index) + Math.floor(this.bucketWidthMicros(index) / 2);
+  }
+
+  /**
+   * HdrHistogram's `getValueAtPercentile`, in ms: the highest value equivalent to the
+   * smallest recorded value with at least `percentile` % of the counts at or below it.
+   */
+  percentileMs(percentile: number): number {
+    if (this.totalCount === 0) return 0;
+    const wanted = Math.max(1, Math.ceil((Math.min(percentile, 100) / 100) * this.totalCount));
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= wanted) return this.highestEquivalentMicros(i) / 1000;
+    }
+    return 0;
+  }
+
+  /** Mean and population std (ms) from median-equivalent values, as HdrHistogram does. */
+  meanAndStdMs(): { mean: number; std: number } {
+    if (this.totalCount === 0) return { mean: 0, std: 0 };
+    let sum = 0;
+    this.forEachNonZero((us, count) => (sum += us * count));
+    const mean = sum / this.totalCount;
+    let squares = 0;
+    this.forEachNonZero((us, count) => (squares += (us - mean) ** 2 * count));
+    return { mean: mean / 1000, std: Math.sqrt(squares / this.totalCount) / 1000 };
+  }
+
+  /** Visits each non-empty bucket with its median-equivalent value (µs) and count. */
+  forEachNonZero(visit: (micros: number, count: number, index: number) => void): void {
+    for (let i = 0; i < this.counts.length; i++) {
+      const count = this.counts[i]!;
+      if (count > 0) visit(this.medianEquivalentMicros(i), count, i);
+    }
+  }
+}
+
+function clampMicros(us: number): number {
+  if (Number.isNaN(us) || us < 0) return 0;
+  return MAX_TRACKABLE_US;
+}

@@ -1,0 +1,353 @@
+import { LogLinearCounts } from './_log-linear.js';
+import {
+  FLAG_CACHE_HIT,
+  FLAG_CACHE_MISS,
+  FLAG_FALLBACK,
+  FLAG_SUCCESS,
+  SampleLog,
+} from './_sample-log.js';
+import { IntervalTimeline } from './_timeline.js';
+import {
+  SEED_BINS,
+  binExact,
+  binHistogram,
+  exactPercentiles,
+  histogramPercentiles,
+} from './_latency-stats.js';
+import { ResourceSampler, summarizeResources, type ResourcePoint } from './resources.js';
+import type { AggregatedMetrics, SampleInput } from './types.js';
+
+export interface CollectorOptions {
+  /** Samples kept exactly (for numpy percentiles and samples.csv.gz). Default 1,000,000. */
+  exactCap?: number;
+  /** Sample CPU, memory and event-loop delay on a timer. Default true. */
+  sampleResources?: boolean;
+  /** Timeline interval. Default 1000 ms. */
+  intervalMs?: number;
+  /** Distinct error types counted by name; the rest count as `other`. Default 64. */
+  maxErrorTypes?: number;
+}
+
+/** Everything a recorder holds at the end of a run: what reports are built from. */
+export interface RecordedRun {
+  metrics: AggregatedMetrics;
+  /** Successful latencies, µs, HdrHistogram layout (3 significant digits). */
+  successHistogram: LogLinearCounts;
+  failureHistogram: LogLinearCounts;
+  /** Every sample, or null when the run outgrew the exact cap. */
+  samples: SampleLog | null;
+  /** Names of error codes in `samples.errorCode` (index 0 is "no error"). */
+  errorTypes: readonly string[];
+}
+
+export const DEFAULT_EXACT_CAP = 1_000_000;
+
+/** Turns a sample's outcome into the bit flags `record` takes. */
+export function sampleFlags(success: boolean, cacheHit?: boolean, fallbackUsed?: boolean): number {
+  return (
+    (success ? FLAG_SUCCESS : 0) |
+    (cacheHit === true ? FLAG_CACHE_HIT : cacheHit === false ? FLAG_CACHE_MISS : 0) |
+    (fallbackUsed ? FLAG_FALLBACK : 0)
+  );
+}
+
+/**
+ * The recorder (the seed's `MetricsCollector`). `recordSample` does a fixed amount of work
+ * and no allocation, I/O, clock read or resource probing: counters, two histogram bumps and
+ * one row of typed arrays. Figures are computed once, by `endCollection()`.
+ */
+export class MetricsCollector {
+  private readonly exactCap: number;
+  private readonly maxErrorTypes: number;
+  private readonly sampler: ResourceSampler | undefined;
+  private readonly timeline: IntervalTimeline;
+  private log: SampleLog;
+  private successHistogram = new LogLinearCounts(3);
+  private failureHistogram = new LogLinearCounts(3);
+  private errorTypes: string[] = [''];
+  private errorCodes = new Map<string, number>();
+  private errorCounts: number[] = [0];
+  private total = 0;
+  private failed = 0;
+  private cacheHits = 0;
+  private cacheMisses = 0;
+  private fallbacks = 0;
+  private successSum = 0;
+  private successMin = Infinity;
+  private successMax = -Infinity;
+  private failureSum = 0;
+  private failureMin = Infinity;
+  private failureMax = -Infinity;
+  private startMs = NaN;
+  private endMs = NaN;
+  private collecting = false;
+  private coarseNowMs = Date.now();
+  private clockTimer: NodeJS.Timeout | undefined;
+  private finished: AggregatedMetrics | undefined;
+
+  constructor(options: CollectorOptions = {}) {
+    this.exactCap = options.exactCap ?? DEFAULT_EXACT_CAP;
+    this.maxErrorTypes = options.maxErrorTypes ?? 64;
+    this.sampler = options.sampleResources === false ? undefined : new ResourceSampler();
+    this.timeline = new IntervalTimeline(options.intervalMs ?? 1000);
+    this.log = new SampleLog(this.exactCap);
+  }
+
+  /**
+   * Starts a collection: clears what was recorded, starts the resource sampler and the
+   * coarse clock. `replay: true` is for samples read back from a file: the collection then
+   * begins with its first sample, not now.
+   */
+  startCollection(options: { replay?: boolean } = {}): void {
+    this.reset();
+    this.collecting = true;
+    if (!options.replay) {
+      this.startMs = Date.now();
+      this.timeline.begin(this.startMs);
+    }
+    this.sampler?.start();
+    this.clockTimer = setInterval(() => (this.coarseNowMs = Date.now()), 100);
+    this.clockTimer.unref();
+  }
+
+  /** Records one call's outcome (the seed's `record_sample`). */
+  recordSample(sample: SampleInput): void {
+    this.record(
+      sample.latencyMs,
+      sampleFlags(sample.success, sample.cacheHit, sample.fallbackUsed),
+      sample.errorType,
+      sample.timestampMs ?? this.coarseNowMs,
+    );
+  }
+
+  /**
+   * The positional form of `recordSample` the runner uses: `flags` from `sampleFlags`,
+   * `timestampMs` the call's end (epoch ms), which the runner already holds.
+   */
+  record(
+    latencyMs: number,
+    flags: number,
+    errorType: string | undefined,
+    timestampMs: number,
+  ): void {
+    if (!(latencyMs >= 0 && latencyMs < Infinity)) throw invalidLatency(latencyMs);
+    if (!this.collecting) this.startLate(timestampMs - latencyMs);
+    this.total++;
+    let errorCode = 0;
+    if ((flags & FLAG_SUCCESS) !== 0) {
+      this.successHistogram.recordMs(latencyMs);
+      this.successSum += latencyMs;
+      if (latencyMs < this.successMin) this.successMin = latencyMs;
+      if (latencyMs > this.successMax) this.successMax = latencyMs;
+    } else {
+      errorCode = this.recordFailure(latencyMs, errorType);
+    }
+    if ((flags & FLAG_CACHE_HIT) !== 0) this.cacheHits++;
+    else if ((flags & FLAG_CACHE_MISS) !== 0) this.cacheMisses++;
+    if ((flags & FLAG_FALLBACK) !== 0) this.fallbacks++;
+    if (timestampMs >= this.timeline.endMs) this.timeline.rollTo(timestampMs);
+    else if (!this.timeline.started) this.timeline.begin(timestampMs - latencyMs);
+    this.timeline.count(latencyMs, (flags & FLAG_SUCCESS) !== 0);
+    if (this.log.length < this.exactCap) this.log.push(latencyMs, timestampMs, flags, errorCode);
+  }
+
+  /**
+   * Ends the collection and computes the aggregate once. `window` overrides the start and
+   * end (epoch ms), for samples replayed from a file; `timed: false` says they carry no time.
+   */
+  endCollection(window?: { startMs: number; endMs: number } | { timed: false }): AggregatedMetrics {
+    if (this.finished) return this.finished;
+    this.stopTimers();
+    if (window && 'startMs' in window) {
+      this.startMs = window.startMs;
+      this.endMs = window.endMs;
+    } else if (!window) {
+      this.endMs = Date.now();
+    }
+    const timed = !(window && 'timed' in window);
+    if (timed) this.timeline.finish(this.endMs);
+    this.finished = this.aggregate(timed);
+    this.collecting = false;
+    return this.finished;
+  }
+
+  /** The aggregate: final after `endCollection()`, a live computation before it. */
+  get aggregatedMetrics(): AggregatedMetrics {
+    return this.finished ?? this.aggregate(true, Date.now());
+  }
+
+  /** A cheap live snapshot for dashboards and progress lines (histogram percentiles). */
+  getCurrentMetrics(): CurrentMetrics {
+    const nowMs = this.finished ? this.endMs : Date.now();
+    const elapsedSeconds = Number.isNaN(this.startMs)
+      ? 0
+      : Math.max(0, nowMs - this.startMs) / 1000;
+    const successes = this.total - this.failed;
+    return {
+      timestamp: nowMs / 1000,
+      elapsed_seconds: elapsedSeconds,
+      total_samples: this.total,
+      success_rate: this.total ? successes / this.total : 0,
+      error_rate: this.total ? this.failed / this.total : 0,
+      requests_per_second: elapsedSeconds > 0 ? this.total / elapsedSeconds : 0,
+      latency_avg: successes ? this.successSum / successes : 0,
+      latency_p50: this.successHistogram.percentileMs(50),
+      latency_p95: this.successHistogram.percentileMs(95),
+      latency_p99: this.successHistogram.percentileMs(99),
+      cache_hit_rate: rate(this.cacheHits, this.cacheHits + this.cacheMisses),
+      fallback_rate: rate(this.fallbacks, this.total),
+      latest_resources: this.sampler?.points.at(-1) ?? null,
+    };
+  }
+
+  /** What reports are built from. Call after `endCollection()`. */
+  recorded(): RecordedRun {
+    const metrics = this.endCollection();
+    return {
+      metrics,
+      successHistogram: this.successHistogram,
+      failureHistogram: this.failureHistogram,
+      samples: this.log.length === this.total ? this.log : null,
+      errorTypes: this.errorTypes,
+    };
+  }
+
+  /** Forgets everything recorded (the seed's `reset`). */
+  reset(): void {
+    this.stopTimers();
+    this.log = new SampleLog(this.exactCap);
+    this.successHistogram = new LogLinearCounts(3);
+    this.failureHistogram = new LogLinearCounts(3);
+    this.errorTypes = [''];
+    this.errorCodes.clear();
+    this.errorCounts = [0];
+    this.total = this.failed = this.cacheHits = this.cacheMisses = this.fallbacks = 0;
+    this.successSum = this.failureSum = 0;
+    this.successMin = this.failureMin = Infinity;
+    this.successMax = this.failureMax = -Infinity;
+    this.startMs = this.endMs = NaN;
+    this.timeline.points.length = 0;
+    this.timeline.endMs = NaN;
+    this.timeline.begin(NaN);
+    this.collecting = false;
+    this.finished = undefined;
+  }
+
+  // Rare path: a failure's latency, and its error type folded into a bounded table.
+  private recordFailure(latencyMs: number, errorType: string | undefined): number {
+    this.failed++;
+    this.failureHistogram.recordMs(latencyMs);
+    this.failureSum += latencyMs;
+    if (latencyMs < this.failureMin) this.failureMin = latencyMs;
+    if (latencyMs > this.failureMax) this.failureMax = latencyMs;
+    const name = errorType || 'unknown';
+    const code = this.errorCodes.get(name) ?? this.newErrorCode(name);
+    this.errorCounts[code]!++;
+    return code;
+  }
+
+  private newErrorCode(name: string): number {
+    const folded = this.errorTypes.length > this.maxErrorTypes ? 'other' : name;
+    const existing = this.errorCodes.get(folded);
+    if (existing !== undefined) return existing;
+    this.errorTypes.push(folded);
+    this.errorCounts.push(0);
+    this.errorCodes.set(folded, this.errorTypes.length - 1);
+    return this.errorTypes.length - 1;
+  }
+
+  private startLate(startMs: number): void {
+    if (this.finished) {
+      throw new Error('recordSample after endCollection(): call startCollection() to begin anew');
+    }
+    this.startCollection({ replay: true });
+    this.startMs = startMs;
+  }
+
+  private stopTimers(): void {
+    this.sampler?.stop();
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.clockTimer = undefined;
+  }
+
+  private aggregate(timed: boolean, liveEndMs?: number): AggregatedMetrics {
+    const endMs = liveEndMs ?? this.endMs;
+    const successful = this.total - this.failed;
+    const exact = this.log.length === this.total;
+    const successLatencies = exact ? this.log.sortedLatencies(true) : undefined;
+    const failureLatencies = exact && this.failed > 0 ? this.log.sortedLatencies(false) : undefined;
+    const durationSeconds = timed && endMs > this.startMs ? (endMs - this.startMs) / 1000 : 0;
+    const errorCounts: Record<string, number> = {};
+    for (let code = 1; code < this.errorTypes.length; code++) {
+      errorCounts[this.errorTypes[code]!] = this.errorCounts[code]!;
+    }
+    const resourceTimeline = this.sampler ? [...this.sampler.points] : [];
+    return {
+      totalSamples: this.total,
+      successfulSamples: successful,
+      failedSamples: this.failed,
+      startTime: this.startMs / 1000,
+      endTime: endMs / 1000,
+      durationSeconds,
+      requestsPerSecond: !timed ? null : durationSeconds > 0 ? this.total / durationSeconds : 0,
+      latencyPercentiles: successLatencies
+        ? exactPercentiles(successLatencies)
+        : histogramPercentiles(this.successHistogram, {
+            sum: this.successSum,
+            min: this.successMin,
+            max: this.successMax,
+          }),
+      failedLatencyPercentiles:
+        this.failed === 0
+          ? null
+          : failureLatencies
+            ? exactPercentiles(failureLatencies)
+            : histogramPercentiles(this.failureHistogram, {
+                sum: this.failureSum,
+                min: this.failureMin,
+                max: this.failureMax,
+              }),
+      percentileMethod: exact ? 'exact_linear' : 'hdr_histogram',
+      cacheHits: this.cacheHits,
+      cacheMisses: this.cacheMisses,
+      fallbackUses: this.fallbacks,
+      errorCounts,
+      successRate: rate(successful, this.total),
+      errorRate: rate(this.failed, this.total),
+      cacheHitRate: rate(this.cacheHits, this.cacheHits + this.cacheMisses),
+      fallbackRate: rate(this.fallbacks, this.total),
+      latencyDistribution: {
+        bins: [...SEED_BINS],
+        counts: successLatencies ? binExact(successLatencies) : binHistogram(this.successHistogram),
+      },
+      throughputTimeline: timed ? [...this.timeline.points] : [],
+      resourceTimeline,
+      resources: summarizeResources(resourceTimeline),
+    };
+  }
+}
+
+/** A live view of a collector, in the seed's dashboard keys. */
+export interface CurrentMetrics {
+  timestamp: number;
+  elapsed_seconds: number;
+  total_samples: number;
+  success_rate: number;
+  error_rate: number;
+  requests_per_second: number;
+  latency_avg: number;
+  latency_p50: number;
+  latency_p95: number;
+  latency_p99: number;
+  cache_hit_rate: number;
+  fallback_rate: number;
+  latest_resources: ResourcePoint | null;
+}
+
+function rate(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0;
+}
+
+function invalidLatency(latencyMs: number): TypeError {
+  return new TypeError(`latencyMs must be a finite number ≥ 0, got ${String(latencyMs)}`);
+}

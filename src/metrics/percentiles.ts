@@ -1,0 +1,32 @@
+/**
+ * numpy's default (`method="linear"`, Hyndman & Fan type 7) percentile of an ascending
+ * array: h = (n − 1)·p/100, then interpolate between the neighbours of h.
+ */
+export function percentileLinear(sorted: ArrayLike<number>, percentile: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const h = ((n - 1) * percentile) / 100;
+  const lo = Math.floor(h);
+  const below = sorted[lo]!;
+  if (lo + 1 >= n) return below;
+  const above = sorted[lo + 1]!;
+  const fraction = h - lo;
+  // numpy's lerp form: exact at both ends and monotone in `fraction`.
+  const diff = above - below;
+  return fraction >= 0.5 ? above - diff * (1 - fraction) : below + diff * fraction;
+}
+
+/** Mean and population standard deviation (numpy's `np.std`, ddof = 0), two-pass. */
+export function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, std: 0 };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+  return { mean, std: Math.sqrt(squares / n) };
+}
+
+/** The percentiles every report carries. Keys are the seed's. */
+export const REPORTED_PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;

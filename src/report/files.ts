@@ -1,0 +1,37 @@
+import { renderSamplesCsv, renderSummaryCsv } from './csv.js';
+import { SAMPLES_FILE, buildDetailedReport, buildSummaryReport } from './model.js';
+import type { DetailedReport, RunResult, SummaryReport } from './types.js';
+
+/** One file of a report folder: its name and its content, rendered lazily. */
+export interface ReportFile {
+  name: string;
+  /** A string, or chunks of text for large files. */
+  render: () => string | Iterable<string>;
+  gzip?: boolean;
+}
+
+export interface RunReports {
+  summary: SummaryReport;
+  detailed: DetailedReport;
+  /** Everything the folder holds; later stages (analysis, HTML…) append to it. */
+  files: ReportFile[];
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** The report model of a run and the files it makes. Pure: nothing is written here. */
+export function buildRunReports(run: RunResult): RunReports {
+  const summary = buildSummaryReport(run);
+  const detailed = buildDetailedReport(run, summary);
+  const files: ReportFile[] = [
+    { name: 'summary.json', render: () => json(summary) },
+    { name: 'detailed.json', render: () => json(detailed) },
+    { name: 'summary.csv', render: () => renderSummaryCsv(summary) },
+  ];
+  if (run.recorded.samples) {
+    files.push({ name: SAMPLES_FILE, render: () => renderSamplesCsv(run.recorded), gzip: true });
+  }
+  return { summary, detailed, files };
+}

@@ -1,0 +1,9 @@
+export { buildSummaryReport, buildDetailedReport, latencyMetrics, SAMPLES_FILE } from './model.js';
+export { renderSummaryCsv, renderSamplesCsv, SAMPLES_HEADER, csvField } from './csv.js';
+export { renderConsoleSummary } from './console.js';
+export { buildRunReports, json } from './files.js';
+export type { ReportFile, RunReports } from './files.js';
+export { writeFileAtomic, writeReportFiles } from './write.js';
+export { ReportGenerator } from './generator.js';
+export { SCHEMA_VERSION } from './types.js';
+export type { RunResult, SummaryReport, DetailedReport, LatencyMetrics } from './types.js';

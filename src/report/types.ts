@@ -1,0 +1,111 @@
+import type { Environment } from '../environment/index.js';
+import type {
+  PercentileMethod,
+  RecordedRun,
+  ResourcePoint,
+  ThroughputPoint,
+} from '../metrics/index.js';
+
+/** Bumped on any change to the report files' shape; readers check it. */
+export const SCHEMA_VERSION = 1;
+
+/** A finished measurement: what every report, comparison and sink is built from. */
+export interface RunResult {
+  name: string;
+  description: string;
+  recorded: RecordedRun;
+  /** Open loop only: figures measured from each call's actual start. */
+  uncorrected: RecordedRun | null;
+  /** Stopped by Ctrl-C / SIGTERM: the figures cover what ran until then. */
+  interrupted: boolean;
+  configuration: Record<string, unknown>;
+  environment: Environment;
+  /** Facts about the workload (model, backend…). */
+  workload: Record<string, unknown>;
+  generatedAt: Date;
+}
+
+/** Latency figures in the seed's report keys, plus p90 and p99.9. */
+export interface LatencyMetrics {
+  average_ms: number;
+  median_ms: number;
+  p90_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  p999_ms: number;
+  min_ms: number;
+  max_ms: number;
+  std_dev_ms: number;
+}
+
+/** `summary.json`: the seed's summary report, with schema version and provenance. */
+export interface SummaryReport {
+  schema_version: number;
+  report_type: 'summary' | 'detailed';
+  test_name: string;
+  test_description: string;
+  generated_at: string;
+  started_at: string;
+  ended_at: string;
+  test_duration_seconds: number;
+  interrupted: boolean;
+  percentile_method: PercentileMethod;
+  performance_summary: {
+    total_requests: number;
+    successful_requests: number;
+    failed_requests: number;
+    success_rate: number;
+    error_rate: number;
+    /** Null when the samples carried no timestamps. */
+    throughput_rps: number | null;
+  };
+  /** Latencies of successful samples. */
+  latency_metrics: LatencyMetrics;
+  /** Latencies of failed samples, kept apart; null without failures. */
+  failed_latency_metrics: LatencyMetrics | null;
+  /** Open loop: latency from each call's actual start (what a closed-loop tool reports). */
+  uncorrected_latency_metrics: LatencyMetrics | null;
+  /** Null when resources were not measured (samples read from a file). */
+  resource_metrics: {
+    avg_cpu_percent: number;
+    max_cpu_percent: number;
+    avg_memory_mb: number;
+    max_memory_mb: number;
+    avg_heap_used_mb: number;
+    max_event_loop_delay_ms: number;
+  } | null;
+  optimization_metrics: {
+    cache_hit_rate: number;
+    fallback_usage_rate: number;
+    cache_hits: number;
+    cache_misses: number;
+    fallback_uses: number;
+  };
+  error_analysis: {
+    error_counts: Record<string, number>;
+    top_errors: Array<[string, number]>;
+  };
+  configuration: Record<string, unknown>;
+  workload: Record<string, unknown>;
+  environment: Environment;
+}
+
+/** `detailed.json`: the summary plus distributions, timelines and the HDR histogram. */
+export interface DetailedReport extends SummaryReport {
+  report_type: 'detailed';
+  latency_distribution: {
+    /** Lower edges in ms; the last bin is open-ended. */
+    bins: number[];
+    counts: number[];
+    percentiles: { p50: number; p90: number; p95: number; p99: number };
+  };
+  throughput_timeline: ThroughputPoint[];
+  resource_usage_timeline: ResourcePoint[];
+  /** HdrHistogram V2 compressed base64 of successful latencies, in µs. */
+  latency_histogram_hdr: string;
+  failed_latency_histogram_hdr: string | null;
+  histogram_unit: 'us';
+  /** The raw-sample file beside this report, or null when the run outgrew the exact cap. */
+  samples_file: string | null;
+  additional_data: Record<string, unknown>;
+}
