@@ -98,12 +98,16 @@ export class LogLinearCounts {
    * smallest recorded value with at least `percentile` % of the counts at or below it.
    */
   percentileMs(percentile: number): number {
+    return this.percentileMicros(percentile) / 1000;
+  }
+
+  percentileMicros(percentile: number): number {
     if (this.totalCount === 0) return 0;
     const wanted = Math.max(1, Math.ceil((Math.min(percentile, 100) / 100) * this.totalCount));
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i]!;
-      if (seen >= wanted) return this.highestEquivalentMicros(i) / 1000;
+      if (seen >= wanted) return this.highestEquivalentMicros(i);
     }
     return 0;
   }
