@@ -26,6 +26,8 @@ export async function finishRun(
   stderr: NodeJS.WritableStream = process.stderr,
 ): Promise<{ exitCode: number; reports: RunReports; written: string[] }> {
   const reports = buildRunReports(run);
+  // Stage 1 — analysis (objectives, analysis.json, alerts.json, history): sets reports.analysis.
+  // Stage 2 — readable renderers (report.html, report.md, junit.xml): append to reports.files.
   const written = await writeReportFiles(options.out, reports.files);
   const latency = reports.summary.latency_metrics;
   const met =

@@ -1,5 +1,6 @@
 import { renderSamplesCsv, renderSummaryCsv } from './csv.js';
 import { SAMPLES_FILE, buildDetailedReport, buildSummaryReport } from './model.js';
+import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
 import type { DetailedReport, RunResult, SummaryReport } from './types.js';
 
 /** One file of a report folder: its name and its content, rendered lazily. */
@@ -13,6 +14,9 @@ export interface ReportFile {
 export interface RunReports {
   summary: SummaryReport;
   detailed: DetailedReport;
+  /** Set by the analysis stage (objectives, bottlenecks, risk…), read by the renderers. */
+  analysis?: AnalysisReport;
+  alerts?: AlertsReport;
   /** Everything the folder holds; later stages (analysis, HTML…) append to it. */
   files: ReportFile[];
 }
