@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { MetricsCollector } from '../../src/metrics/index.js';
+import { readSamplesFile } from '../../src/samples/index.js';
+import { tempDir } from '../_helpers.js';
+
+const dir = tempDir('perfsight-samples-');
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function read(path: string) {
+  const collector = new MetricsCollector({ sampleResources: false });
+  const result = await readSamplesFile(path, collector);
+  return { result, metrics: collector.aggregatedMetrics };
+}
+
+async function problem(path: string): Promise<string> {
+  const error = await read(path).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return (error as InputError).message;
+}
+
+describe('readSamplesFile', () => {
+  it('reads CSV with every column, booleans in both spellings', async () => {
+    const path = file(
+      'ok.csv',
+      [
+        'timestamp,latency_ms,success,cache_hit,fallback_used,error_type',
+        '1700000000.0,10,true,1,false,',
+        '1700000000.5,20,1,0,0,',
+        '1700000001.0,30,false,,true,timeout',
+      ].join('\n'),
+    );
+    const { result, metrics } = await read(path);
+    expect(result.samples).toBe(3);
+    expect(metrics.totalSamples).toBe(3);
+    expect(metrics.successfulSamples).toBe(2);
+    expect(metrics.cacheHits).toBe(1);
+    expect(metrics.cacheMisses).toBe(1);
+    expect(metrics.fallbackUses).toBe(1);
+    expect(metrics.errorCounts).toEqual({ timeout: 1 });
+    expect(metrics.latencyPercentiles.avg).toBe(15);
+  });
+
+  it('reads gzipped JSON Lines with ISO timestamps', async () => {
+    const lines = [
+      { timestamp: '2026-01-01T00:00:00.000Z', latency_ms: 5 },
+      { timestamp: '2026-01-01T00:00:01.000Z', latency_ms: 7, success: false, error_type: 'E' },
+    ];
+    const path = file('ok.jsonl.gz', gzipSync(lines.map((l) => JSON.stringify(l)).join('\n')));
+    const { result, metrics } = await read(path);
+    expect(result.samples).toBe(2);
+    expect(result.timed).toBe(true);
+    expect(metrics.failedSamples).toBe(1);
+  });
+
+  it.each([
+    ['empty.csv', '', /empty\.csv.*(empty|no samples)/i],
+    ['header.csv', 'latency_ms,success\n', /header\.csv.*no samples/i],
+    ['unknown.csv', 'latency_ms,colour\n1,red\n', /unknown\.csv:1.*colour/],
+    ['nolatency.csv', 'success\ntrue\n', /nolatency\.csv:1.*latency_ms/],
+    ['text.csv', 'latency_ms\n1\nfast\n', /text\.csv:3.*fast/],
+    ['nan.csv', 'latency_ms\n1\nNaN\n', /nan\.csv:3/],
+    ['negative.csv', 'latency_ms\n-3.2\n', /negative\.csv:2.*negative/],
+    ['infinite.csv', 'latency_ms\nInfinity\n', /infinite\.csv:2/],
+    ['bool.csv', 'latency_ms,success\n1,maybe\n', /bool\.csv:2.*maybe/],
+    ['bad.jsonl', '{"latency_ms": 1}\n{"latency_ms": \n', /bad\.jsonl:2/],
+    [
+      'millis.csv',
+      'timestamp,latency_ms\n1700000000000,1\n',
+      /millis\.csv:2.*(millisecond|seconds)/i,
+    ],
+  ])('rejects %s with the file and line', async (name, content, expected) => {
+    expect(await problem(file(name, content))).toMatch(expected);
+  });
+
+  it('names a file that does not exist', async () => {
+    expect(await problem(join(dir, 'missing.csv'))).toMatch(/missing\.csv/);
+  });
+});
