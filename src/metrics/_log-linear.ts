@@ -52,13 +52,31 @@ export class LogLinearCounts {
 
   /** Records one latency in milliseconds, rounded to the microsecond and clamped to range. */
   recordMs(latencyMs: number): void {
-    const us = Math.round(latencyMs * 1000);
-    this.recordMicros(us >= 0 && us <= MAX_TRACKABLE_US ? us : clampMicros(us));
+    this.recordMsAt(latencyMs);
   }
 
-  add(other: LogLinearCounts): void {
-    for (let i = 0; i < other.counts.length; i++) this.counts[i]! += other.counts[i]!;
+  /** `recordMs` that returns the counts index it bumped (for callers tracking a range). */
+  recordMsAt(latencyMs: number): number {
+    let us = Math.round(latencyMs * 1000);
+    if (!(us >= 0 && us <= MAX_TRACKABLE_US)) us = clampMicros(us);
+    const index = this.indexOfMicros(us);
+    this.counts[index]! += 1;
+    this.totalCount++;
+    return index;
+  }
+
+  /** Adds another histogram of the same layout; `from`/`to` bound the indices to visit. */
+  add(other: LogLinearCounts, from = 0, to = other.counts.length - 1): void {
+    for (let i = from; i <= to; i++) this.counts[i]! += other.counts[i]!;
     this.totalCount += other.totalCount;
+  }
+
+  /** A copy with the same layout and counts. */
+  clone(): LogLinearCounts {
+    const copy = new LogLinearCounts(this.significantDigits as 2 | 3);
+    copy.counts.set(this.counts);
+    copy.totalCount = this.totalCount;
+    return copy;
   }
 
   reset(): void {
@@ -101,11 +119,12 @@ export class LogLinearCounts {
     return this.percentileMicros(percentile) / 1000;
   }
 
-  percentileMicros(percentile: number): number {
+  /** `from`: an index below which every count is known to be zero (skips the scan there). */
+  percentileMicros(percentile: number, from = 0): number {
     if (this.totalCount === 0) return 0;
     const wanted = Math.max(1, Math.ceil((Math.min(percentile, 100) / 100) * this.totalCount));
     let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
+    for (let i = from; i < this.counts.length; i++) {
       seen += this.counts[i]!;
       if (seen >= wanted) return this.highestEquivalentMicros(i);
     }

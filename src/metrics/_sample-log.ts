@@ -1,29 +1,48 @@
 /**
  * Every sample, exactly, in arrival order, up to a cap (1,000,000 by default): what numpy
  * percentiles, `samples.csv.gz` and the comparison statistics are computed from. Columnar
- * typed arrays that double as they fill, so a small run stays small and a full one costs
- * 19 bytes a sample. Past the cap it stops growing; the histograms carry on.
+ * typed arrays in fixed chunks of 65,536 samples (19 bytes a sample): a small run stays
+ * small, and growing never copies — copying doubling arrays and the garbage they leave cost
+ * more than the rest of `record` together (bench/record.bench.ts). Past the cap it stops
+ * growing; the histograms carry on.
  */
 export const FLAG_SUCCESS = 1;
 export const FLAG_CACHE_HIT = 2;
 export const FLAG_CACHE_MISS = 4;
 export const FLAG_FALLBACK = 8;
 
-export class SampleLog {
-  readonly cap: number;
-  length = 0;
+const CHUNK_BITS = 16;
+const CHUNK_SIZE = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_SIZE - 1;
+
+interface Chunk {
   latencyMs: Float64Array;
   timestampMs: Float64Array;
   flags: Uint8Array;
   errorCode: Uint16Array;
+}
 
-  constructor(cap: number, initialCapacity = 1024) {
+function newChunk(size: number): Chunk {
+  return {
+    latencyMs: new Float64Array(size),
+    timestampMs: new Float64Array(size),
+    flags: new Uint8Array(size),
+    errorCode: new Uint16Array(size),
+  };
+}
+
+export class SampleLog {
+  readonly cap: number;
+  length = 0;
+  private readonly chunks: Chunk[] = [];
+  // The chunk being filled, and the next free slot in it: the hot path touches only these.
+  private current: Chunk;
+  private free = 0;
+
+  constructor(cap: number) {
     this.cap = cap;
-    const size = Math.max(1, Math.min(initialCapacity, cap));
-    this.latencyMs = new Float64Array(size);
-    this.timestampMs = new Float64Array(size);
-    this.flags = new Uint8Array(size);
-    this.errorCode = new Uint16Array(size);
+    this.current = newChunk(Math.max(1, Math.min(1024, cap)));
+    this.chunks.push(this.current);
   }
 
   get full(): boolean {
@@ -32,41 +51,67 @@ export class SampleLog {
 
   /** Appends a sample; the caller checks `full` first. */
   push(latencyMs: number, timestampMs: number, flags: number, errorCode: number): void {
-    if (this.length === this.latencyMs.length) this.grow();
-    const i = this.length++;
-    this.latencyMs[i] = latencyMs;
-    this.timestampMs[i] = timestampMs;
-    this.flags[i] = flags;
-    this.errorCode[i] = errorCode;
+    if (this.free === this.current.flags.length) this.addChunk();
+    const chunk = this.current;
+    const i = this.free++;
+    chunk.latencyMs[i] = latencyMs;
+    chunk.timestampMs[i] = timestampMs;
+    chunk.flags[i] = flags;
+    chunk.errorCode[i] = errorCode;
+    this.length++;
+  }
+
+  latencyAt(index: number): number {
+    return this.chunks[index >>> CHUNK_BITS]!.latencyMs[index & CHUNK_MASK]!;
+  }
+
+  timestampAt(index: number): number {
+    return this.chunks[index >>> CHUNK_BITS]!.timestampMs[index & CHUNK_MASK]!;
+  }
+
+  flagsAt(index: number): number {
+    return this.chunks[index >>> CHUNK_BITS]!.flags[index & CHUNK_MASK]!;
+  }
+
+  errorCodeAt(index: number): number {
+    return this.chunks[index >>> CHUNK_BITS]!.errorCode[index & CHUNK_MASK]!;
   }
 
   /** Latencies of the samples whose success flag equals `success`, ascending. */
   sortedLatencies(success: boolean): Float64Array {
     const wanted = success ? FLAG_SUCCESS : 0;
     let n = 0;
-    for (let i = 0; i < this.length; i++) if ((this.flags[i]! & FLAG_SUCCESS) === wanted) n++;
+    for (let i = 0; i < this.length; i++) if ((this.flagsAt(i) & FLAG_SUCCESS) === wanted) n++;
     const out = new Float64Array(n);
     let j = 0;
     for (let i = 0; i < this.length; i++) {
-      if ((this.flags[i]! & FLAG_SUCCESS) === wanted) out[j++] = this.latencyMs[i]!;
+      if ((this.flagsAt(i) & FLAG_SUCCESS) === wanted) out[j++] = this.latencyAt(i);
     }
     return out.sort();
   }
 
   clear(): void {
     this.length = 0;
+    this.free = 0;
+    this.current = this.chunks[0]!;
+    this.chunks.length = 1;
   }
 
-  // The rare path: doubling keeps the amortised cost per sample constant.
-  private grow(): void {
-    const size = Math.min(this.cap, this.latencyMs.length * 2);
-    const copy = <T extends Float64Array | Uint8Array | Uint16Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
-    this.latencyMs = copy(this.latencyMs, new Float64Array(size));
-    this.timestampMs = copy(this.timestampMs, new Float64Array(size));
-    this.flags = copy(this.flags, new Uint8Array(size));
-    this.errorCode = copy(this.errorCode, new Uint16Array(size));
+  // The rare path. The first chunk starts small and doubles up to a full chunk (a small run
+  // stays small); after that a new full-sized chunk every 65,536 samples, nothing copied.
+  private addChunk(): void {
+    const first = this.chunks.length === 1 && this.current.flags.length < CHUNK_SIZE;
+    if (first) {
+      const grown = newChunk(Math.min(CHUNK_SIZE, this.cap, this.current.flags.length * 2));
+      grown.latencyMs.set(this.current.latencyMs);
+      grown.timestampMs.set(this.current.timestampMs);
+      grown.flags.set(this.current.flags);
+      grown.errorCode.set(this.current.errorCode);
+      this.chunks[0] = this.current = grown;
+      return;
+    }
+    this.current = newChunk(Math.max(1, Math.min(CHUNK_SIZE, this.cap - this.length)));
+    this.chunks.push(this.current);
+    this.free = 0;
   }
 }

@@ -8,7 +8,7 @@ export interface ThroughputPoint {
   requests: number;
   failures: number;
   throughput_rps: number;
-  /** Percentiles of the interval's successful latencies (2 significant digits); 0 if none. */
+  /** Percentiles of the interval's successful latencies (3 significant digits); 0 if none. */
   p50_ms: number;
   p95_ms: number;
   p99_ms: number;
@@ -18,29 +18,54 @@ export interface ThroughputPoint {
 const MAX_EMPTY_INTERVALS = 3600;
 
 /**
- * Cuts the sample stream into fixed intervals as it goes. The current interval's latencies go
- * into a small 2-digit histogram; when an interval closes only its figures are kept, so
- * memory grows by one point per interval and never with the sample count.
+ * Cuts the sample stream into fixed intervals as it goes. The current interval's successful
+ * latencies go into a histogram of the run's layout; when the interval closes, its
+ * percentiles are kept as one point and its counts are folded into the run's histogram
+ * (`runLatencies`). So each sample is recorded into one histogram, not two — the hot path's
+ * largest cost (bench/record.bench.ts) — and memory grows by one point per interval.
+ * Only the index range an interval touched is scanned and cleared, so sparse replays of
+ * samples spread over days stay cheap.
  */
 export class IntervalTimeline {
   readonly points: ThroughputPoint[] = [];
-  private readonly latencies = new LogLinearCounts(2);
+  /** Where closed intervals' latencies accumulate: the run's successful-latency histogram. */
+  runLatencies: LogLinearCounts;
+  private readonly latencies: LogLinearCounts;
+  private lowIndex = Infinity;
+  private highIndex = -1;
   private startMs = NaN;
   /** Samples stamped at or after this close the current interval. NaN until the first one. */
   endMs = NaN;
   private requests = 0;
   private failures = 0;
 
-  constructor(readonly intervalMs = 1000) {}
+  constructor(
+    runLatencies: LogLinearCounts,
+    readonly intervalMs = 1000,
+  ) {
+    this.runLatencies = runLatencies;
+    this.latencies = new LogLinearCounts(runLatencies.significantDigits as 2 | 3);
+  }
 
   /** Starts the first interval at `startMs` (the run's start, or the first sample's). */
   begin(startMs: number): void {
+    this.fold();
     this.points.length = 0;
     this.startMs = startMs;
     this.endMs = startMs + this.intervalMs;
     this.requests = 0;
     this.failures = 0;
+  }
+
+  /** Forgets everything; closed intervals will now accumulate into `runLatencies`. */
+  reset(runLatencies: LogLinearCounts): void {
     this.latencies.reset();
+    this.lowIndex = Infinity;
+    this.highIndex = -1;
+    this.runLatencies = runLatencies;
+    this.points.length = 0;
+    this.startMs = this.endMs = NaN;
+    this.requests = this.failures = 0;
   }
 
   get started(): boolean {
@@ -50,8 +75,11 @@ export class IntervalTimeline {
   /** Counts one sample in the current interval (after `rollTo` for its timestamp). */
   count(latencyMs: number, success: boolean): void {
     this.requests++;
-    if (success) this.latencies.recordMs(latencyMs);
-    else this.failures++;
+    if (success) {
+      const index = this.latencies.recordMsAt(latencyMs);
+      if (index < this.lowIndex) this.lowIndex = index;
+      if (index > this.highIndex) this.highIndex = index;
+    } else this.failures++;
   }
 
   /** Closes every interval that ends at or before `timestampMs`. */
@@ -70,27 +98,48 @@ export class IntervalTimeline {
 
   /** Closes the last, possibly partial, interval at `endMs`. */
   finish(endMs: number): void {
-    if (!this.started) return;
-    this.rollTo(endMs);
-    if (this.requests > 0 && endMs > this.startMs) this.close(endMs);
+    if (this.started) {
+      this.rollTo(endMs);
+      if (this.requests > 0 && endMs > this.startMs) this.close(endMs);
+    }
+    this.fold();
+  }
+
+  /** The run's latencies including the open interval's, for live views (a copy). */
+  liveRunLatencies(): LogLinearCounts {
+    if (this.latencies.totalCount === 0) return this.runLatencies;
+    const live = this.runLatencies.clone();
+    live.add(this.latencies, this.lowIndex, this.highIndex);
+    return live;
+  }
+
+  /** Moves the open interval's latencies into the run's histogram. */
+  fold(): void {
+    if (this.latencies.totalCount === 0) return;
+    this.runLatencies.add(this.latencies, this.lowIndex, this.highIndex);
+    this.latencies.counts.fill(0, this.lowIndex, this.highIndex + 1);
+    this.latencies.totalCount = 0;
+    this.lowIndex = Infinity;
+    this.highIndex = -1;
   }
 
   private close(endMs: number): void {
     const seconds = (endMs - this.startMs) / 1000;
     const hasLatencies = this.latencies.totalCount > 0;
+    const from = hasLatencies ? this.lowIndex : 0;
     this.points.push({
       timestamp: this.startMs / 1000,
       interval_seconds: seconds,
       requests: this.requests,
       failures: this.failures,
       throughput_rps: seconds > 0 ? this.requests / seconds : 0,
-      p50_ms: hasLatencies ? this.latencies.percentileMs(50) : 0,
-      p95_ms: hasLatencies ? this.latencies.percentileMs(95) : 0,
-      p99_ms: hasLatencies ? this.latencies.percentileMs(99) : 0,
+      p50_ms: hasLatencies ? this.latencies.percentileMicros(50, from) / 1000 : 0,
+      p95_ms: hasLatencies ? this.latencies.percentileMicros(95, from) / 1000 : 0,
+      p99_ms: hasLatencies ? this.latencies.percentileMicros(99, from) / 1000 : 0,
     });
     this.requests = 0;
     this.failures = 0;
-    if (hasLatencies) this.latencies.reset();
+    this.fold();
     this.startMs = this.endMs;
     this.endMs = this.startMs + this.intervalMs;
   }

@@ -89,7 +89,7 @@ export class MetricsCollector {
     this.exactCap = options.exactCap ?? DEFAULT_EXACT_CAP;
     this.maxErrorTypes = options.maxErrorTypes ?? 64;
     this.sampler = options.sampleResources === false ? undefined : new ResourceSampler();
-    this.timeline = new IntervalTimeline(options.intervalMs ?? 1000);
+    this.timeline = new IntervalTimeline(this.successHistogram, options.intervalMs ?? 1000);
     this.log = new SampleLog(this.exactCap);
   }
 
@@ -135,7 +135,7 @@ export class MetricsCollector {
     this.total++;
     let errorCode = 0;
     if ((flags & FLAG_SUCCESS) !== 0) {
-      this.successHistogram.recordMs(latencyMs);
+      // The latency itself goes into the histogram through the timeline (below), once.
       this.successSum += latencyMs;
       if (latencyMs < this.successMin) this.successMin = latencyMs;
       if (latencyMs > this.successMax) this.successMax = latencyMs;
@@ -166,6 +166,7 @@ export class MetricsCollector {
     }
     const timed = !(window && 'timed' in window);
     if (timed) this.timeline.finish(this.endMs);
+    else this.timeline.fold();
     this.finished = this.aggregate(timed);
     this.collecting = false;
     return this.finished;
@@ -183,6 +184,7 @@ export class MetricsCollector {
       ? 0
       : Math.max(0, nowMs - this.startMs) / 1000;
     const successes = this.total - this.failed;
+    const live = this.timeline.liveRunLatencies();
     return {
       timestamp: nowMs / 1000,
       elapsed_seconds: elapsedSeconds,
@@ -191,9 +193,9 @@ export class MetricsCollector {
       error_rate: this.total ? this.failed / this.total : 0,
       requests_per_second: elapsedSeconds > 0 ? this.total / elapsedSeconds : 0,
       latency_avg: successes ? this.successSum / successes : 0,
-      latency_p50: this.successHistogram.percentileMs(50),
-      latency_p95: this.successHistogram.percentileMs(95),
-      latency_p99: this.successHistogram.percentileMs(99),
+      latency_p50: live.percentileMs(50),
+      latency_p95: live.percentileMs(95),
+      latency_p99: live.percentileMs(99),
       cache_hit_rate: rate(this.cacheHits, this.cacheHits + this.cacheMisses),
       fallback_rate: rate(this.fallbacks, this.total),
       latest_resources: this.sampler?.points.at(-1) ?? null,
@@ -226,9 +228,7 @@ export class MetricsCollector {
     this.successMin = this.failureMin = Infinity;
     this.successMax = this.failureMax = -Infinity;
     this.startMs = this.endMs = NaN;
-    this.timeline.points.length = 0;
-    this.timeline.endMs = NaN;
-    this.timeline.begin(NaN);
+    this.timeline.reset(this.successHistogram);
     this.collecting = false;
     this.finished = undefined;
   }
@@ -274,6 +274,8 @@ export class MetricsCollector {
     const endMs = liveEndMs ?? this.endMs;
     const successful = this.total - this.failed;
     const exact = this.log.length === this.total;
+    const successHistogram =
+      liveEndMs === undefined ? this.successHistogram : this.timeline.liveRunLatencies();
     const successLatencies = exact ? this.log.sortedLatencies(true) : undefined;
     const failureLatencies = exact && this.failed > 0 ? this.log.sortedLatencies(false) : undefined;
     const durationSeconds = timed && endMs > this.startMs ? (endMs - this.startMs) / 1000 : 0;
@@ -292,7 +294,7 @@ export class MetricsCollector {
       requestsPerSecond: !timed ? null : durationSeconds > 0 ? this.total / durationSeconds : 0,
       latencyPercentiles: successLatencies
         ? exactPercentiles(successLatencies)
-        : histogramPercentiles(this.successHistogram, {
+        : histogramPercentiles(successHistogram, {
             sum: this.successSum,
             min: this.successMin,
             max: this.successMax,
@@ -318,7 +320,7 @@ export class MetricsCollector {
       fallbackRate: rate(this.fallbacks, this.total),
       latencyDistribution: {
         bins: [...SEED_BINS],
-        counts: successLatencies ? binExact(successLatencies) : binHistogram(this.successHistogram),
+        counts: successLatencies ? binExact(successLatencies) : binHistogram(successHistogram),
       },
       throughputTimeline: timed ? [...this.timeline.points] : [],
       resourceTimeline,

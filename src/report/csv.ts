@@ -46,13 +46,13 @@ export function* renderSamplesCsv(recorded: RecordedRun, rowsPerChunk = 10_000):
   const errorNames = recorded.errorTypes.map(csvField);
   let chunk = SAMPLES_HEADER + '\n';
   for (let i = 0; i < log.length; i++) {
-    const flags = log.flags[i]!;
+    const flags = log.flagsAt(i);
     const cache =
       (flags & FLAG_CACHE_HIT) !== 0 ? 'true' : (flags & FLAG_CACHE_MISS) !== 0 ? 'false' : '';
     chunk +=
-      `${String(log.timestampMs[i]! / 1000)},${String(log.latencyMs[i]!)},` +
+      `${String(log.timestampAt(i) / 1000)},${String(log.latencyAt(i))},` +
       `${(flags & FLAG_SUCCESS) !== 0},${cache},${(flags & FLAG_FALLBACK) !== 0},` +
-      `${errorNames[log.errorCode[i]!] ?? ''}\n`;
+      `${errorNames[log.errorCodeAt(i)] ?? ''}\n`;
     if ((i + 1) % rowsPerChunk === 0) {
       yield chunk;
       chunk = '';

@@ -1,14 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../_helpers.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
+// ajv-formats is CommonJS: under NodeNext its plugin is the default export's `default`.
+formats.default(ajv);
 const validate = ajv.compile(schema);
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
