@@ -3,6 +3,7 @@ import { PerfsightError } from '../errors.js';
 import { PERFSIGHT_VERSION } from '../environment/index.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { monitorCommand } from './monitor.js';
 
 /**
  * The CLI. The only place that reads argv; returns the exit code for `bin/perfsight.js`
@@ -17,7 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
-  for (const command of [runCommand(setExit), reportCommand(setExit)]) {
+  for (const command of [runCommand(setExit), reportCommand(setExit), monitorCommand(setExit)]) {
     program.addCommand(command.exitOverride().configureOutput({ outputError: () => undefined }));
   }
   try {

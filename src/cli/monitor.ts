@@ -1,0 +1,311 @@
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { request } from 'undici';
+import { describeEnvironment } from '../environment/index.js';
+import { UsageError } from '../errors.js';
+import type { Workload } from '../load/index.js';
+import { buildRunReports, json, writeFileAtomic, writeReportFiles } from '../report/index.js';
+import { builtInWorkloads, createWorkload, syntheticWorkload } from '../workloads/index.js';
+import {
+  ConsoleAlertSink,
+  ContinuousPerformanceMonitor,
+  JsonLinesSink,
+  WebhookSink,
+  parseAlertRule,
+  parseObjective,
+  parseSloRules,
+  type AlertNotification,
+  type AlertRule,
+  type DashboardSnapshot,
+  type Sink,
+} from '../monitor/index.js';
+import { RealTimeDashboard, WebDashboard, parseListenAddress } from '../dashboard/index.js';
+import { duration, positiveNumber } from './_options.js';
+
+interface MonitorFlags {
+  duration?: number;
+  interval: number;
+  analysisEvery: number;
+  alertsEvery: number;
+  rate: number;
+  target: Array<{ name: string; url: string }>;
+  slo: string[];
+  alertRule: string[];
+  groupWait?: number;
+  groupInterval?: number;
+  repeatInterval?: number;
+  webhook?: string;
+  alertLog?: string;
+  web?: string | true;
+  token?: string;
+  out?: string;
+  dashboard: boolean;
+  timeout: number;
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+const FEATURE_EXTRACTION = 'feature-extraction';
+
+const collect =
+  <T>(parse: (v: string) => T) =>
+  (value: string, previous: T[] = []) => [...previous, parse(value)];
+
+function target(value: string): { name: string; url: string } {
+  const match = /^([A-Za-z0-9_.-]+)=(https?:\/\/.+)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected name=http://host:port/path.');
+  return { name: match[1]!, url: match[2]! };
+}
+
+export function monitorCommand(exit: (code: number) => void): Command {
+  return new Command('monitor')
+    .description('watch workloads continuously: dashboards, periodic analysis, alerts')
+    .option('-d, --duration <time>', 'stop after this long (default: until Ctrl+C)', duration)
+    .option('--interval <time>', 'dashboard refresh', duration, 5000)
+    .option('--analysis-every <time>', 'periodic analysis', duration, 30_000)
+    .option('--alerts-every <time>', 'alert rule evaluation', duration, 10_000)
+    .option(
+      '-r, --rate <per-second>',
+      'calls per second, per collector (open loop)',
+      positiveNumber,
+      20,
+    )
+    .option(
+      '-t, --timeout <time>',
+      'a call slower than this is a timeout failure',
+      duration,
+      10_000,
+    )
+    .option('--target <name=url>', 'also watch an HTTP endpoint (GET), repeatable', collect(target))
+    .option(
+      '--slo <objective>',
+      'SLO with burn-rate alerts, e.g. "success>=99.9%", repeatable',
+      collect(String),
+    )
+    .option(
+      '--alert-rule <rule>',
+      'threshold alert, e.g. "p95<100ms over 1m for 30s keep_firing_for 2m", repeatable',
+      collect(String),
+    )
+    .option(
+      '--group-wait <time>',
+      'wait before a group first notifies (default 10s)',
+      durationOrZero,
+    )
+    .option(
+      '--group-interval <time>',
+      'between notifications of a group (default 1m)',
+      durationOrZero,
+    )
+    .option('--repeat-interval <time>', 'resend a still-firing group (default 4h)', duration)
+    .option('--webhook <url>', 'POST alert notifications as JSON to this URL')
+    .option('--alert-log <file>', 'JSON Lines alert log (default <out>/alerts.jsonl)')
+    .option('--web [host:port]', 'serve the web dashboard (default 127.0.0.1:9464)')
+    .option('--token <token>', 'required on every web request; needed to bind beyond loopback')
+    .option('-o, --out <dir>', 'output folder (default perfsight-reports/monitor-<time>)')
+    .option('--no-dashboard', 'no terminal dashboard')
+    .action(async (flags: MonitorFlags) => exit(await monitorAction(flags)));
+}
+
+function durationOrZero(value: string): number {
+  return value.trim() === '0' ? 0 : duration(value);
+}
+
+async function monitorAction(flags: MonitorFlags): Promise<number> {
+  const rules: AlertRule[] = [];
+  for (const text of flags.alertRule ?? []) rules.push(parseAlertRule(text));
+  for (const text of flags.slo ?? []) rules.push(...parseSloRules(text));
+  const objectives = (flags.slo ?? []).map((text) => parseObjective(text.trim().split(/\s+/)[0]!));
+  if (flags.webhook && !/^https?:\/\//.test(flags.webhook)) {
+    throw new UsageError(`--webhook expects an http(s) URL, got "${flags.webhook}"`);
+  }
+  const listen =
+    flags.web === undefined ? undefined : parseListenAddress(flags.web === true ? '' : flags.web);
+  if (flags.token !== undefined && flags.token.length < 8) {
+    throw new UsageError('--token must be at least 8 characters');
+  }
+  const out = flags.out ?? defaultMonitorDir();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  const workloads = await defaultWorkloads(flags, log);
+  const names = workloads.map((w) => w.name);
+  if (new Set(names).size !== names.length) {
+    throw new UsageError(`collector names must be unique: ${names.join(', ')}`);
+  }
+
+  const alertLog = new JsonLinesSink(flags.alertLog ?? join(out, 'alerts.jsonl'));
+  const notificationSinks: Sink<AlertNotification>[] = [new ConsoleAlertSink(process.stderr)];
+  let webhook: WebhookSink | undefined;
+  let lastWebhookError = 0;
+  if (flags.webhook) {
+    webhook = new WebhookSink(flags.webhook, {
+      onError: (message) => {
+        // At most one line every 30 s: a dead receiver must not flood the terminal.
+        if (Date.now() - lastWebhookError > 30_000) log(`perfsight: ${message}`);
+        lastWebhookError = Date.now();
+      },
+    });
+    notificationSinks.push(webhook);
+  }
+  const dashboardSinks: Sink<DashboardSnapshot>[] = [];
+  if (flags.dashboard) dashboardSinks.push(new RealTimeDashboard(flags.interval, process.stdout));
+  const web = listen
+    ? new WebDashboard({ ...listen, token: flags.token, read: () => monitor.dashboardData })
+    : undefined;
+  if (web) dashboardSinks.push(web);
+
+  // `read` above runs only once the server answers, after `monitor` exists.
+  const monitor = new ContinuousPerformanceMonitor(names, {
+    rules,
+    objectives,
+    intervalMs: flags.interval,
+    analysisEveryMs: flags.analysisEvery,
+    alertsEveryMs: flags.alertsEvery,
+    throttle: {
+      groupWaitMs: flags.groupWait,
+      groupIntervalMs: flags.groupInterval,
+      repeatIntervalMs: flags.repeatInterval,
+    },
+    eventSinks: [alertLog],
+    notificationSinks,
+    dashboardSinks,
+    log,
+  });
+
+  const controller = new AbortController();
+  let stopSignal: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) process.exit(SIGNAL_EXIT[signal] ?? 1); // second signal: stop now
+    stopSignal = signal;
+    log(`\nperfsight: ${signal} received, stopping and writing the final reports…`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const environment = describeEnvironment();
+  const started = new Date();
+  try {
+    await monitor.start();
+    log(
+      `Starting continuous performance monitoring${flags.duration ? ` for ${flags.duration / 1000} seconds` : ''} of ${names.join(', ')}`,
+    );
+    if (web) log(`Web dashboard: ${web.url}`);
+    log('Press Ctrl+C to stop early');
+    const drives = workloads.map(async (workload) => {
+      try {
+        await workload.setup?.();
+      } catch (error) {
+        log(
+          `perfsight: ${workload.name}: setup failed (${errorText(error)}); its calls will count as errors`,
+        );
+      }
+      await monitor.drive(workload.name, workload, {
+        rate: flags.rate,
+        durationMs: flags.duration,
+        timeoutMs: flags.timeout,
+        signal: controller.signal,
+      });
+      try {
+        await workload.teardown?.();
+      } catch {
+        // Teardown trouble does not change what was measured.
+      }
+    });
+    await Promise.all(drives);
+
+    await monitor.stop();
+    for (const workload of workloads) {
+      const collector = monitor.collector(workload.name)!;
+      const reports = buildRunReports({
+        name: workload.name,
+        description: workload.description ?? `monitored collector ${workload.name}`,
+        recorded: collector.recorded(),
+        uncorrected: null,
+        interrupted: stopSignal !== undefined,
+        configuration: {
+          mode: 'monitor',
+          rate_per_second: flags.rate,
+          duration_seconds: flags.duration === undefined ? null : flags.duration / 1000,
+          timeout_ms: flags.timeout,
+          started_at: started.toISOString(),
+          alert_rules: rules.map((r) => r.name),
+        },
+        environment,
+        workload: workload.info?.() ?? { kind: 'function', name: workload.name },
+        generatedAt: new Date(),
+      });
+      const folder = join(out, workload.name);
+      await writeReportFiles(folder, reports.files);
+      monitor.setReportFolder(workload.name, folder);
+    }
+    const data = join(out, 'continuous_monitoring_data.json');
+    await writeFileAtomic(data, json(monitor.snapshot()));
+    log(`Dashboard data exported to ${data}`);
+    log(
+      `Reports written to ${out}/ (alert log: ${alertLog.path}, ${alertLog.written} transition(s))`,
+    );
+    if (webhook) {
+      const s = webhook.stats;
+      log(
+        `Webhook: ${s.delivered} delivered, ${s.failedAttempts} failed attempt(s), ${s.dropped + s.rejected} dropped`,
+      );
+    }
+    return stopSignal ? (SIGNAL_EXIT[stopSignal] ?? 0) : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * The seed's three collectors: feature extraction (the real workload once registered),
+ * a synthetic data-processing stage, and HTTP endpoints given with `--target`.
+ */
+async function defaultWorkloads(
+  flags: MonitorFlags,
+  log: (line: string) => void,
+): Promise<Workload[]> {
+  const workloads: Workload[] = [];
+  if (builtInWorkloads().includes(FEATURE_EXTRACTION)) {
+    const workload = await createWorkload(FEATURE_EXTRACTION, {});
+    workloads.push({ ...workload, name: 'feature_extraction' });
+  } else {
+    log(
+      `perfsight: note: the ${FEATURE_EXTRACTION} workload is not available in this build; feature_extraction is a synthetic stand-in (median 8 ms)`,
+    );
+    workloads.push({
+      ...syntheticWorkload({ latencyMs: 8, jitter: 0.4, cacheHitRate: 0.3 }),
+      name: 'feature_extraction',
+    });
+  }
+  workloads.push({
+    ...syntheticWorkload({ latencyMs: 3, jitter: 0.5, seed: 7 }),
+    name: 'data_processing',
+    description: 'Synthetic data-processing stage (log-normal, median 3 ms)',
+  });
+  for (const { name, url } of flags.target ?? []) workloads.push(httpWorkload(name, url));
+  return workloads;
+}
+
+/** An HTTP GET per call (undici, pooled): 2xx/3xx succeed, others fail as `http_<status>`. */
+export function httpWorkload(name: string, url: string): Workload {
+  return {
+    name,
+    description: `HTTP GET ${url}`,
+    info: () => ({ kind: 'http', method: 'GET', url }),
+    async call() {
+      const response = await request(url, { method: 'GET' });
+      await response.body.dump();
+      const ok = response.statusCode < 400;
+      return ok ? undefined : { success: false, errorType: `http_${response.statusCode}` };
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function defaultMonitorDir(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `perfsight-reports/monitor-${stamp}`;
+}

@@ -1,0 +1,340 @@
+import {
+  FLAG_CACHE_HIT,
+  FLAG_CACHE_MISS,
+  FLAG_FALLBACK,
+  FLAG_SUCCESS,
+  LogLinearCounts,
+} from '../metrics/index.js';
+
+/**
+ * Rolling windows (last 1 m, 5 m, 1 h… and since start) built from interval histograms.
+ *
+ * Samples land in the current *fine* slot (5 s by default): a few counters and one bump of a
+ * 2-significant-digit histogram (26 KB; 3 digits would be 188 KB a slot). `advance(now)`,
+ * called from the monitor's tick, closes slots; every closed fine slot is folded into the
+ * current *coarse* slot (1 min). Rings keep 72 fine slots with histograms (6 min), 60 coarse
+ * histograms (1 h) and 4,320 coarse counter rows (3 days, for burn-rate windows), so memory
+ * is fixed at construction whatever the run length, and nothing is kept per sample.
+ * The hot path reads no clock: a sample belongs to the slot that is open when it arrives.
+ */
+
+/** Counter fields of one slot; `bad` counts (one per latency threshold) follow. */
+const REQUESTS = 0;
+const FAILURES = 1;
+const CACHE_HITS = 2;
+const CACHE_MISSES = 3;
+const FALLBACKS = 4;
+const SUCCESS_SUM = 5;
+const SUCCESS_MAX = 6;
+const FIXED_FIELDS = 7;
+
+export interface WindowOptions {
+  /** Fine slot length. Default 5,000 ms. */
+  fineMs?: number;
+  /** Closed fine slots kept (with histograms). Default 72 (6 min at 5 s). */
+  fineSlots?: number;
+  /** Coarse slot length, a multiple of `fineMs`. Default 60,000 ms. */
+  coarseMs?: number;
+  /** Coarse slots kept with histograms. Default 60 (1 h). */
+  coarseHistogramSlots?: number;
+  /** Coarse slots kept as counters only. Default 4,320 (3 days). */
+  coarseCounterSlots?: number;
+  /** Latencies above these (ms) are counted per slot as bad events (latency SLOs). */
+  latencyThresholdsMs?: readonly number[];
+}
+
+/** The figures of one window. Rates are 0 when the window holds no request. */
+export interface WindowFigures {
+  /** The span the figures cover (≤ the window asked for early in a run). */
+  span_seconds: number;
+  requests: number;
+  failures: number;
+  cache_hits: number;
+  cache_misses: number;
+  fallbacks: number;
+  success_rate: number;
+  error_rate: number;
+  requests_per_second: number;
+  cache_hit_rate: number;
+  fallback_rate: number;
+  latency_avg: number;
+  /** Percentiles of successful latencies (2 significant digits); null beyond 1 h windows. */
+  latency_p50: number | null;
+  latency_p90: number | null;
+  latency_p95: number | null;
+  latency_p99: number | null;
+  latency_p999: number | null;
+  latency_max: number;
+  /** Requests that failed or took longer than each latency threshold, in threshold order. */
+  bad: number[];
+}
+
+/** One point of the recent history (one per closed fine slot), for sparklines and charts. */
+export interface HistoryPoint {
+  /** Epoch ms at the end of the slot. */
+  t: number;
+  requests_per_second: number;
+  error_rate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const HISTORY_POINTS = 360;
+
+export class RollingWindows {
+  readonly fineMs: number;
+  readonly coarseMs: number;
+  readonly thresholdsMs: readonly number[];
+  private readonly fields: number;
+  private readonly fineSlots: number;
+  private readonly finePerCoarse: number;
+  private readonly coarseHistogramSlots: number;
+  private readonly coarseCounterSlots: number;
+  // Rings hold closed slots plus the open one (index `closed % length`).
+  private readonly fineCounters: Float64Array;
+  private readonly fineHistograms: LogLinearCounts[];
+  private readonly coarseCounters: Float64Array;
+  private readonly coarseHistograms: LogLinearCounts[];
+  private readonly totalCounters: Float64Array;
+  private readonly totalHistogram = new LogLinearCounts(2);
+  private readonly scratchCounters: Float64Array;
+  private readonly scratchHistogram = new LogLinearCounts(2);
+  /** Where the hot path writes: the open fine slot. */
+  private current: Float64Array;
+  private currentHistogram: LogLinearCounts;
+  private fineClosed = 0;
+  private coarseClosed = 0;
+  private startMs = NaN;
+  readonly history: HistoryPoint[] = [];
+
+  constructor(options: WindowOptions = {}) {
+    this.fineMs = options.fineMs ?? 5000;
+    this.coarseMs = options.coarseMs ?? 60_000;
+    if (this.coarseMs % this.fineMs !== 0) {
+      throw new RangeError('coarseMs must be a multiple of fineMs');
+    }
+    this.finePerCoarse = this.coarseMs / this.fineMs;
+    this.fineSlots = (options.fineSlots ?? 72) + 1;
+    this.coarseHistogramSlots = (options.coarseHistogramSlots ?? 60) + 1;
+    this.coarseCounterSlots = (options.coarseCounterSlots ?? 4320) + 1;
+    this.thresholdsMs = [...(options.latencyThresholdsMs ?? [])];
+    this.fields = FIXED_FIELDS + this.thresholdsMs.length;
+    this.fineCounters = new Float64Array(this.fineSlots * this.fields);
+    this.fineHistograms = Array.from({ length: this.fineSlots }, () => new LogLinearCounts(2));
+    this.coarseCounters = new Float64Array(this.coarseCounterSlots * this.fields);
+    this.coarseHistograms = Array.from(
+      { length: this.coarseHistogramSlots },
+      () => new LogLinearCounts(2),
+    );
+    this.totalCounters = new Float64Array(this.fields);
+    this.scratchCounters = new Float64Array(this.fields);
+    this.current = this.fineCounters.subarray(0, this.fields);
+    this.currentHistogram = this.fineHistograms[0]!;
+  }
+
+  get started(): boolean {
+    return !Number.isNaN(this.startMs);
+  }
+
+  /** Starts the first slot at `nowMs`. Samples recorded before start go into it too. */
+  start(nowMs: number): void {
+    if (!this.started) this.startMs = nowMs;
+  }
+
+  /** Hot path: counters and one histogram bump, no allocation, no clock. */
+  record(latencyMs: number, flags: number): void {
+    const c = this.current;
+    c[REQUESTS]!++;
+    if ((flags & FLAG_SUCCESS) !== 0) {
+      c[SUCCESS_SUM]! += latencyMs;
+      if (latencyMs > c[SUCCESS_MAX]!) c[SUCCESS_MAX] = latencyMs;
+      this.currentHistogram.recordMs(latencyMs);
+      for (let i = 0; i < this.thresholdsMs.length; i++) {
+        if (latencyMs > this.thresholdsMs[i]!) c[FIXED_FIELDS + i]!++;
+      }
+    } else {
+      c[FAILURES]!++;
+      for (let i = FIXED_FIELDS; i < this.fields; i++) c[i]!++;
+    }
+    if ((flags & FLAG_CACHE_HIT) !== 0) c[CACHE_HITS]!++;
+    else if ((flags & FLAG_CACHE_MISS) !== 0) c[CACHE_MISSES]!++;
+    if ((flags & FLAG_FALLBACK) !== 0) c[FALLBACKS]!++;
+  }
+
+  /** Closes every slot that ended at or before `nowMs`. Long gaps are skipped, not looped. */
+  advance(nowMs: number): void {
+    if (!this.started) this.start(nowMs);
+    const due = Math.floor((nowMs - this.startMs) / this.fineMs) - this.fineClosed;
+    if (due <= 0) return;
+    // Past a full counter ring every slot would be overwritten anyway: jump over the gap.
+    if (due > this.coarseCounterSlots * this.finePerCoarse) {
+      this.closeFine(); // keeps what the open slot holds in the totals
+      this.fineClosed += due - 1;
+      this.coarseClosed = Math.floor(this.fineClosed / this.finePerCoarse);
+      this.clearAll();
+      return;
+    }
+    for (let i = 0; i < due; i++) this.closeFine();
+  }
+
+  /** Figures for the last `windowMs` (slot-aligned: up to one fine slot more). */
+  window(windowMs: number, nowMs: number): WindowFigures {
+    const counters = this.scratchCounters;
+    counters.fill(0);
+    const histogram = this.scratchHistogram;
+    histogram.reset();
+    const openFineStart = this.startMs + this.fineClosed * this.fineMs;
+    const elapsed = Math.max(0, nowMs - this.startMs);
+    let spanMs: number;
+    let withHistogram = true;
+    addRow(counters, 0, this.current, 0, this.fields);
+    histogram.add(this.currentHistogram);
+    if (windowMs <= (this.fineSlots - 1) * this.fineMs) {
+      const partial = Math.max(0, nowMs - openFineStart);
+      const wanted = Math.ceil(Math.max(0, windowMs - partial) / this.fineMs);
+      const n = Math.min(wanted, this.fineClosed, this.fineSlots - 1);
+      for (let k = 1; k <= n; k++) {
+        const slot = (this.fineClosed - k) % this.fineSlots;
+        addRow(counters, 0, this.fineCounters, slot * this.fields, this.fields);
+        histogram.add(this.fineHistograms[slot]!);
+      }
+      spanMs = partial + n * this.fineMs;
+    } else {
+      // The open coarse slot holds the fine slots closed since it began.
+      const inCoarse = this.fineClosed % this.finePerCoarse;
+      for (let k = 1; k <= inCoarse; k++) {
+        const slot = (this.fineClosed - k) % this.fineSlots;
+        addRow(counters, 0, this.fineCounters, slot * this.fields, this.fields);
+        histogram.add(this.fineHistograms[slot]!);
+      }
+      const partial = Math.max(0, nowMs - openFineStart) + inCoarse * this.fineMs;
+      const wanted = Math.ceil(Math.max(0, windowMs - partial) / this.coarseMs);
+      const n = Math.min(wanted, this.coarseClosed, this.coarseCounterSlots - 1);
+      withHistogram = n <= this.coarseHistogramSlots - 1;
+      for (let k = 1; k <= n; k++) {
+        const slot = (this.coarseClosed - k) % this.coarseCounterSlots;
+        addRow(counters, 0, this.coarseCounters, slot * this.fields, this.fields);
+        if (withHistogram) {
+          histogram.add(
+            this.coarseHistograms[(this.coarseClosed - k) % this.coarseHistogramSlots]!,
+          );
+        }
+      }
+      spanMs = partial + n * this.coarseMs;
+    }
+    return figures(counters, withHistogram ? histogram : null, Math.min(spanMs, elapsed));
+  }
+
+  /** Figures since the first slot began. */
+  sinceStart(nowMs: number): WindowFigures {
+    const counters = this.scratchCounters;
+    counters.set(this.totalCounters);
+    addRow(counters, 0, this.current, 0, this.fields);
+    const histogram = this.scratchHistogram;
+    histogram.reset();
+    histogram.add(this.totalHistogram);
+    histogram.add(this.currentHistogram);
+    const elapsed = this.started ? Math.max(0, nowMs - this.startMs) : 0;
+    return figures(counters, histogram, elapsed);
+  }
+
+  private closeFine(): void {
+    const fields = this.fields;
+    const row = this.current;
+    const histogram = this.currentHistogram;
+    this.pushHistory(row, histogram);
+    // Fold into the open coarse slot and the run's totals.
+    const coarseSlot = this.coarseClosed % this.coarseCounterSlots;
+    addRow(this.coarseCounters, coarseSlot * fields, row, 0, fields);
+    this.coarseHistograms[this.coarseClosed % this.coarseHistogramSlots]!.add(histogram);
+    addRow(this.totalCounters, 0, row, 0, fields);
+    this.totalHistogram.add(histogram);
+    this.fineClosed++;
+    if (this.fineClosed % this.finePerCoarse === 0) {
+      this.coarseClosed++;
+      const next = this.coarseClosed % this.coarseCounterSlots;
+      this.coarseCounters.fill(0, next * fields, (next + 1) * fields);
+      this.coarseHistograms[this.coarseClosed % this.coarseHistogramSlots]!.reset();
+    }
+    const next = this.fineClosed % this.fineSlots;
+    this.current = this.fineCounters.subarray(next * fields, (next + 1) * fields);
+    this.current.fill(0);
+    this.currentHistogram = this.fineHistograms[next]!;
+    this.currentHistogram.reset();
+  }
+
+  private pushHistory(row: Float64Array, histogram: LogLinearCounts): void {
+    const requests = row[REQUESTS]!;
+    const seconds = this.fineMs / 1000;
+    this.history.push({
+      t: this.startMs + (this.fineClosed + 1) * this.fineMs,
+      requests_per_second: requests / seconds,
+      error_rate: requests ? row[FAILURES]! / requests : 0,
+      p50: histogram.percentileMs(50),
+      p95: histogram.percentileMs(95),
+      p99: histogram.percentileMs(99),
+    });
+    if (this.history.length > HISTORY_POINTS) this.history.shift();
+  }
+
+  private clearAll(): void {
+    this.fineCounters.fill(0);
+    this.coarseCounters.fill(0);
+    for (const h of this.fineHistograms) h.reset();
+    for (const h of this.coarseHistograms) h.reset();
+    const open = this.fineClosed % this.fineSlots;
+    this.current = this.fineCounters.subarray(open * this.fields, (open + 1) * this.fields);
+    this.currentHistogram = this.fineHistograms[open]!;
+  }
+}
+
+/** Adds one counter row into another; the maximum field takes the larger value. */
+function addRow(
+  target: Float64Array,
+  to: number,
+  source: Float64Array,
+  from: number,
+  fields: number,
+): void {
+  for (let i = 0; i < fields; i++) {
+    if (i === SUCCESS_MAX) {
+      if (source[from + i]! > target[to + i]!) target[to + i] = source[from + i]!;
+    } else {
+      target[to + i]! += source[from + i]!;
+    }
+  }
+}
+
+function figures(
+  c: Float64Array,
+  histogram: LogLinearCounts | null,
+  spanMs: number,
+): WindowFigures {
+  const requests = c[REQUESTS]!;
+  const failures = c[FAILURES]!;
+  const successes = requests - failures;
+  const cacheLookups = c[CACHE_HITS]! + c[CACHE_MISSES]!;
+  const p = (q: number) => (histogram ? histogram.percentileMs(q) : null);
+  return {
+    span_seconds: spanMs / 1000,
+    requests,
+    failures,
+    cache_hits: c[CACHE_HITS]!,
+    cache_misses: c[CACHE_MISSES]!,
+    fallbacks: c[FALLBACKS]!,
+    success_rate: requests ? successes / requests : 0,
+    error_rate: requests ? failures / requests : 0,
+    requests_per_second: spanMs > 0 ? requests / (spanMs / 1000) : 0,
+    cache_hit_rate: cacheLookups ? c[CACHE_HITS]! / cacheLookups : 0,
+    fallback_rate: requests ? c[FALLBACKS]! / requests : 0,
+    latency_avg: successes ? c[SUCCESS_SUM]! / successes : 0,
+    latency_p50: p(50),
+    latency_p90: p(90),
+    latency_p95: p(95),
+    latency_p99: p(99),
+    latency_p999: p(99.9),
+    latency_max: c[SUCCESS_MAX]!,
+    bad: Array.from(c.subarray(FIXED_FIELDS)),
+  };
+}
