@@ -45,6 +45,7 @@ interface MonitorFlags {
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const FEATURE_EXTRACTION = 'feature-extraction';
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const collect =
   <T>(parse: (v: string) => T) =>
@@ -120,6 +121,11 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   }
   const listen =
     flags.web === undefined ? undefined : parseListenAddress(flags.web === true ? '' : flags.web);
+  if (listen && !LOOPBACK.has(listen.host) && !flags.token) {
+    throw new UsageError(
+      `--web ${listen.host} is reachable from other machines: set --token to protect it`,
+    );
+  }
   if (flags.token !== undefined && flags.token.length < 8) {
     throw new UsageError('--token must be at least 8 characters');
   }

@@ -139,6 +139,7 @@ export function renderPage(nonce: string): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>perfsight monitor</title>
+<link rel="icon" href="data:,">
 <style>${css}${STYLE}</style>
 </head><body>
 <header><h1>perfsight monitor</h1><span id="updated"></span><span id="status">connecting</span></header>

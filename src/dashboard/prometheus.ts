@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric, type MetricValue } from 'prom-client';
 import type { DashboardSnapshot } from '../monitor/snapshot.js';
 
 const QUANTILES = [
@@ -52,25 +52,7 @@ export function createMetricsRegistry(read: () => DashboardSnapshot): Registry {
       },
     });
   }
-  new Gauge({
-    name: 'perfsight_latency_seconds',
-    help: 'Latency quantiles of successful requests over a rolling window (HDR histogram, 2 significant digits).',
-    labelNames: ['collector', 'window', 'quantile'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [name, c] of collectorsOf()) {
-        for (const [window, figures] of Object.entries(c.windows)) {
-          for (const [quantile, field] of QUANTILES) {
-            const value = figures[field];
-            if (value !== null && figures.requests > figures.failures) {
-              this.set({ collector: name, window, quantile }, value / 1000);
-            }
-          }
-        }
-      }
-    },
-  });
+  registry.registerMetric(latencySummary(read) as unknown as Metric);
   new Gauge({
     name: 'perfsight_throughput_requests_per_second',
     help: 'Requests per second over a rolling window.',
@@ -140,4 +122,53 @@ export function createMetricsRegistry(read: () => DashboardSnapshot): Registry {
     },
   });
   return registry;
+}
+
+/**
+ * Latency quantiles per rolling window as a Prometheus summary (quantiles, `_sum`, `_count`
+ * of the window's successful requests). prom-client's own Summary computes quantiles from
+ * observations it holds itself; ours come from the monitor's window histograms, so the
+ * metric is an object the registry formats (`get()` in the shape its metrics return).
+ */
+function latencySummary(read: () => DashboardSnapshot) {
+  return {
+    name: 'perfsight_request_duration_seconds',
+    help: 'Latency of successful requests over a rolling window (HDR histogram, 2 significant digits).',
+    type: 'summary',
+    aggregator: 'sum',
+    reset() {},
+    get() {
+      const values: Array<MetricValue<string> & { metricName?: string }> = [];
+      for (const [collector, c] of Object.entries(read().collectors)) {
+        for (const [window, f] of Object.entries(c.windows)) {
+          const successes = f.requests - f.failures;
+          if (successes > 0) {
+            for (const [quantile, field] of QUANTILES) {
+              values.push({
+                labels: { collector, window, quantile },
+                value: (f[field] ?? 0) / 1000,
+              });
+            }
+          }
+          values.push({
+            metricName: 'perfsight_request_duration_seconds_sum',
+            labels: { collector, window },
+            value: (f.latency_avg * successes) / 1000,
+          });
+          values.push({
+            metricName: 'perfsight_request_duration_seconds_count',
+            labels: { collector, window },
+            value: successes,
+          });
+        }
+      }
+      return {
+        name: 'perfsight_request_duration_seconds',
+        help: 'Latency of successful requests over a rolling window (HDR histogram, 2 significant digits).',
+        type: 'summary',
+        values,
+        aggregator: 'sum',
+      };
+    },
+  };
 }

@@ -1,0 +1,178 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../_helpers.js';
+import type { AlertEvent, AlertNotification, DashboardSnapshot } from '../../src/monitor/index.js';
+
+// These spawn dist/: run `npm run build` first (npm test does).
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+describe('perfsight monitor', () => {
+  it('SIGINT: final analysis, continuous_monitoring_data.json, a report per collector, exit 130', async () => {
+    const out = join(tempDir(), 'monitor');
+    let spawned = 0;
+    const result = await runCli(
+      ['monitor', '--out', out, '--interval', '1s', '--rate', '50', '--no-dashboard'],
+      {
+        onSpawn: (child) => {
+          child.stderr!.on('data', (d: Buffer) => {
+            if (d.toString().includes('Press Ctrl+C') && !spawned++) {
+              setTimeout(() => child.kill('SIGINT'), 2500);
+            }
+          });
+        },
+        timeoutMs: 60_000,
+      },
+    );
+    expect(result.stderr).toContain('SIGINT received');
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Performing performance analysis...');
+    const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
+    expect(Object.keys(data.collectors)).toEqual(['feature_extraction', 'data_processing']);
+    for (const [name, c] of Object.entries(data.collectors)) {
+      expect(c.total_samples).toBeGreaterThan(50);
+      expect(c.requests_per_second).toBeGreaterThan(20);
+      expect(c.requests_per_second).toBeLessThan(80);
+      expect(c.latency_p95).toBeGreaterThan(0);
+      const summary = readJson<{ performance_summary: { total_requests: number } }>(
+        join(out, name, 'summary.json'),
+      );
+      // The report counts what the dashboard counted (to the last in-flight calls).
+      expect(
+        Math.abs(summary.performance_summary.total_requests - c.total_samples),
+      ).toBeLessThanOrEqual(5);
+      expect(existsSync(join(out, name, 'detailed.json'))).toBe(true);
+      expect(data.reports[name]).toBe(join(out, name));
+    }
+    expect(typeof data.timestamp).toBe('string');
+    expect(existsSync(join(out, 'alerts.jsonl'))).toBe(true);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+
+  it('watches --target endpoints, alerts on failures, logs them and posts them to the webhook', async () => {
+    let calls = 0;
+    const target = await serve((_, res) => {
+      calls++;
+      res.writeHead(calls % 2 === 0 ? 503 : 200).end('x');
+    });
+    const received: AlertNotification[] = [];
+    const hook = await serve((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as AlertNotification);
+        res.writeHead(204).end();
+      });
+    });
+    const out = join(tempDir(), 'monitor');
+    const result = await runCli(
+      [
+        'monitor',
+        '--duration',
+        '4s',
+        '--interval',
+        '1s',
+        '--alerts-every',
+        '500ms',
+        '--rate',
+        '40',
+        '--target',
+        `api_endpoints=${target}/health`,
+        '--alert-rule',
+        'error_rate<10% over 2s for 1s keep_firing_for 30s min_events 5 severity critical on api_endpoints',
+        '--slo',
+        'success>=99.9%',
+        '--group-wait',
+        '0',
+        '--webhook',
+        `${hook}/alerts`,
+        '--out',
+        out,
+        '--no-dashboard',
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    expect(calls).toBeGreaterThan(100);
+    const events = readFileSync(join(out, 'alerts.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AlertEvent);
+    const threshold = events.filter((e) => e.alert.startsWith('error_rate<10% over 2s'));
+    expect(threshold.map((e) => e.state)).toEqual(['pending', 'firing']);
+    expect(
+      Date.parse(threshold[1]!.firing_at!) - Date.parse(threshold[0]!.pending_at),
+    ).toBeGreaterThanOrEqual(1000);
+    expect(threshold[1]!.collector).toBe('api_endpoints');
+    expect(result.stderr).toMatch(
+      /\] CRITICAL: api_endpoints - Error rate \d+\.\d\d% exceeds threshold 10\.00%/,
+    );
+    const firingIds = new Set(received.flatMap((n) => n.alerts.map((a) => a.id)));
+    for (const e of events.filter((e) => e.state === 'firing')) expect(firingIds).toContain(e.id);
+    const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
+    expect(Object.keys(data.collectors)).toEqual([
+      'feature_extraction',
+      'data_processing',
+      'api_endpoints',
+    ]);
+    expect(data.collectors.api_endpoints!.error_rate).toBeCloseTo(0.5, 1);
+    expect(
+      data.alerts.active.some((a) => a.collector === 'api_endpoints' && a.state === 'firing'),
+    ).toBe(true);
+    const summary = readJson<{ error_analysis: unknown }>(
+      join(out, 'api_endpoints', 'summary.json'),
+    );
+    expect(JSON.stringify(summary)).toContain('http_503');
+  }, 60_000);
+
+  it('rejects bad usage with one line and exit 2, writing nothing', async () => {
+    const dir = tempDir();
+    const cases: Array<[string[], RegExp]> = [
+      [['--slo', 'p95<<3'], /bad objective "p95<<3"/],
+      [['--alert-rule', 'p95<100ms for soon'], /bad duration "soon"/],
+      [['--web', '0.0.0.0:0'], /reachable from other machines: set --token/],
+      [['--target', 'nourl'], /name=http/],
+      [['--webhook', 'ftp://x'], /--webhook expects an http\(s\) URL/],
+    ];
+    for (const [args, message] of cases) {
+      const out = join(dir, args[0]!.replace(/-/g, ''));
+      const result = await runCli([
+        'monitor',
+        '--duration',
+        '1s',
+        '--out',
+        out,
+        '--no-dashboard',
+        ...args,
+      ]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(
+        result.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('perfsight:')),
+      ).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+      expect(existsSync(join(out, 'continuous_monitoring_data.json'))).toBe(false);
+    }
+  }, 60_000);
+});
