@@ -112,7 +112,7 @@ function render(s) {
   body.replaceChildren();
   const rows = [...s.alerts.active, ...s.alerts.recent.filter(a => a.state === 'resolved').reverse()];
   for (const a of rows.slice(0, 50)) {
-    const tr = el('tr', { class: a.state, 'data-alert-state': a.state });
+    const tr = el('tr', { class: a.state, 'data-alert-state': a.state, 'data-alert': a.alert });
     for (const v of [a.state, a.level, a.collector, a.message, a.pending_at, a.firing_at || '', a.resolved_at || '']) {
       tr.append(el('td', {}, v));
     }

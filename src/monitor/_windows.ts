@@ -5,6 +5,18 @@ import {
   FLAG_SUCCESS,
   LogLinearCounts,
 } from '../metrics/index.js';
+import {
+  CACHE_HITS,
+  CACHE_MISSES,
+  FAILURES,
+  FALLBACKS,
+  FIXED_FIELDS,
+  REQUESTS,
+  SUCCESS_MAX,
+  SUCCESS_SUM,
+  SlotRing,
+  mergeRow,
+} from './_ring.js';
 
 /**
  * Rolling windows (last 1 m, 5 m, 1 h… and since start) built from interval histograms.
@@ -17,16 +29,6 @@ import {
  * is fixed at construction whatever the run length, and nothing is kept per sample.
  * The hot path reads no clock: a sample belongs to the slot that is open when it arrives.
  */
-
-/** Counter fields of one slot; `bad` counts (one per latency threshold) follow. */
-const REQUESTS = 0;
-const FAILURES = 1;
-const CACHE_HITS = 2;
-const CACHE_MISSES = 3;
-const FALLBACKS = 4;
-const SUCCESS_SUM = 5;
-const SUCCESS_MAX = 6;
-const FIXED_FIELDS = 7;
 
 export interface WindowOptions {
   /** Fine slot length. Default 5,000 ms. */
@@ -87,15 +89,10 @@ export class RollingWindows {
   readonly coarseMs: number;
   readonly thresholdsMs: readonly number[];
   private readonly fields: number;
-  private readonly fineSlots: number;
   private readonly finePerCoarse: number;
-  private readonly coarseHistogramSlots: number;
-  private readonly coarseCounterSlots: number;
-  // Rings hold closed slots plus the open one (index `closed % length`).
-  private readonly fineCounters: Float64Array;
-  private readonly fineHistograms: LogLinearCounts[];
-  private readonly coarseCounters: Float64Array;
-  private readonly coarseHistograms: LogLinearCounts[];
+  private readonly fine: SlotRing;
+  /** The open coarse slot accumulates the fine slots closed since it opened. */
+  private readonly coarse: SlotRing;
   private readonly totalCounters: Float64Array;
   private readonly totalHistogram = new LogLinearCounts(2);
   private readonly scratchCounters: Float64Array;
@@ -103,8 +100,6 @@ export class RollingWindows {
   /** Where the hot path writes: the open fine slot. */
   private current: Float64Array;
   private currentHistogram: LogLinearCounts;
-  private fineClosed = 0;
-  private coarseClosed = 0;
   private startMs = NaN;
   readonly history: HistoryPoint[] = [];
 
@@ -115,22 +110,19 @@ export class RollingWindows {
       throw new RangeError('coarseMs must be a multiple of fineMs');
     }
     this.finePerCoarse = this.coarseMs / this.fineMs;
-    this.fineSlots = (options.fineSlots ?? 72) + 1;
-    this.coarseHistogramSlots = (options.coarseHistogramSlots ?? 60) + 1;
-    this.coarseCounterSlots = (options.coarseCounterSlots ?? 4320) + 1;
     this.thresholdsMs = [...(options.latencyThresholdsMs ?? [])];
     this.fields = FIXED_FIELDS + this.thresholdsMs.length;
-    this.fineCounters = new Float64Array(this.fineSlots * this.fields);
-    this.fineHistograms = Array.from({ length: this.fineSlots }, () => new LogLinearCounts(2));
-    this.coarseCounters = new Float64Array(this.coarseCounterSlots * this.fields);
-    this.coarseHistograms = Array.from(
-      { length: this.coarseHistogramSlots },
-      () => new LogLinearCounts(2),
+    const fineSlots = options.fineSlots ?? 72;
+    this.fine = new SlotRing(this.fields, fineSlots, fineSlots);
+    this.coarse = new SlotRing(
+      this.fields,
+      options.coarseCounterSlots ?? 4320,
+      options.coarseHistogramSlots ?? 60,
     );
     this.totalCounters = new Float64Array(this.fields);
     this.scratchCounters = new Float64Array(this.fields);
-    this.current = this.fineCounters.subarray(0, this.fields);
-    this.currentHistogram = this.fineHistograms[0]!;
+    this.current = this.fine.openRow();
+    this.currentHistogram = this.fine.openHistogram();
   }
 
   get started(): boolean {
@@ -165,62 +157,55 @@ export class RollingWindows {
   /** Closes every slot that ended at or before `nowMs`. Long gaps are skipped, not looped. */
   advance(nowMs: number): void {
     if (!this.started) this.start(nowMs);
-    const due = Math.floor((nowMs - this.startMs) / this.fineMs) - this.fineClosed;
+    const due = Math.floor((nowMs - this.startMs) / this.fineMs) - this.fine.closed;
     if (due <= 0) return;
-    // Past a full counter ring every slot would be overwritten anyway: jump over the gap.
-    if (due > this.coarseCounterSlots * this.finePerCoarse) {
+    // Past a full coarse ring every slot would be overwritten anyway: jump over the gap.
+    if (due > (this.coarse.capacity + 1) * this.finePerCoarse) {
       this.closeFine(); // keeps what the open slot holds in the totals
-      this.fineClosed += due - 1;
-      this.coarseClosed = Math.floor(this.fineClosed / this.finePerCoarse);
-      this.clearAll();
+      const fineClosed = this.fine.closed + due - 1;
+      this.fine.clear(fineClosed);
+      this.coarse.clear(Math.floor(fineClosed / this.finePerCoarse));
+      this.current = this.fine.openRow();
+      this.currentHistogram = this.fine.openHistogram();
       return;
     }
     for (let i = 0; i < due; i++) this.closeFine();
   }
 
-  /** Figures for the last `windowMs` (slot-aligned: up to one fine slot more). */
-  window(windowMs: number, nowMs: number): WindowFigures {
+  /**
+   * Figures for the last `windowMs`: the open slot and the closed slots before it that the
+   * window reaches. Slot-aligned: a window within the fine ring (6 min) covers up to one fine
+   * slot more, a longer one up to one coarse slot (1 min) more. `latencies: false` skips the
+   * histogram (burn-rate rules only count).
+   */
+  window(windowMs: number, nowMs: number, latencies = true): WindowFigures {
     const counters = this.scratchCounters;
     counters.fill(0);
-    const histogram = this.scratchHistogram;
-    histogram.reset();
-    const openFineStart = this.startMs + this.fineClosed * this.fineMs;
-    const elapsed = Math.max(0, nowMs - this.startMs);
+    const histogram = latencies ? this.scratchHistogram : null;
+    histogram?.reset();
+    const elapsed = this.started ? Math.max(0, nowMs - this.startMs) : 0;
+    const partialFine = Math.max(0, nowMs - (this.startMs + this.fine.closed * this.fineMs));
+    mergeRow(counters, this.current);
+    histogram?.add(this.currentHistogram);
     let spanMs: number;
-    let withHistogram = true;
-    addRow(counters, 0, this.current, 0, this.fields);
-    histogram.add(this.currentHistogram);
-    if (windowMs <= (this.fineSlots - 1) * this.fineMs) {
-      const partial = Math.max(0, nowMs - openFineStart);
-      const wanted = Math.ceil(Math.max(0, windowMs - partial) / this.fineMs);
-      const n = Math.min(wanted, this.fineClosed, this.fineSlots - 1);
-      for (let k = 1; k <= n; k++) {
-        const slot = (this.fineClosed - k) % this.fineSlots;
-        addRow(counters, 0, this.fineCounters, slot * this.fields, this.fields);
-        histogram.add(this.fineHistograms[slot]!);
-      }
-      spanMs = partial + n * this.fineMs;
+    let withHistogram = latencies;
+    if (windowMs <= this.fine.capacity * this.fineMs) {
+      const n = Math.min(
+        Math.ceil(Math.max(0, windowMs - partialFine) / this.fineMs),
+        this.fine.capacity,
+      );
+      this.fine.addClosed(n, counters, histogram);
+      spanMs = partialFine + n * this.fineMs;
     } else {
-      // The open coarse slot holds the fine slots closed since it began.
-      const inCoarse = this.fineClosed % this.finePerCoarse;
-      for (let k = 1; k <= inCoarse; k++) {
-        const slot = (this.fineClosed - k) % this.fineSlots;
-        addRow(counters, 0, this.fineCounters, slot * this.fields, this.fields);
-        histogram.add(this.fineHistograms[slot]!);
-      }
-      const partial = Math.max(0, nowMs - openFineStart) + inCoarse * this.fineMs;
-      const wanted = Math.ceil(Math.max(0, windowMs - partial) / this.coarseMs);
-      const n = Math.min(wanted, this.coarseClosed, this.coarseCounterSlots - 1);
-      withHistogram = n <= this.coarseHistogramSlots - 1;
-      for (let k = 1; k <= n; k++) {
-        const slot = (this.coarseClosed - k) % this.coarseCounterSlots;
-        addRow(counters, 0, this.coarseCounters, slot * this.fields, this.fields);
-        if (withHistogram) {
-          histogram.add(
-            this.coarseHistograms[(this.coarseClosed - k) % this.coarseHistogramSlots]!,
-          );
-        }
-      }
+      mergeRow(counters, this.coarse.openRow());
+      histogram?.add(this.coarse.openHistogram());
+      const partial = partialFine + (this.fine.closed % this.finePerCoarse) * this.fineMs;
+      const n = Math.min(
+        Math.ceil(Math.max(0, windowMs - partial) / this.coarseMs),
+        this.coarse.capacity,
+      );
+      withHistogram = latencies && n <= this.coarse.histogramCapacity;
+      this.coarse.addClosed(n, counters, withHistogram ? histogram : null);
       spanMs = partial + n * this.coarseMs;
     }
     return figures(counters, withHistogram ? histogram : null, Math.min(spanMs, elapsed));
@@ -230,7 +215,7 @@ export class RollingWindows {
   sinceStart(nowMs: number): WindowFigures {
     const counters = this.scratchCounters;
     counters.set(this.totalCounters);
-    addRow(counters, 0, this.current, 0, this.fields);
+    mergeRow(counters, this.current);
     const histogram = this.scratchHistogram;
     histogram.reset();
     histogram.add(this.totalHistogram);
@@ -240,35 +225,25 @@ export class RollingWindows {
   }
 
   private closeFine(): void {
-    const fields = this.fields;
     const row = this.current;
     const histogram = this.currentHistogram;
     this.pushHistory(row, histogram);
     // Fold into the open coarse slot and the run's totals.
-    const coarseSlot = this.coarseClosed % this.coarseCounterSlots;
-    addRow(this.coarseCounters, coarseSlot * fields, row, 0, fields);
-    this.coarseHistograms[this.coarseClosed % this.coarseHistogramSlots]!.add(histogram);
-    addRow(this.totalCounters, 0, row, 0, fields);
+    mergeRow(this.coarse.openRow(), row);
+    this.coarse.openHistogram().add(histogram);
+    mergeRow(this.totalCounters, row);
     this.totalHistogram.add(histogram);
-    this.fineClosed++;
-    if (this.fineClosed % this.finePerCoarse === 0) {
-      this.coarseClosed++;
-      const next = this.coarseClosed % this.coarseCounterSlots;
-      this.coarseCounters.fill(0, next * fields, (next + 1) * fields);
-      this.coarseHistograms[this.coarseClosed % this.coarseHistogramSlots]!.reset();
-    }
-    const next = this.fineClosed % this.fineSlots;
-    this.current = this.fineCounters.subarray(next * fields, (next + 1) * fields);
-    this.current.fill(0);
-    this.currentHistogram = this.fineHistograms[next]!;
-    this.currentHistogram.reset();
+    this.fine.close();
+    if (this.fine.closed % this.finePerCoarse === 0) this.coarse.close();
+    this.current = this.fine.openRow();
+    this.currentHistogram = this.fine.openHistogram();
   }
 
   private pushHistory(row: Float64Array, histogram: LogLinearCounts): void {
     const requests = row[REQUESTS]!;
     const seconds = this.fineMs / 1000;
     this.history.push({
-      t: this.startMs + (this.fineClosed + 1) * this.fineMs,
+      t: this.startMs + (this.fine.closed + 1) * this.fineMs,
       requests_per_second: requests / seconds,
       error_rate: requests ? row[FAILURES]! / requests : 0,
       p50: histogram.percentileMs(50),
@@ -276,33 +251,6 @@ export class RollingWindows {
       p99: histogram.percentileMs(99),
     });
     if (this.history.length > HISTORY_POINTS) this.history.shift();
-  }
-
-  private clearAll(): void {
-    this.fineCounters.fill(0);
-    this.coarseCounters.fill(0);
-    for (const h of this.fineHistograms) h.reset();
-    for (const h of this.coarseHistograms) h.reset();
-    const open = this.fineClosed % this.fineSlots;
-    this.current = this.fineCounters.subarray(open * this.fields, (open + 1) * this.fields);
-    this.currentHistogram = this.fineHistograms[open]!;
-  }
-}
-
-/** Adds one counter row into another; the maximum field takes the larger value. */
-function addRow(
-  target: Float64Array,
-  to: number,
-  source: Float64Array,
-  from: number,
-  fields: number,
-): void {
-  for (let i = 0; i < fields; i++) {
-    if (i === SUCCESS_MAX) {
-      if (source[from + i]! > target[to + i]!) target[to + i] = source[from + i]!;
-    } else {
-      target[to + i]! += source[from + i]!;
-    }
   }
 }
 

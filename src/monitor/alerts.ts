@@ -32,8 +32,12 @@ export interface AlertEvent extends Alert {
   at: string;
 }
 
-/** Figures of a collector over the last `windowMs`. */
-export type WindowSource = (collector: string, windowMs: number) => WindowFigures;
+/** Figures of a collector over the last `windowMs`; `latencies: false` may skip percentiles. */
+export type WindowSource = (
+  collector: string,
+  windowMs: number,
+  latencies: boolean,
+) => WindowFigures;
 
 interface Tracked {
   event: AlertEvent;
@@ -140,7 +144,7 @@ export class AlertEvaluator {
 
   private check(rule: AlertRule, collector: string, source: WindowSource): Check {
     if (rule.kind === 'threshold') {
-      const window = source(collector, rule.windowMs);
+      const window = source(collector, rule.windowMs, true);
       const value =
         window.requests >= rule.minEvents ? measure(rule.objective.metric, window) : null;
       const breached =
@@ -157,8 +161,8 @@ export class AlertEvaluator {
         message: `${describeFigure(rule.objective.metric, value ?? 0)} ${upper ? 'exceeds' : 'below'} threshold ${shownThreshold} (last ${formatShort(rule.windowMs)})`,
       };
     }
-    const long = this.burnRate(rule, source(collector, rule.longWindowMs));
-    const short = this.burnRate(rule, source(collector, rule.shortWindowMs));
+    const long = this.burnRate(rule, source(collector, rule.longWindowMs, false));
+    const short = this.burnRate(rule, source(collector, rule.shortWindowMs, false));
     const breached = long !== null && short !== null && long >= rule.factor && short >= rule.factor;
     return {
       breached,

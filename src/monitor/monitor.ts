@@ -2,6 +2,7 @@ import type { Objective } from '../analysis/types.js';
 import { MetricsCollector } from '../metrics/index.js';
 import { runWorkload, type RunPlan, type Workload } from '../load/index.js';
 import { AlertEvaluator, type AlertEvent } from './alerts.js';
+import { driveOpenLoop } from './_driver.js';
 import { checkWindowObjectives, overallRisk } from './_analysis.js';
 import { Notifier, type AlertNotification, type ThrottleOptions } from './notifier.js';
 import { latencyThresholds, type AlertRule } from './rules.js';
@@ -187,8 +188,11 @@ export class ContinuousPerformanceMonitor {
 
   /** Evaluates every rule now (also run on the schedule). */
   evaluateAlerts(nowMs = this.clock.now()): AlertEvent[] {
-    const events = this.evaluator.evaluate(nowMs, this.collectorNames, (name, windowMs) =>
-      this.watched.get(name)!.windows.window(windowMs, nowMs),
+    const events = this.evaluator.evaluate(
+      nowMs,
+      this.collectorNames,
+      (name, windowMs, latencies) =>
+        this.watched.get(name)!.windows.window(windowMs, nowMs, latencies),
     );
     for (const event of events) {
       for (const sink of this.options.eventSinks ?? [])
@@ -266,10 +270,14 @@ export class ContinuousPerformanceMonitor {
 
   /**
    * Drives a workload into a collector until `signal` aborts or the plan ends; a call that
-   * throws is counted as a failure and the loop goes on (the runner's contract).
+   * throws is counted as a failure and the loop goes on. With a rate: the monitor's open
+   * loop (latency from the intended start); without: the runner's closed loop.
    */
   drive(name: string, workload: Workload, plan: RunPlan): Promise<unknown> {
     const collector = this.collector(name) ?? this.addCollector(name);
+    if (plan.rate) {
+      return driveOpenLoop(workload, collector, { ...plan, rate: plan.rate });
+    }
     return runWorkload(workload, collector, plan);
   }
 

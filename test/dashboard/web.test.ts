@@ -132,7 +132,8 @@ describe('web dashboard in Chromium', () => {
     expect(await page.$$('#alerts tr[data-alert-state=firing]')).toHaveLength(0);
     fault.on = true;
     feeding.on = true;
-    const row = await page.waitForSelector('#alerts tr[data-alert-state=firing]', {
+    const rule = '#alerts tr[data-alert^="error_rate<5%"]';
+    const row = await page.waitForSelector(`${rule}[data-alert-state=firing]`, {
       timeout: 10_000,
     });
     const cells = await row.$$eval('td', (tds) => tds.map((td) => td.textContent));
@@ -143,7 +144,7 @@ describe('web dashboard in Chromium', () => {
     expect(Date.parse(cells[5]!)).toBeGreaterThan(0);
     // Recovery: the alert resolves (after keep_firing_for) and is listed as resolved.
     fault.on = false;
-    await page.waitForSelector('#alerts tr[data-alert-state=resolved]', { timeout: 15_000 });
+    await page.waitForSelector(`${rule}[data-alert-state=resolved]`, { timeout: 15_000 });
 
     // Data is text, never markup.
     expect(

@@ -40,7 +40,11 @@ function harness(rules: AlertRule[], everyMs = 10 * SECOND) {
         now += step;
         windows.advance(now);
         if ((now - T0) % everyMs === 0) {
-          events.push(...evaluator.evaluate(now, ['api'], (_, w) => windows.window(w, now)));
+          events.push(
+            ...evaluator.evaluate(now, ['api'], (_, w, latencies) =>
+              windows.window(w, now, latencies),
+            ),
+          );
         }
       }
     },

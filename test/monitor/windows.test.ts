@@ -14,11 +14,42 @@ describe('RollingWindows', () => {
     w.start(T0);
     // Slot i (5 s each) gets i % 7 + 1 requests, one of every three failing.
     const perSlot: number[] = [];
+    interface Slot {
+      requests: number;
+      failures: number;
+      max: number;
+    }
+    const slots: Slot[] = [];
     for (let i = 0; i < 2 * 720; i++) {
       const n = (i % 7) + 1;
-      for (let k = 0; k < n; k++) w.record(10 + k, k % 3 === 2 ? failed : ok);
+      const slot = { requests: n, failures: 0, max: 0 };
+      for (let k = 0; k < n; k++) {
+        w.record(10 + k, k % 3 === 2 ? failed : ok);
+        if (k % 3 === 2) slot.failures++;
+        else slot.max = Math.max(slot.max, 10 + k);
+      }
+      slots.push(slot);
       perSlot.push(n);
       w.advance(T0 + (i + 1) * SLOT);
+      // Asked all along, so the running sums are kept up to date slot by slot.
+      if (i % 37 === 0 || i > 1400) {
+        const t = T0 + (i + 1) * SLOT;
+        const last = (k: number) => slots.slice(-k);
+        const sum = (k: number, f: (s: Slot) => number) => last(k).reduce((a, s) => a + f(s), 0);
+        const minute = w.window(60_000, t);
+        expect(minute.requests).toBe(sum(12, (s) => s.requests));
+        expect(minute.latency_max).toBe(Math.max(...last(12).map((s) => s.max)));
+        const five = w.window(300_000, t);
+        expect(five.failures).toBe(sum(60, (s) => s.failures));
+        expect(five.latency_max).toBe(Math.max(...last(60).map((s) => s.max)));
+        // Longer windows: whole minutes plus the minute in progress (up to a minute more).
+        const inMinute = (i + 1) % 12;
+        const hourSlots = 720 + inMinute;
+        const hour = w.window(3_600_000, t);
+        expect(hour.requests).toBe(sum(hourSlots, (s) => s.requests));
+        expect(hour.failures).toBe(sum(hourSlots, (s) => s.failures));
+        expect(hour.span_seconds).toBe(Math.min((i + 1) * 5, hourSlots * 5));
+      }
     }
     const now = T0 + perSlot.length * SLOT;
     const lastSlots = (n: number) => perSlot.slice(-n).reduce((a, b) => a + b, 0);
