@@ -7,6 +7,31 @@ export * from './load/index.js';
 export * from './report/index.js';
 export * from './samples/index.js';
 export * from './workloads/index.js';
+export {
+  ContinuousPerformanceMonitor,
+  AlertEvaluator,
+  Notifier,
+  ConsoleAlertSink,
+  JsonLinesSink,
+  MemorySink,
+  WebhookSink,
+  RollingWindows,
+  parseAlertRule,
+  parseSloRules,
+  BURN_RATE_WINDOWS,
+} from './monitor/index.js';
+export type {
+  AlertEvent,
+  AlertNotification,
+  AlertRule,
+  Clock,
+  DashboardSnapshot,
+  CollectorSnapshot,
+  MonitorOptions,
+  Sink,
+  WindowFigures,
+} from './monitor/index.js';
+export { RealTimeDashboard, WebDashboard, createMetricsRegistry } from './dashboard/index.js';
 export { describeEnvironment, PERFSIGHT_VERSION } from './environment/index.js';
 export type { Environment } from './environment/index.js';
 export { PerfsightError, UsageError, InputError } from './errors.js';
