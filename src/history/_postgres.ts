@@ -1,0 +1,150 @@
+import pg from 'pg';
+import { InputError } from '../errors.js';
+import { COLUMNS, fromRow, toRow } from './_columns.js';
+import { TREND_METRICS, type HistoryRecord, type HistoryStore, type TrendMetric } from './types.js';
+
+/**
+ * Migrations, applied in order under an advisory lock (many CI machines may open the store
+ * at once); `perfsight_schema.version` says how many ran.
+ */
+const MIGRATIONS = [
+  `CREATE TABLE perfsight_runs (
+     seq BIGSERIAL PRIMARY KEY,
+     run_id TEXT NOT NULL UNIQUE,
+     test_name TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     git_commit TEXT,
+     host TEXT NOT NULL,
+     node_version TEXT NOT NULL,
+     config_hash TEXT NOT NULL,
+     total_requests BIGINT NOT NULL,
+     success_rate DOUBLE PRECISION NOT NULL,
+     error_rate DOUBLE PRECISION NOT NULL,
+     throughput_rps DOUBLE PRECISION,
+     average_ms DOUBLE PRECISION NOT NULL,
+     median_ms DOUBLE PRECISION NOT NULL,
+     p95_ms DOUBLE PRECISION NOT NULL,
+     p99_ms DOUBLE PRECISION NOT NULL,
+     objectives_met SMALLINT,
+     objectives_json TEXT NOT NULL,
+     summary_json TEXT NOT NULL,
+     latency_histogram_hdr TEXT,
+     report_dir TEXT
+   );
+   CREATE INDEX perfsight_runs_by_test ON perfsight_runs (test_name, seq);`,
+];
+const MIGRATION_LOCK = 0x70657266; // "perf"
+
+/** For teams whose CI runs on many machines: one PostgreSQL database, same interface. */
+export class PostgresHistory implements HistoryStore {
+  private constructor(
+    readonly location: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(url: string): Promise<PostgresHistory> {
+    const location = redact(url);
+    const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
+    // An idle client's network error must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS perfsight_schema (version INTEGER NOT NULL)',
+        );
+        const { rows } = await client.query<{ version: number }>(
+          'SELECT version FROM perfsight_schema',
+        );
+        const version = rows[0]?.version ?? 0;
+        if (version > MIGRATIONS.length) {
+          throw new Error(`it was written by a newer perfsight (schema ${version})`);
+        }
+        for (let i = version; i < MIGRATIONS.length; i++) await client.query(MIGRATIONS[i]!);
+        await client.query('DELETE FROM perfsight_schema');
+        await client.query('INSERT INTO perfsight_schema (version) VALUES ($1)', [
+          MIGRATIONS.length,
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      return new PostgresHistory(location, pool);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw storeError(location, error);
+    }
+  }
+
+  async save(record: HistoryRecord): Promise<void> {
+    const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+    await this.query(
+      `INSERT INTO perfsight_runs (${COLUMNS.join(', ')}) VALUES (${placeholders})`,
+      toRow(record),
+    );
+  }
+
+  async list(options: { name?: string; limit?: number } = {}): Promise<HistoryRecord[]> {
+    const rows =
+      options.name === undefined
+        ? await this.query('SELECT * FROM perfsight_runs ORDER BY seq DESC LIMIT $1', [
+            options.limit ?? 20,
+          ])
+        : await this.query(
+            'SELECT * FROM perfsight_runs WHERE test_name = $1 ORDER BY seq DESC LIMIT $2',
+            [options.name, options.limit ?? 20],
+          );
+    return rows.map(fromRow);
+  }
+
+  async get(idOrLatest: string, name?: string): Promise<HistoryRecord | undefined> {
+    if (idOrLatest !== 'latest') {
+      const rows = await this.query('SELECT * FROM perfsight_runs WHERE run_id = $1', [idOrLatest]);
+      return rows[0] && fromRow(rows[0]);
+    }
+    return (await this.list({ name, limit: 1 }))[0];
+  }
+
+  async series(name: string, metric: TrendMetric, limit: number) {
+    const column = TREND_METRICS[metric].column;
+    const rows = await this.query(
+      `SELECT run_id, ${column} AS value FROM perfsight_runs
+       WHERE test_name = $1 AND ${column} IS NOT NULL ORDER BY seq DESC LIMIT $2`,
+      [name, limit],
+    );
+    return rows.map((row) => ({ run_id: String(row.run_id), value: Number(row.value) })).reverse();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async query(text: string, values: unknown[]): Promise<Array<Record<string, unknown>>> {
+    try {
+      return (await this.pool.query(text, values)).rows as Array<Record<string, unknown>>;
+    } catch (error) {
+      throw storeError(this.location, error);
+    }
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+function storeError(location: string, error: unknown): InputError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new InputError(`history database ${location}: ${message.split('\n')[0]}`);
+}
