@@ -4,6 +4,8 @@ import { PERFSIGHT_VERSION } from '../environment/index.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { monitorCommand } from './monitor.js';
+import { historyCommand } from './history.js';
+import { trendCommand } from './trend.js';
 
 /**
  * The CLI. The only place that reads argv; returns the exit code for `bin/perfsight.js`
@@ -18,7 +20,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
-  for (const command of [runCommand(setExit), reportCommand(setExit), monitorCommand(setExit)]) {
+  for (const command of [
+    runCommand(setExit),
+    reportCommand(setExit),
+    monitorCommand(setExit),
+    historyCommand(setExit),
+    trendCommand(setExit),
+  ]) {
     program.addCommand(command.exitOverride().configureOutput({ outputError: () => undefined }));
   }
   try {

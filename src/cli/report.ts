@@ -11,6 +11,7 @@ interface ReportFlags {
   description?: string;
   out?: string;
   json?: boolean;
+  history?: string | false;
 }
 
 export function reportCommand(exit: (code: number) => void): Command {
@@ -21,6 +22,11 @@ export function reportCommand(exit: (code: number) => void): Command {
     .option('--description <text>', 'test description in the reports')
     .option('-o, --out <dir>', 'report folder (default perfsight-reports/<time>-<name>)')
     .option('--json', 'print summary.json on stdout instead of the text summary')
+    .option(
+      '--history <target>',
+      'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
+    )
+    .option('--no-history', 'do not read or save the history store')
     .action(async (file: string, flags: ReportFlags) => {
       exit(await reportAction(file, flags));
     });
@@ -43,7 +49,7 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
       workload: { kind: 'samples_file', path: file },
       generatedAt: new Date(),
     },
-    { out: flags.out ?? defaultOutDir(name), json: flags.json },
+    { out: flags.out ?? defaultOutDir(name), json: flags.json, history: flags.history },
   );
   return exitCode;
 }

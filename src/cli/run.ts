@@ -26,6 +26,7 @@ interface RunFlags {
   description?: string;
   out?: string;
   json?: boolean;
+  history?: string | false;
   progress: boolean;
   latencyMs?: number;
   jitter?: number;
@@ -59,6 +60,11 @@ export function runCommand(exit: (code: number) => void): Command {
     .option('--description <text>', 'test description in the reports')
     .option('-o, --out <dir>', 'report folder (default perfsight-reports/<time>-<name>)')
     .option('--json', 'print summary.json on stdout instead of the text summary')
+    .option(
+      '--history <target>',
+      'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
+    )
+    .option('--no-history', 'do not read or save the history store')
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--latency-ms <ms>', 'synthetic: median latency', positiveNumber)
     .option('--jitter <sigma>', 'synthetic: σ of the log-normal latency', nonNegativeNumber)
@@ -142,7 +148,7 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
         generatedAt: new Date(),
       },
-      { out, json: flags.json },
+      { out, json: flags.json, history: flags.history },
     );
     return stopSignal ? (SIGNAL_EXIT[stopSignal] ?? exitCode) : exitCode;
   } finally {

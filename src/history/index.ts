@@ -10,12 +10,26 @@ import type { HistoryStore } from './types.js';
 export { TREND_METRICS } from './types.js';
 export type { HistoryRecord, HistoryStore, TrendMetric } from './types.js';
 export { buildHistoryRecord, configHash } from './record.js';
+export {
+  ANALYSIS_TREND_METRIC,
+  currentValue,
+  fillTrend,
+  openRunHistory,
+  saveRunHistory,
+  trendFromStore,
+} from './run-history.js';
+export type { HistoryTarget, RunHistory } from './run-history.js';
 
 /** Where runs are saved when `--history` is not given, relative to the working directory. */
 export const DEFAULT_HISTORY_PATH = '.perfsight/history.db';
 
-/** Opens (and creates or migrates) a store: a `postgres://` URL, or a SQLite file path. */
-export async function openHistory(target: string = DEFAULT_HISTORY_PATH): Promise<HistoryStore> {
+/**
+ * Opens (and creates or migrates) a store: a `postgres://` URL, or a SQLite file path.
+ * Without a target: `$PERFSIGHT_HISTORY` (so a CI job can point every command at one
+ * database), else `.perfsight/history.db`.
+ */
+export async function openHistory(target?: string): Promise<HistoryStore> {
+  target ??= process.env.PERFSIGHT_HISTORY || DEFAULT_HISTORY_PATH;
   if (/^postgres(ql)?:\/\//i.test(target)) return PostgresHistory.open(target);
   return SqliteHistory.open(target);
 }

@@ -1,0 +1,137 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../_helpers.js';
+
+describe('perfsight history and trend (built CLI)', () => {
+  const dir = tempDir('perfsight-history-cli-');
+  const db = join(dir, 'history.db');
+  const run = (i: number, latencyMs: number, extra: string[] = []) =>
+    runCli([
+      'run',
+      'synthetic',
+      ...['-n', '120', '-w', '0', '--no-progress', '--jitter', '0.05'],
+      ...['--latency-ms', String(latencyMs), '--name', 'checkout', '--seed', String(i)],
+      ...['--history', db, '-o', join(dir, `run-${i}`), ...extra],
+    ]);
+
+  it('saves every run, lists them, and the trend gate fails on a ten-times slower run', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const result = await run(i, 3);
+      expect(result.code, result.stderr).toBe(0);
+      const id = /Saved to the history as run ([0-9a-f-]{36})/.exec(result.stdout)?.[1];
+      expect(id).toBeDefined();
+      ids.push(id!);
+    }
+
+    const listed = await runCli(['history', '--history', db]);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^run id +time \(UTC\) +test +commit +requests +p50 ms +p95 ms/);
+    expect(lines).toHaveLength(8); // header, six runs, footer
+    // Newest first.
+    expect(lines.slice(1, 7).map((line) => line.split(/\s+/)[0])).toEqual([...ids].reverse());
+    expect(lines.slice(1, 7).every((line) => / checkout /.test(line) && / 120 /.test(line))).toBe(
+      true,
+    );
+
+    const asJson = await runCli(['history', '--history', db, '--json', '--limit', '2']);
+    const rows = JSON.parse(asJson.stdout) as Array<{
+      run_id: string;
+      p95_ms: number;
+      config_hash: string;
+      latency_histogram_hdr: string;
+      report_dir: string;
+    }>;
+    expect(rows.map((r) => r.run_id)).toEqual([ids[5], ids[4]]);
+    const summary = JSON.parse(readFileSync(join(dir, 'run-5', 'summary.json'), 'utf8'));
+    const detailed = JSON.parse(readFileSync(join(dir, 'run-5', 'detailed.json'), 'utf8'));
+    expect(rows[0]!.p95_ms).toBe(summary.latency_metrics.p95_ms);
+    expect(rows[0]!.latency_histogram_hdr).toBe(detailed.latency_histogram_hdr);
+    expect(rows[0]!.report_dir).toBe(join(dir, 'run-5'));
+    // Different seeds, different configurations.
+    expect(rows[0]!.config_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]!.config_hash).not.toBe(rows[1]!.config_hash);
+
+    const calm = await runCli(['trend', '--history', db]);
+    expect(calm.code).toBe(0);
+    expect(calm.stdout).toMatch(/Trend of p95 for "checkout"/);
+    expect(calm.stdout).toMatch(
+      /latest: .* within the 99 % prediction interval .* \(from 5 runs\)/,
+    );
+
+    const slow = await run(6, 30);
+    expect(slow.stdout).toMatch(/Trend \(p95\): The latest p95 .* is worse than the last 6 runs/);
+    const gate = await runCli(['trend', '--history', db, '--name', 'checkout']);
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toMatch(/above the 99 % prediction interval/);
+    const trendJson = JSON.parse((await runCli(['trend', '--history', db, '--json'])).stdout);
+    expect(trendJson).toMatchObject({
+      test_name: 'checkout',
+      metric: 'p95',
+      insufficient_data: false,
+      latest_position: 'above',
+      runs_considered: 6,
+    });
+    // Throughput fell with it: higher is better there, so that is a regression too.
+    const throughput = await runCli(['trend', '--history', db, '--metric', 'throughput', '--json']);
+    expect(throughput.code).toBe(1);
+    expect(JSON.parse(throughput.stdout).latest_position).toBe('below');
+  }, 120_000);
+
+  it('a corrupt history database: one clear line, exit 2, and the reports are written', async () => {
+    const corrupt = join(dir, 'corrupt.db');
+    writeFileSync(corrupt, 'not a database '.repeat(500));
+    const out = join(dir, 'corrupt-run');
+    const result = await runCli(
+      ['run', 'synthetic', '-n', '20', '-w', '0', '--no-progress', '-o', out],
+      { env: { PERFSIGHT_HISTORY: corrupt } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `perfsight: history database ${corrupt} is not a perfsight history database (corrupt or another kind of file); the reports were written to ${out}, but the run was not saved to the history (--no-history skips it)`,
+    ]);
+    for (const file of ['summary.json', 'detailed.json', 'summary.csv']) {
+      expect(existsSync(join(out, file))).toBe(true);
+    }
+    // `history` on the same file: the same clear error, nothing else.
+    const listed = await runCli(['history', '--history', corrupt]);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toMatch(/^perfsight: history database .* is not a perfsight history/);
+  });
+
+  it('--no-history reads and saves nothing, whatever PERFSIGHT_HISTORY says', async () => {
+    const path = join(dir, 'unused.db');
+    const result = await runCli(
+      ['run', 'synthetic', '-n', '20', '--no-progress', '--no-history', '-o', join(dir, 'nh')],
+      { env: { PERFSIGHT_HISTORY: path } },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/Trend \(p95\)|Saved to the history/);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('report saves to .perfsight/history.db in the working folder by default', async () => {
+    const cwd = tempDir('perfsight-history-default-');
+    writeFileSync(join(cwd, 'samples.csv'), 'latency_ms\n5\n6\n7\n8\n');
+    const result = await runCli(['report', 'samples.csv', '-o', 'out'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(cwd, '.perfsight', 'history.db'))).toBe(true);
+    const listed = await runCli(['history', '--json'], { cwd });
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ test_name: 'samples', p95_ms: 7.85 }]);
+  });
+
+  it('trend: too little history passes with "insufficient data"; no runs is an error', async () => {
+    const fresh = join(dir, 'fresh.db');
+    await run(100, 3, ['--history', fresh]);
+    const trend = await runCli(['trend', '--history', fresh]);
+    expect(trend.code).toBe(0);
+    expect(trend.stdout).toMatch(/insufficient data: Need at least 5 earlier runs .* \(have 0\)/);
+    const none = await runCli(['trend', '--history', fresh, '--name', 'nothing']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(`perfsight: no runs of "nothing" in the history at ${fresh}\n`);
+    const badMetric = await runCli(['trend', '--history', fresh, '--metric', 'p42']);
+    expect(badMetric.code).toBe(2);
+  });
+});
