@@ -35,3 +35,14 @@ export { RealTimeDashboard, WebDashboard, createMetricsRegistry } from './dashbo
 export { describeEnvironment, PERFSIGHT_VERSION } from './environment/index.js';
 export type { Environment } from './environment/index.js';
 export { PerfsightError, UsageError, InputError } from './errors.js';
+export {
+  openHistory,
+  DEFAULT_HISTORY_PATH,
+  TREND_METRICS,
+  buildHistoryRecord,
+  configHash,
+  trendFromStore,
+} from './history/index.js';
+export type { HistoryRecord, HistoryStore, TrendMetric } from './history/index.js';
+export { analyzeTrend, changePoints, predictionInterval } from './analysis/trend.js';
+export type { TrendPoint, TrendOptions } from './analysis/trend.js';
