@@ -1,11 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../_helpers.js';
 
 describe('perfsight history and trend (built CLI)', () => {
   const dir = tempDir('perfsight-history-cli-');
   const db = join(dir, 'history.db');
+  const samplesFile = () => {
+    const path = join(dir, 'samples.csv');
+    writeFileSync(path, 'latency_ms\n5\n6\n7\n8\n');
+    return path;
+  };
   const run = (i: number, latencyMs: number, extra: string[] = []) =>
     runCli([
       'run',
@@ -100,6 +106,38 @@ describe('perfsight history and trend (built CLI)', () => {
     expect(listed.code).toBe(2);
     expect(listed.stderr).toMatch(/^perfsight: history database .* is not a perfsight history/);
   });
+
+  it('a database locked by another writer: waits 5 s, then exit 2 with the reports written', async () => {
+    const locked = join(dir, 'locked.db');
+    const seeded = await runCli([
+      'report',
+      samplesFile(),
+      '--history',
+      locked,
+      '-o',
+      join(dir, 'l0'),
+    ]);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const holder = new Database(locked);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const out = join(dir, 'locked-run');
+      const started = Date.now();
+      const result = await runCli(['report', samplesFile(), '--history', locked, '-o', out]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4500);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `perfsight: history database ${locked} is locked by another process (waited 5 s); the reports were written to ${out}, but the run was not saved to the history (--no-history skips it)\n`,
+      );
+      expect(existsSync(join(out, 'summary.json'))).toBe(true);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    // Once the lock is gone, the store works again and holds only the first run.
+    const listed = await runCli(['history', '--history', locked, '--json']);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+  }, 60_000);
 
   it('--no-history reads and saves nothing, whatever PERFSIGHT_HISTORY says', async () => {
     const path = join(dir, 'unused.db');

@@ -1,0 +1,123 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AnalysisReport } from '../../src/analysis/types.js';
+import { describeEnvironment } from '../../src/environment/index.js';
+import {
+  configHash,
+  fillTrend,
+  openHistory,
+  openRunHistory,
+  saveRunHistory,
+} from '../../src/history/index.js';
+import { MetricsCollector } from '../../src/metrics/index.js';
+import { buildRunReports, type RunReports } from '../../src/report/index.js';
+import { tempDir } from '../_helpers.js';
+
+/** Real report model of a small run whose latencies are `latencies`. */
+function reportsOf(name: string, latencies: number[], seed = 1): RunReports {
+  const collector = new MetricsCollector({ sampleResources: false });
+  collector.startCollection();
+  for (const latencyMs of latencies) collector.recordSample({ latencyMs, success: true });
+  collector.endCollection();
+  const reports = buildRunReports({
+    name,
+    description: '',
+    recorded: collector.recorded(),
+    uncorrected: null,
+    interrupted: false,
+    configuration: { workload: 'synthetic', seed },
+    environment: describeEnvironment(),
+    workload: { kind: 'function', name },
+    generatedAt: new Date(),
+  });
+  // What the analysis stage sets: only the part the history stage touches matters here.
+  reports.analysis = {
+    objectives: [{ objective: 'p95<100ms', passed: true }],
+    objectives_met: true,
+    trend_analysis: { insufficient_data: true },
+  } as unknown as AnalysisReport;
+  return reports;
+}
+
+const ramp = (base: number) => Array.from({ length: 40 }, (_, i) => base + (i % 10) * 0.1);
+
+describe('the history stage of run and report', () => {
+  const dir = tempDir('perfsight-run-history-');
+  const previous = process.env.PERFSIGHT_HISTORY;
+  afterEach(() => {
+    if (previous === undefined) delete process.env.PERFSIGHT_HISTORY;
+    else process.env.PERFSIGHT_HISTORY = previous;
+  });
+
+  it('fills trend_analysis from earlier runs and saves the run under its id', async () => {
+    const db = join(dir, 'stage.db');
+    for (let i = 0; i < 6; i++) {
+      const history = (await openRunHistory(db, openHistory))!;
+      const reports = reportsOf('stage', ramp(10), i);
+      await fillTrend(history, reports);
+      expect(await saveRunHistory(history, reports, `/reports/${i}`)).toBeUndefined();
+      expect(history.saved).toBe(true);
+    }
+    const history = (await openRunHistory(db, openHistory))!;
+    const reports = reportsOf('stage', ramp(50), 7);
+    await fillTrend(history, reports);
+    const trend = reports.analysis!.trend_analysis;
+    expect(trend).toMatchObject({
+      insufficient_data: false,
+      metric: 'p95',
+      runs_considered: 6,
+      latest_value: reports.summary.latency_metrics.p95_ms,
+      latest_position: 'above',
+    });
+    expect(history.trend).toBe(trend);
+    await saveRunHistory(history, reports, '/reports/7');
+
+    const store = await openHistory(db);
+    const saved = (await store.get('latest', 'stage'))!;
+    await store.close();
+    expect(saved.run_id).toBe(history.runId);
+    expect(saved.report_dir).toBe('/reports/7');
+    expect(saved.objectives).toEqual([{ objective: 'p95<100ms', passed: true }]);
+    expect(saved.objectives_met).toBe(true);
+    expect(saved.summary).toEqual(reports.summary);
+    expect(saved.latency_histogram_hdr).toBe(reports.detailed.latency_histogram_hdr);
+    expect(saved.latency_histogram_hdr).toMatch(/^HISTF/);
+    expect(saved.config_hash).toBe(configHash(reports.summary.configuration));
+  });
+
+  it('keeps a broken store for later: the error names the reports folder', async () => {
+    const corrupt = join(dir, 'broken.db');
+    writeFileSync(corrupt, 'garbage '.repeat(1000));
+    const history = (await openRunHistory(corrupt, openHistory))!;
+    expect(history.failure?.message).toMatch(/broken\.db is not a perfsight history database/);
+    const reports = reportsOf('broken', ramp(10));
+    await fillTrend(history, reports);
+    expect(reports.analysis!.trend_analysis).toEqual({ insufficient_data: true });
+    const error = await saveRunHistory(history, reports, '/somewhere/out');
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toMatch(
+      /broken\.db is not a perfsight history database .*; the reports were written to \/somewhere\/out, but the run was not saved/,
+    );
+  });
+
+  it('--no-history and PERFSIGHT_HISTORY=off open nothing; PERFSIGHT_HISTORY picks the file', async () => {
+    expect(await openRunHistory(false, openHistory)).toBeUndefined();
+    process.env.PERFSIGHT_HISTORY = 'off';
+    expect(await openRunHistory(undefined, openHistory)).toBeUndefined();
+    const chosen = join(dir, 'from-env.db');
+    process.env.PERFSIGHT_HISTORY = chosen;
+    const history = (await openRunHistory(undefined, openHistory))!;
+    expect(history.store?.location).toBe(chosen);
+    await saveRunHistory(history, reportsOf('env', ramp(1)), '/r');
+  });
+
+  it('configHash is canonical: key order does not matter, values do', () => {
+    expect(configHash({ a: 1, b: { c: [1, 2], d: 'x' } })).toBe(
+      configHash({ b: { d: 'x', c: [1, 2] }, a: 1 }),
+    );
+    expect(configHash({ a: 1 })).not.toBe(configHash({ a: 2 }));
+    expect(configHash({ a: [1, 2] })).not.toBe(configHash({ a: [2, 1] }));
+    expect(configHash({})).toBe('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
+  });
+});
