@@ -122,7 +122,7 @@ function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new Error(
-      `it was written by a newer perfsight (schema ${version}, this one knows ${MIGRATIONS.length})`,
+      `was written by a newer perfsight (schema ${version}; this one knows ${MIGRATIONS.length}): upgrade perfsight`,
     );
   }
   // IMMEDIATE: two processes opening a fresh database must not both create the table.

@@ -74,6 +74,20 @@ function storeSuite(open: () => Promise<HistoryStore>) {
     );
   });
 
+  it('several connections saving at once all land', async () => {
+    const stores = await Promise.all(Array.from({ length: 4 }, () => open()));
+    await Promise.all(
+      stores.flatMap((s, w) =>
+        Array.from({ length: 10 }, (_, i) => s.save(record('parallel', w * 100 + i))),
+      ),
+    );
+    await Promise.all(stores.map((s) => s.close()));
+    const saved = await store.list({ name: 'parallel', limit: 100 });
+    expect(saved.map((r) => r.p95_ms).sort((a, b) => a - b)).toEqual(
+      [0, 100, 200, 300].flatMap((w) => Array.from({ length: 10 }, (_, i) => w + i)),
+    );
+  });
+
   it('refuses a duplicate run id with a clear error', async () => {
     const saved = record('dup', 1);
     await store.save(saved);
@@ -113,6 +127,22 @@ describe('SQLite history', () => {
     await store.close();
   });
 
+  it('migrates an empty database and refuses one from a newer perfsight', async () => {
+    const empty = join(dir, 'empty.db');
+    new Database(empty).close();
+    const store = await openHistory(empty);
+    await store.save(record('migrated', 1));
+    await store.close();
+    const check = new Database(empty);
+    expect(check.pragma('user_version', { simple: true })).toBe(1);
+    expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
+    check.pragma('user_version = 99');
+    check.close();
+    await expect(openHistory(empty)).rejects.toThrow(
+      /empty\.db was written by a newer perfsight \(schema 99; this one knows 1\): upgrade perfsight$/,
+    );
+  });
+
   it('names a corrupt database instead of crashing', async () => {
     const path = join(dir, 'corrupt.db');
     writeFileSync(
@@ -124,24 +154,33 @@ describe('SQLite history', () => {
     );
   });
 
-  it('reports a database locked by another process', async () => {
+  it('reports a database locked by another process, after its 5 s busy timeout', async () => {
     const path = join(dir, 'locked.db');
-    (await openHistory(path)).close();
+    await (await openHistory(path)).close();
     const holder = new Database(path);
-    holder.pragma('locking_mode = EXCLUSIVE');
     holder.exec('BEGIN EXCLUSIVE');
     try {
-      const store = await openHistory(path).catch((e: unknown) => e);
-      if (store instanceof Error) {
-        expect(store.message).toMatch(/locked\.db is locked/);
-      } else {
-        await expect((store as HistoryStore).save(record('locked', 1))).rejects.toThrow(/locked/);
-      }
+      const started = Date.now();
+      await expect(openHistory(path)).rejects.toThrow(
+        /^history database .*locked\.db is locked by another process \(waited 5 s\)$/,
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4500);
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
     }
-  }, 20_000);
+    // A store opened before the lock was taken waits, then fails its save the same way.
+    const store = await openHistory(path);
+    const second = new Database(path);
+    second.exec('BEGIN EXCLUSIVE');
+    try {
+      await expect(store.save(record('locked', 1))).rejects.toThrow(/locked\.db is locked/);
+    } finally {
+      second.exec('ROLLBACK');
+      second.close();
+      await store.close();
+    }
+  }, 30_000);
 });
 
 describe('PostgreSQL history (a real local server)', () => {
