@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../_helpers.js';
+import { startPostgres, type PostgresServer } from '../history/_postgres-server.js';
 
 describe('perfsight history and trend (built CLI)', () => {
   const dir = tempDir('perfsight-history-cli-');
@@ -172,4 +173,38 @@ describe('perfsight history and trend (built CLI)', () => {
     const badMetric = await runCli(['trend', '--history', fresh, '--metric', 'p42']);
     expect(badMetric.code).toBe(2);
   });
+});
+
+describe('perfsight report/history/trend with --history postgres://… (a real local server)', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 90_000);
+  afterAll(() => server?.stop());
+
+  it('saves runs from several invocations into one database and lists them', async () => {
+    const dir = tempDir('perfsight-history-pg-cli-');
+    const samples = join(dir, 'samples.csv');
+    writeFileSync(samples, 'latency_ms\n5\n6\n7\n8\n');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const result = await runCli(
+        ['report', samples, '--name', 'pg-cli', '-o', join(dir, `r${i}`)],
+        { env: { PERFSIGHT_HISTORY: server.url } },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      ids.push(/Saved to the history as run ([0-9a-f-]{36})/.exec(result.stdout)![1]!);
+    }
+    const listed = await runCli(['history', '--history', server.url, '--json']);
+    const rows = JSON.parse(listed.stdout) as Array<{ run_id: string; p95_ms: number }>;
+    expect(rows.map((r) => r.run_id)).toEqual([...ids].reverse());
+    expect(rows.every((r) => r.p95_ms === 7.85)).toBe(true);
+    const trend = await runCli(['trend', '--history', server.url, '--json']);
+    expect(trend.code).toBe(0);
+    expect(JSON.parse(trend.stdout)).toMatchObject({
+      test_name: 'pg-cli',
+      insufficient_data: true,
+      runs_considered: 2,
+    });
+  }, 60_000);
 });
