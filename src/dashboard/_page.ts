@@ -119,6 +119,14 @@ function render(s) {
     body.append(tr);
   }
   document.getElementById('no-alerts').hidden = rows.length > 0;
+  const analysis = document.getElementById('analysis');
+  analysis.replaceChildren();
+  for (const [name, a] of Object.entries(s.analysis)) {
+    const failed = a.objectives.filter(o => !o.passed).map(o => o.message);
+    analysis.append(el('li', { 'data-collector': name, 'data-risk': a.overall_risk },
+      name + ': risk ' + a.overall_risk + ' (last ' + a.window + ', ' + a.at + ')' +
+      (failed.length ? ' - ' + failed.join('; ') : '')));
+  }
   const reports = document.getElementById('reports');
   reports.replaceChildren();
   for (const [name, folder] of Object.entries(s.reports)) reports.append(el('li', {}, name + ': ' + folder));
@@ -148,6 +156,7 @@ export function renderPage(nonce: string): string {
 <section><h2>Alerts</h2><p id="no-alerts">No alerts.</p>
 <table><thead><tr><th>State</th><th>Level</th><th>Collector</th><th>Message</th><th>Pending</th><th>Firing</th><th>Resolved</th></tr></thead>
 <tbody id="alerts"></tbody></table></section>
+<section><h2>Periodic analysis</h2><ul id="analysis"></ul></section>
 <section><h2>Data</h2><ul>
 <li><a data-api="/api/snapshot" href="/api/snapshot">/api/snapshot</a> — this page's data as JSON</li>
 <li><a data-api="/metrics" href="/metrics">/metrics</a> — Prometheus exposition</li>

@@ -263,7 +263,7 @@ function figures(
   const failures = c[FAILURES]!;
   const successes = requests - failures;
   const cacheLookups = c[CACHE_HITS]! + c[CACHE_MISSES]!;
-  const p = (q: number) => (histogram ? histogram.percentileMs(q) : null);
+  const q = histogram ? percentilesMs(histogram) : null;
   return {
     span_seconds: spanMs / 1000,
     requests,
@@ -277,12 +277,40 @@ function figures(
     cache_hit_rate: cacheLookups ? c[CACHE_HITS]! / cacheLookups : 0,
     fallback_rate: requests ? c[FALLBACKS]! / requests : 0,
     latency_avg: successes ? c[SUCCESS_SUM]! / successes : 0,
-    latency_p50: p(50),
-    latency_p90: p(90),
-    latency_p95: p(95),
-    latency_p99: p(99),
-    latency_p999: p(99.9),
+    latency_p50: q && q[0]!,
+    latency_p90: q && q[1]!,
+    latency_p95: q && q[2]!,
+    latency_p99: q && q[3]!,
+    latency_p999: q && q[4]!,
     latency_max: c[SUCCESS_MAX]!,
     bad: Array.from(c.subarray(FIXED_FIELDS)),
   };
+}
+
+const QUANTILES = [50, 90, 95, 99, 99.9];
+const quantileScratch = new Float64Array(QUANTILES.length);
+
+/**
+ * The five reported percentiles in one pass over the buckets (HdrHistogram's rule, as
+ * `percentileMs`: the highest equivalent value of the first bucket reaching the rank).
+ */
+function percentilesMs(histogram: LogLinearCounts): Float64Array {
+  const out = quantileScratch;
+  out.fill(0);
+  const total = histogram.totalCount;
+  if (total === 0) return out;
+  const counts = histogram.counts;
+  let next = 0;
+  let wanted = Math.max(1, Math.ceil((QUANTILES[0]! / 100) * total));
+  let seen = 0;
+  for (let i = 0; i < counts.length && next < QUANTILES.length; i++) {
+    seen += counts[i]!;
+    while (next < QUANTILES.length && seen >= wanted) {
+      out[next] = histogram.highestEquivalentMicros(i) / 1000;
+      next++;
+      if (next < QUANTILES.length)
+        wanted = Math.max(1, Math.ceil((QUANTILES[next]! / 100) * total));
+    }
+  }
+  return out;
 }

@@ -155,7 +155,14 @@ export class ContinuousPerformanceMonitor {
         this.options.alertsEveryMs ?? 10_000,
         this.options.windows?.fineMs ?? 5000,
       );
-      this.timer = setInterval(() => this.tick(), tickMs);
+      this.timer = setInterval(() => {
+        try {
+          this.tick();
+        } catch (error) {
+          // A failing tick must not end the monitor; the next one tries again.
+          this.options.log?.(`perfsight: monitor tick failed: ${String(error)}`);
+        }
+      }, tickMs);
     }
     this.tick(now);
   }

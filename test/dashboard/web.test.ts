@@ -137,6 +137,14 @@ describe('web dashboard in Chromium', () => {
       timeout: 10_000,
     });
     const cells = await row.$$eval('td', (tds) => tds.map((td) => td.textContent));
+    // The periodic analysis sees it too (success far below 99 %: critical risk).
+    const risk = await page.waitForSelector(
+      '#analysis li[data-collector="api"][data-risk=critical]',
+      {
+        timeout: 5000,
+      },
+    );
+    expect(await risk.textContent()).toMatch(/^api: risk critical \(last 5m, .*\) - Error rate/);
     expect(cells[0]).toBe('firing');
     expect(cells[1]).toBe('CRITICAL');
     expect(cells[2]).toBe('api');
