@@ -5,9 +5,10 @@
  */
 import { PostgresHistory } from './_postgres.js';
 import { SqliteHistory } from './_sqlite.js';
-import type { HistoryStore } from './types.js';
+import { HISTORY_OFF, type HistoryStore } from './types.js';
+import { InputError } from '../errors.js';
 
-export { TREND_METRICS } from './types.js';
+export { HISTORY_OFF, TREND_METRICS } from './types.js';
 export type { HistoryRecord, HistoryStore, TrendMetric } from './types.js';
 export { buildHistoryRecord, configHash } from './record.js';
 export {
@@ -29,7 +30,13 @@ export const DEFAULT_HISTORY_PATH = '.perfsight/history.db';
  * database), else `.perfsight/history.db`.
  */
 export async function openHistory(target?: string): Promise<HistoryStore> {
-  target ??= process.env.PERFSIGHT_HISTORY || DEFAULT_HISTORY_PATH;
+  const fromEnvironment = process.env.PERFSIGHT_HISTORY;
+  if (target === undefined && fromEnvironment && HISTORY_OFF.test(fromEnvironment)) {
+    throw new InputError(
+      `the history store is turned off (PERFSIGHT_HISTORY=${fromEnvironment}): pass --history <sqlite-path|postgres-url>`,
+    );
+  }
+  target ??= fromEnvironment || DEFAULT_HISTORY_PATH;
   if (/^postgres(ql)?:\/\//i.test(target)) return PostgresHistory.open(target);
   return SqliteHistory.open(target);
 }

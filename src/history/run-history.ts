@@ -10,7 +10,7 @@ import type { TrendAnalysis } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import type { RunReports } from '../report/index.js';
 import { buildHistoryRecord } from './record.js';
-import { TREND_METRICS, type HistoryStore, type TrendMetric } from './types.js';
+import { HISTORY_OFF, TREND_METRICS, type HistoryStore, type TrendMetric } from './types.js';
 
 /** `--history <target>`, or false for `--no-history`; undefined: the default store. */
 export type HistoryTarget = string | false | undefined;
@@ -66,7 +66,7 @@ export async function openRunHistory(
   open: (target?: string) => Promise<HistoryStore>,
 ): Promise<RunHistory | undefined> {
   if (target === false) return undefined;
-  if (target === undefined && /^(off|false|0|no)$/i.test(process.env.PERFSIGHT_HISTORY ?? '')) {
+  if (target === undefined && HISTORY_OFF.test(process.env.PERFSIGHT_HISTORY ?? '')) {
     return undefined;
   }
   const session: RunHistory = {

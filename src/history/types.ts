@@ -30,6 +30,9 @@ export interface HistoryRecord {
   report_dir: string | null;
 }
 
+/** `PERFSIGHT_HISTORY` values that turn the history off when no `--history` is given. */
+export const HISTORY_OFF = /^(off|false|0|no)$/i;
+
 /** Figures a trend can follow, by the name users give on the command line. */
 export const TREND_METRICS = {
   p50: { column: 'median_ms', higherIsBetter: false, unit: 'ms' },

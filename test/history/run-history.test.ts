@@ -105,6 +105,10 @@ describe('the history stage of run and report', () => {
     expect(await openRunHistory(false, openHistory)).toBeUndefined();
     process.env.PERFSIGHT_HISTORY = 'off';
     expect(await openRunHistory(undefined, openHistory)).toBeUndefined();
+    // `perfsight history` with the store turned off: a clear error, not a file named "off".
+    await expect(openHistory()).rejects.toThrow(
+      /^the history store is turned off \(PERFSIGHT_HISTORY=off\): pass --history/,
+    );
     const chosen = join(dir, 'from-env.db');
     process.env.PERFSIGHT_HISTORY = chosen;
     const history = (await openRunHistory(undefined, openHistory))!;
