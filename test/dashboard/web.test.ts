@@ -45,6 +45,7 @@ async function liveMonitor(token?: string): Promise<Setup> {
       ],
       intervalMs: 200,
       alertsEveryMs: 100,
+      analysisEveryMs: 500,
       windows: { fineMs: 200, coarseMs: 1000 },
       throttle: { groupWaitMs: 0 },
       dashboardSinks: [web],
