@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../../src/analysis/types.js';
@@ -6,6 +6,7 @@ import { describeEnvironment } from '../../src/environment/index.js';
 import {
   configHash,
   fillTrend,
+  resolveBaseline,
   openHistory,
   openRunHistory,
   saveRunHistory,
@@ -123,5 +124,47 @@ describe('the history stage of run and report', () => {
     expect(configHash({ a: 1 })).not.toBe(configHash({ a: 2 }));
     expect(configHash({ a: [1, 2] })).not.toBe(configHash({ a: [2, 1] }));
     expect(configHash({})).toBe('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
+  });
+});
+
+describe('--baseline resolution', () => {
+  const dir = tempDir('perfsight-baseline-');
+
+  it('a path wins; latest is the newest run of the test; a run id is looked up', async () => {
+    const store = await openHistory(join(dir, 'b.db'));
+    const folders = [join(dir, 'r0'), join(dir, 'r1'), join(dir, 'other')];
+    for (const folder of folders) mkdirSync(folder);
+    const ids: string[] = [];
+    for (const [i, folder] of folders.entries()) {
+      const history = (await openRunHistory(join(dir, 'b.db'), openHistory))!;
+      ids.push(history.runId);
+      await saveRunHistory(history, reportsOf(i < 2 ? 'api' : 'other', ramp(5)), folder);
+    }
+    expect(await resolveBaseline(folders[0]!, 'api', store)).toEqual({
+      path: folders[0],
+      runId: null,
+    });
+    expect(await resolveBaseline('latest', 'api', store)).toEqual({
+      path: folders[1],
+      runId: ids[1],
+    });
+    expect(await resolveBaseline(ids[0]!, 'api', store)).toEqual({
+      path: folders[0],
+      runId: ids[0],
+    });
+    await expect(resolveBaseline('latest', 'nothing', store)).rejects.toThrow(
+      /^--baseline latest: no earlier run of "nothing" in the history at /,
+    );
+    await expect(resolveBaseline('no-such-id', 'api', store)).rejects.toThrow(
+      /^--baseline no-such-id: no such file or folder, and no run with that id/,
+    );
+    rmSync(folders[1]!, { recursive: true });
+    await expect(resolveBaseline('latest', 'api', store)).rejects.toThrow(
+      /was saved with its report folder .*r1, which no longer exists$/,
+    );
+    await store.close();
+    await expect(resolveBaseline('latest', 'api', undefined)).rejects.toThrow(
+      /history store is not available/,
+    );
   });
 });
