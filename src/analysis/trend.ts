@@ -161,7 +161,8 @@ export function analyzeTrend(
       insufficient_data: true,
       metric,
       runs_considered: previous.length,
-      recommendation: `Need at least ${TREND_MIN_RUNS} earlier runs of this test in the history to judge a trend (have ${previous.length}).`,
+      // The seed's words, with what "enough" means.
+      recommendation: `Collect historical data for trend analysis: a trend needs at least ${TREND_MIN_RUNS} earlier runs of this test in the history (have ${previous.length}).`,
     };
   }
   // After a shift, the runs before it no longer predict anything: gate against the runs

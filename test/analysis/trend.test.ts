@@ -181,7 +181,9 @@ describe('analyzeTrend', () => {
   it('says "insufficient data" below 5 earlier runs', () => {
     const trend = analyzeTrend('p95', points([10, 11, 10, 11, 30]));
     expect(trend.insufficient_data).toBe(true);
-    expect(trend.recommendation).toMatch(/at least 5 earlier runs/);
+    expect(trend.recommendation).toMatch(
+      /^Collect historical data for trend analysis: .* at least 5 earlier runs .*\(have 4\)/,
+    );
   });
 
   it('flags a latest run above the prediction interval for latency', () => {

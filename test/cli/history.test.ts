@@ -166,7 +166,9 @@ describe('perfsight history and trend (built CLI)', () => {
     await run(100, 3, ['--history', fresh]);
     const trend = await runCli(['trend', '--history', fresh]);
     expect(trend.code).toBe(0);
-    expect(trend.stdout).toMatch(/insufficient data: Need at least 5 earlier runs .* \(have 0\)/);
+    expect(trend.stdout).toMatch(
+      /insufficient data: Collect historical data for trend analysis: a trend needs at least 5 earlier runs .* \(have 0\)/,
+    );
     const none = await runCli(['trend', '--history', fresh, '--name', 'nothing']);
     expect(none.code).toBe(2);
     expect(none.stderr).toBe(`perfsight: no runs of "nothing" in the history at ${fresh}\n`);
