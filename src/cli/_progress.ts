@@ -56,6 +56,11 @@ export function startProgress(
     };
   }
 
+  // CI logs: say the run has begun (the workload is set up and Ctrl-C now writes a partial
+  // report), then a line every 5 s.
+  stream.write(
+    `perfsight: measuring ${byCount ? `${total} calls` : `for ${total} s`}, progress every 5 s\n`,
+  );
   const timer = setInterval(() => {
     const { m } = live();
     const elapsed = ((performance.now() - startedMs) / 1000).toFixed(0);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -13,6 +14,17 @@ formats.default(ajv);
 const validate = ajv.compile(schema);
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+/** Sends `signal` a second after the run says it is measuring (slow CI machines start late). */
+function signalOnceMeasuring(child: ChildProcess, signal: NodeJS.Signals): void {
+  let sent = false;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (!sent && chunk.toString().includes('perfsight: measuring')) {
+      sent = true;
+      setTimeout(() => child.kill(signal), 1000);
+    }
+  });
+}
 
 function expectValidReport(path: string): void {
   const ok = validate(readJson(path));
@@ -67,11 +79,16 @@ describe('perfsight run', () => {
     expect(perf.failed_requests).toBeGreaterThan(5);
     expect(perf.failed_requests).toBe(detailed.error_analysis.error_counts.SyntheticFailure);
     // Failed calls throw before saying anything about the cache.
-    expect(detailed.optimization_metrics.cache_hits + detailed.optimization_metrics.cache_misses).toBe(
-      perf.successful_requests,
-    );
+    expect(
+      detailed.optimization_metrics.cache_hits + detailed.optimization_metrics.cache_misses,
+    ).toBe(perf.successful_requests);
     expect(detailed.optimization_metrics.cache_hit_rate).toBeGreaterThan(0.15);
-    expect(detailed.throughput_timeline.reduce((n: number, p: { requests: number }) => n + p.requests, 0)).toBe(400);
+    expect(
+      detailed.throughput_timeline.reduce(
+        (n: number, p: { requests: number }) => n + p.requests,
+        0,
+      ),
+    ).toBe(400);
     expect(detailed.resource_usage_timeline.length).toBeGreaterThan(0);
     expect(detailed.latency_distribution.counts.reduce((a: number, b: number) => a + b, 0)).toBe(
       perf.successful_requests,
@@ -82,7 +99,10 @@ describe('perfsight run', () => {
   });
 
   it('keeps every sample in samples.csv.gz, in the raw-sample format', () => {
-    const lines = gunzipSync(readFileSync(join(out, 'samples.csv.gz'))).toString().trim().split('\n');
+    const lines = gunzipSync(readFileSync(join(out, 'samples.csv.gz')))
+      .toString()
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe('timestamp,latency_ms,success,cache_hit,fallback_used,error_type');
     expect(lines).toHaveLength(401);
     expect(lines.filter((l) => l.endsWith(',SyntheticFailure'))).toHaveLength(
@@ -128,7 +148,20 @@ describe('perfsight run', () => {
 describe('perfsight run outcomes', () => {
   it('exits 1 when P95 misses 100 ms', async () => {
     const out = join(tempDir(), 'slow');
-    const res = await runCli(['run', 'synthetic', '-n', '4', '--warmup', '0', '--latency-ms', '120', '--jitter', '0', '--out', out]);
+    const res = await runCli([
+      'run',
+      'synthetic',
+      '-n',
+      '4',
+      '--warmup',
+      '0',
+      '--latency-ms',
+      '120',
+      '--jitter',
+      '0',
+      '--out',
+      out,
+    ]);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/❌ P95 Latency requirement not met: [\d.]+ms >= 100ms/);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
@@ -136,7 +169,19 @@ describe('perfsight run outcomes', () => {
 
   it('runs open loop with --rate and reports the uncorrected figures beside', async () => {
     const out = join(tempDir(), 'open');
-    const res = await runCli(['run', 'synthetic', '--rate', '200', '-d', '1s', '--latency-ms', '1', '--out', out, '--json']);
+    const res = await runCli([
+      'run',
+      'synthetic',
+      '--rate',
+      '200',
+      '-d',
+      '1s',
+      '--latency-ms',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(res.code).toBe(0);
     const summary = JSON.parse(res.stdout);
     expect(summary.configuration.mode).toBe('open_loop');
@@ -147,7 +192,10 @@ describe('perfsight run outcomes', () => {
   it('measures the user’s own module', async () => {
     const dir = tempDir();
     const module = join(dir, 'bench.mjs');
-    writeFileSync(module, 'export default function parse(i) { JSON.parse(JSON.stringify({ i, a: [1, 2, 3] })); }\n');
+    writeFileSync(
+      module,
+      'export default function parse(i) { JSON.parse(JSON.stringify({ i, a: [1, 2, 3] })); }\n',
+    );
     const res = await runCli(['run', module, '-n', '50', '--out', join(dir, 'out'), '--json']);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).performance_summary.total_requests).toBe(50);
@@ -156,7 +204,7 @@ describe('perfsight run outcomes', () => {
   it('writes the partial report when interrupted with SIGINT', async () => {
     const out = join(tempDir(), 'interrupted');
     const res = await runCli(['run', 'synthetic', '-d', '60s', '--out', out], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 2500),
+      onSpawn: (child) => signalOnceMeasuring(child, 'SIGINT'),
     });
     expect(res.code).toBe(130);
     expect(res.stderr).toMatch(/SIGINT received/);
@@ -170,7 +218,7 @@ describe('perfsight run outcomes', () => {
   it('writes the partial report when stopped with SIGTERM', async () => {
     const out = join(tempDir(), 'terminated');
     const res = await runCli(['run', 'synthetic', '-d', '60s', '--out', out], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGTERM'), 2500),
+      onSpawn: (child) => signalOnceMeasuring(child, 'SIGTERM'),
     });
     expect(res.code).toBe(143);
     expect(readJson(join(out, 'summary.json')).interrupted).toBe(true);
