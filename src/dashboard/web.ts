@@ -25,6 +25,7 @@ const HEARTBEAT_MS = 15_000;
 export function parseListenAddress(text: string | undefined): { host: string; port: number } {
   const value = (text ?? '').trim();
   if (value === '') return { host: '127.0.0.1', port: 9464 };
+  if (/^\d+$/.test(value)) return parseListenAddress(`127.0.0.1:${value}`);
   const match = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?$/.exec(value);
   const port = match?.[3] === undefined ? 9464 : Number(match[3]);
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
@@ -71,7 +72,9 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', (error: NodeJS.ErrnoException) =>
         reject(
-          error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES'
+          ['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN'].includes(
+            error.code ?? '',
+          )
             ? new UsageError(`cannot listen on ${this.host}:${this.port}: ${error.code}`)
             : error,
         ),

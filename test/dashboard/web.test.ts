@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { WebDashboard } from '../../src/dashboard/index.js';
+import { WebDashboard, parseListenAddress } from '../../src/dashboard/index.js';
 import {
   ContinuousPerformanceMonitor,
   parseAlertRule,
@@ -189,6 +189,15 @@ describe('web dashboard access', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'nonce-/);
     await page.text();
+  });
+
+  it('parses --web addresses', () => {
+    expect(parseListenAddress(undefined)).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(parseListenAddress('9000')).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(parseListenAddress('0.0.0.0:80')).toEqual({ host: '0.0.0.0', port: 80 });
+    expect(parseListenAddress('[::1]:9464')).toEqual({ host: '::1', port: 9464 });
+    expect(parseListenAddress('localhost')).toEqual({ host: 'localhost', port: 9464 });
+    expect(() => parseListenAddress('host:99999')).toThrow(/bad --web address/);
   });
 
   it('binds loopback by default and refuses other addresses without a token', () => {
