@@ -190,13 +190,9 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   const environment = describeEnvironment();
   const started = new Date();
   try {
-    await monitor.start();
-    log(
-      `Starting continuous performance monitoring${flags.duration ? ` for ${flags.duration / 1000} seconds` : ''} of ${names.join(', ')}`,
-    );
-    if (web) log(`Web dashboard: ${web.url}`);
-    log('Press Ctrl+C to stop early');
-    const drives = workloads.map(async (workload) => {
+    // Workloads get ready first (a model to load…), so the monitor measures them ready.
+    for (const workload of workloads) {
+      if (controller.signal.aborted) break;
       try {
         await workload.setup?.();
       } catch (error) {
@@ -204,6 +200,14 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
           `perfsight: ${workload.name}: setup failed (${errorText(error)}); its calls will count as errors`,
         );
       }
+    }
+    await monitor.start();
+    log(
+      `Starting continuous performance monitoring${flags.duration ? ` for ${flags.duration / 1000} seconds` : ''} of ${names.join(', ')}`,
+    );
+    if (web) log(`Web dashboard: ${web.url}`);
+    log('Press Ctrl+C to stop early');
+    const drives = workloads.map(async (workload) => {
       await monitor.drive(workload.name, workload, {
         rate: flags.rate,
         durationMs: flags.duration,
