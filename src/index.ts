@@ -44,5 +44,4 @@ export {
   trendFromStore,
 } from './history/index.js';
 export type { HistoryRecord, HistoryStore, TrendMetric } from './history/index.js';
-export { analyzeTrend, changePoints, predictionInterval } from './analysis/trend.js';
-export type { TrendPoint, TrendOptions } from './analysis/trend.js';
+export * from './analysis/index.js';

@@ -13,20 +13,30 @@ import {
   saveRunHistory,
   type HistoryTarget,
 } from '../history/index.js';
+import {
+  analyzeRun,
+  buildAlertsReport,
+  evaluateAlerts,
+  loadPolicy,
+  type RunPolicy,
+} from '../analysis/index.js';
+import { renderAnalysisSummary } from './_analysis-summary.js';
 
 export interface OutputOptions {
   out: string;
   json?: boolean;
   /** `--history <target>`, false for `--no-history`, undefined for the default store. */
   history?: HistoryTarget;
+  /** Objectives and thresholds (`--slo`, `--config`); perfsight.config.json or defaults otherwise. */
+  policy?: RunPolicy;
 }
 
-/** The P95 objective a run is held to until objectives are configurable. */
+/** The seed's P95 requirement, shown in its summary line unless a p95 objective says otherwise. */
 export const P95_TARGET_MS = 100;
 
 /**
- * The end of `run` and `report`: build the report model, write the folder, tell the user.
- * Returns the exit code: 0 when the objective holds, 1 when it does not.
+ * The end of `run` and `report`: build the report model, analyse it, write the folder, tell
+ * the user. Returns the exit code: 0 when every objective holds, 1 when one does not.
  */
 export async function finishRun(
   run: RunResult,
@@ -36,6 +46,19 @@ export async function finishRun(
 ): Promise<{ exitCode: number; reports: RunReports; written: string[] }> {
   const reports = buildRunReports(run);
   // Stage 1 — analysis (objectives, analysis.json, alerts.json, history): sets reports.analysis.
+  const policy = options.policy ?? loadPolicy({});
+  reports.analysis = analyzeRun(reports.summary, policy.objectives, {
+    thresholds: policy.thresholds,
+    testContext: { objectives_source: policy.source, workload: run.workload },
+  });
+  reports.alerts = buildAlertsReport(
+    reports.summary,
+    evaluateAlerts(reports.summary, policy.alertThresholds),
+  );
+  reports.files.push(
+    { name: 'analysis.json', render: () => json(reports.analysis) },
+    { name: 'alerts.json', render: () => json(reports.alerts) },
+  );
   // History: read before the files are written (the trend goes into analysis.json), saved
   // after them, so a broken store never costs the run its reports.
   const history = await openRunHistory(options.history, openHistory);
@@ -43,14 +66,16 @@ export async function finishRun(
   // Stage 2 — readable renderers (report.html, report.md, junit.xml): append to reports.files.
   const written = await writeReportFiles(options.out, reports.files);
   const historyError = history && (await saveRunHistory(history, reports, options.out));
-  const latency = reports.summary.latency_metrics;
-  const met =
-    reports.summary.performance_summary.successful_requests > 0 && latency.p95_ms < P95_TARGET_MS;
+  const met = reports.analysis.objectives_met;
+  const p95Objective = policy.objectives.find(
+    (o) => o.metric === 'p95' && o.comparator.startsWith('<'),
+  );
   if (options.json) {
     stdout.write(json(reports.summary));
     stderr.write(`perfsight: reports written to ${options.out}\n`);
   } else {
-    stdout.write(renderConsoleSummary(reports.summary, P95_TARGET_MS));
+    stdout.write(renderConsoleSummary(reports.summary, p95Objective?.threshold ?? P95_TARGET_MS));
+    stdout.write(renderAnalysisSummary(reports.analysis, reports.alerts));
     stdout.write(`Reports written to ${options.out}/\n`);
     if (history?.trend) stdout.write(`Trend (p95): ${history.trend.recommendation ?? ''}\n`);
   }

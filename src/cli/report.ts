@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector } from '../metrics/index.js';
 import { readSamplesFile } from '../samples/index.js';
+import { loadPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
 import { defaultOutDir } from './_options.js';
 
@@ -12,6 +13,8 @@ interface ReportFlags {
   out?: string;
   json?: boolean;
   history?: string | false;
+  slo: string[];
+  config?: string;
 }
 
 export function reportCommand(exit: (code: number) => void): Command {
@@ -27,12 +30,23 @@ export function reportCommand(exit: (code: number) => void): Command {
       'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
     )
     .option('--no-history', 'do not read or save the history store')
+    .option(
+      '--slo <objective>',
+      'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--config <file>',
+      'objectives and thresholds (default: ./perfsight.config.json if present)',
+    )
     .action(async (file: string, flags: ReportFlags) => {
       exit(await reportAction(file, flags));
     });
 }
 
 async function reportAction(file: string, flags: ReportFlags): Promise<number> {
+  const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   // Everything is read and checked before a single output file is created.
   const collector = new MetricsCollector({ sampleResources: false });
   const read = await readSamplesFile(file, collector);
@@ -49,7 +63,7 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
       workload: { kind: 'samples_file', path: file },
       generatedAt: new Date(),
     },
-    { out: flags.out ?? defaultOutDir(name), json: flags.json, history: flags.history },
+    { out: flags.out ?? defaultOutDir(name), json: flags.json, history: flags.history, policy },
   );
   return exitCode;
 }

@@ -3,6 +3,7 @@ import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector, DEFAULT_EXACT_CAP } from '../metrics/index.js';
 import { runWorkload, type RunPlan } from '../load/index.js';
 import { DEFAULT_WORKLOAD, createWorkload, type WorkloadOptions } from '../workloads/index.js';
+import { loadPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
 import {
   defaultOutDir,
@@ -27,6 +28,8 @@ interface RunFlags {
   out?: string;
   json?: boolean;
   history?: string | false;
+  slo: string[];
+  config?: string;
   progress: boolean;
   latencyMs?: number;
   jitter?: number;
@@ -65,6 +68,16 @@ export function runCommand(exit: (code: number) => void): Command {
       'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
     )
     .option('--no-history', 'do not read or save the history store')
+    .option(
+      '--slo <objective>',
+      'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--config <file>',
+      'objectives and thresholds (default: ./perfsight.config.json if present)',
+    )
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--latency-ms <ms>', 'synthetic: median latency', positiveNumber)
     .option('--jitter <sigma>', 'synthetic: σ of the log-normal latency', nonNegativeNumber)
@@ -83,6 +96,8 @@ export function runCommand(exit: (code: number) => void): Command {
 }
 
 async function runAction(workloadName: string, flags: RunFlags): Promise<number> {
+  // Objectives are checked before anything runs: a typo costs nothing.
+  const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   const workloadOptions: WorkloadOptions = {};
   for (const key of ['latencyMs', 'jitter', 'errorRate', 'cacheHitRate', 'mode', 'seed'] as const) {
     if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });
@@ -148,7 +163,7 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
         generatedAt: new Date(),
       },
-      { out, json: flags.json, history: flags.history },
+      { out, json: flags.json, history: flags.history, policy },
     );
     return stopSignal ? (SIGNAL_EXIT[stopSignal] ?? exitCode) : exitCode;
   } finally {

@@ -1,0 +1,350 @@
+/**
+ * The seed's PerformanceAnalyzer: bottlenecks, recommendations, risk and compliance from a
+ * run's figures, with the seed's rules, severities, texts and thresholds. Pure.
+ */
+import type { SummaryReport } from '../report/types.js';
+import { SCHEMA_VERSION } from '../report/types.js';
+import { checkObjectives } from './objectives.js';
+import type {
+  AnalysisReport,
+  Bottleneck,
+  ComplianceCheck,
+  Objective,
+  Recommendation,
+  RiskAssessment,
+  Severity,
+  TrendAnalysis,
+} from './types.js';
+
+/** The seed's analyzer thresholds; any of them can be overridden (config `thresholds`). */
+export interface AnalyzerThresholds {
+  latency_p95_ms: number;
+  latency_p99_ms: number;
+  success_rate: number;
+  error_rate: number;
+  cache_hit_rate: number;
+  cpu_percent: number;
+  memory_mb: number;
+}
+
+export const DEFAULT_ANALYZER_THRESHOLDS: Readonly<AnalyzerThresholds> = {
+  latency_p95_ms: 100.0,
+  latency_p99_ms: 200.0,
+  success_rate: 0.99,
+  error_rate: 0.01,
+  cache_hit_rate: 0.8,
+  cpu_percent: 80.0,
+  memory_mb: 100.0,
+};
+
+/** The run's figures the seed's rules read, in its units. */
+interface Figures {
+  p95: number;
+  p99: number;
+  successRate: number;
+  errorRate: number;
+  /** Null when the workload never reported cache use: nothing to judge. */
+  cacheHitRate: number | null;
+  /** Null when resources were not measured (samples read from a file). */
+  avgCpu: number | null;
+  maxMemory: number | null;
+}
+
+function figuresOf(summary: SummaryReport): Figures {
+  const o = summary.optimization_metrics;
+  return {
+    p95: summary.latency_metrics.p95_ms,
+    p99: summary.latency_metrics.p99_ms,
+    successRate: summary.performance_summary.success_rate,
+    errorRate: summary.performance_summary.error_rate,
+    cacheHitRate: o.cache_hits + o.cache_misses > 0 ? o.cache_hit_rate : null,
+    avgCpu: summary.resource_metrics?.avg_cpu_percent ?? null,
+    maxMemory: summary.resource_metrics?.max_memory_mb ?? null,
+  };
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+export function identifyBottlenecks(summary: SummaryReport, t: AnalyzerThresholds): Bottleneck[] {
+  const f = figuresOf(summary);
+  const found: Bottleneck[] = [];
+  const add = (b: Bottleneck) => found.push(b);
+  if (f.p95 > t.latency_p95_ms) {
+    add({
+      category: 'latency',
+      description: `P95 latency ${f.p95.toFixed(2)}ms exceeds threshold ${t.latency_p95_ms}ms`,
+      severity: f.p95 > t.latency_p95_ms * 2 ? 'critical' : 'high',
+      impact: 'User experience degradation',
+      recommendation: 'Optimize feature extraction pipeline and consider caching strategies',
+      metric_name: 'latency_p95_ms',
+      current_value: f.p95,
+      threshold: t.latency_p95_ms,
+    });
+  }
+  if (f.p99 > t.latency_p99_ms) {
+    add({
+      category: 'latency',
+      description: `P99 latency ${f.p99.toFixed(2)}ms exceeds threshold ${t.latency_p99_ms}ms`,
+      severity: 'high',
+      impact: 'Severe user experience issues',
+      recommendation: 'Investigate outlier cases and implement timeout handling',
+      metric_name: 'latency_p99_ms',
+      current_value: f.p99,
+      threshold: t.latency_p99_ms,
+    });
+  }
+  if (f.successRate < t.success_rate) {
+    add({
+      category: 'reliability',
+      description: `Success rate ${pct(f.successRate)} below threshold ${pct(t.success_rate)}`,
+      severity: f.successRate < t.success_rate * 0.9 ? 'critical' : 'high',
+      impact: 'Service reliability issues',
+      recommendation: 'Improve error handling and implement retry mechanisms',
+      metric_name: 'success_rate',
+      current_value: f.successRate,
+      threshold: t.success_rate,
+    });
+  }
+  if (f.errorRate > t.error_rate) {
+    add({
+      category: 'reliability',
+      description: `Error rate ${pct(f.errorRate)} exceeds threshold ${pct(t.error_rate)}`,
+      severity: f.errorRate > t.error_rate * 2 ? 'high' : 'medium',
+      impact: 'Increased operational overhead',
+      recommendation: 'Analyze error patterns and implement better error recovery',
+      metric_name: 'error_rate',
+      current_value: f.errorRate,
+      threshold: t.error_rate,
+    });
+  }
+  if (f.cacheHitRate !== null && f.cacheHitRate < t.cache_hit_rate) {
+    add({
+      category: 'optimization',
+      description: `Cache hit rate ${pct(f.cacheHitRate)} below threshold ${pct(t.cache_hit_rate)}`,
+      severity: 'medium',
+      impact: 'Increased processing time and resource usage',
+      recommendation: 'Optimize cache configuration and data access patterns',
+      metric_name: 'cache_hit_rate',
+      current_value: f.cacheHitRate,
+      threshold: t.cache_hit_rate,
+    });
+  }
+  if (f.avgCpu !== null && f.avgCpu > t.cpu_percent) {
+    add({
+      category: 'resources',
+      description: `Average CPU usage ${f.avgCpu.toFixed(1)}% exceeds threshold ${t.cpu_percent.toFixed(1)}%`,
+      severity: f.avgCpu > t.cpu_percent * 1.2 ? 'medium' : 'low',
+      impact: 'Resource constraints may affect other services',
+      recommendation: 'Optimize CPU usage or consider horizontal scaling',
+      metric_name: 'cpu_percent',
+      current_value: f.avgCpu,
+      threshold: t.cpu_percent,
+    });
+  }
+  if (f.maxMemory !== null && f.maxMemory > t.memory_mb) {
+    add({
+      category: 'resources',
+      description: `Max memory usage ${f.maxMemory.toFixed(1)}MB exceeds threshold ${t.memory_mb.toFixed(1)}MB`,
+      severity: f.maxMemory > t.memory_mb * 1.5 ? 'high' : 'medium',
+      impact: 'Risk of memory exhaustion and service disruption',
+      recommendation: 'Investigate memory leaks and optimize data structures',
+      metric_name: 'memory_mb',
+      current_value: f.maxMemory,
+      threshold: t.memory_mb,
+    });
+  }
+  return found;
+}
+
+export function generateRecommendations(summary: SummaryReport): Recommendation[] {
+  const f = figuresOf(summary);
+  const found: Recommendation[] = [];
+  if (f.p95 > 50) {
+    found.push({
+      category: 'latency',
+      priority: f.p95 > 100 ? 'high' : 'medium',
+      description: 'Optimize feature extraction pipeline',
+      implementation_effort: 'medium',
+      expected_impact: '20-50% latency reduction',
+      details: {
+        current_latency: f.p95,
+        target_latency: 50,
+        suggested_actions: [
+          'Profile slow code paths',
+          'Optimize model inference',
+          'Implement batch processing where possible',
+        ],
+      },
+    });
+  }
+  if (f.cacheHitRate !== null && f.cacheHitRate < 0.8) {
+    found.push({
+      category: 'caching',
+      priority: 'medium',
+      description: 'Improve cache hit rate',
+      implementation_effort: 'low',
+      expected_impact: '10-30% performance improvement',
+      details: {
+        current_hit_rate: f.cacheHitRate,
+        target_hit_rate: 0.9,
+        suggested_actions: [
+          'Increase cache size',
+          'Optimize cache TTL settings',
+          'Improve cache key generation',
+        ],
+      },
+    });
+  }
+  if (f.errorRate > 0.01) {
+    found.push({
+      category: 'reliability',
+      priority: f.errorRate > 0.05 ? 'high' : 'medium',
+      description: 'Improve error handling and recovery',
+      implementation_effort: 'medium',
+      expected_impact: '50-80% error rate reduction',
+      details: {
+        current_error_rate: f.errorRate,
+        target_error_rate: 0.01,
+        suggested_actions: [
+          'Implement comprehensive error handling',
+          'Add retry mechanisms with exponential backoff',
+          'Improve logging and monitoring',
+        ],
+      },
+    });
+  }
+  if ((f.avgCpu ?? 0) > 70 || (f.maxMemory ?? 0) > 800) {
+    found.push({
+      category: 'resources',
+      priority: 'medium',
+      description: 'Optimize resource usage',
+      implementation_effort: 'high',
+      expected_impact: '20-40% resource reduction',
+      details: {
+        current_cpu: f.avgCpu,
+        current_memory: f.maxMemory,
+        suggested_actions: [
+          'Profile resource-intensive operations',
+          'Optimize data structures',
+          'Consider horizontal scaling',
+        ],
+      },
+    });
+  }
+  return found;
+}
+
+const RISK_RECOMMENDATIONS: Record<Severity, string> = {
+  critical: 'Immediate action required. Service may be unstable.',
+  high: 'High priority action required. Performance issues likely affecting users.',
+  medium: 'Medium priority action recommended. Monitor closely.',
+  low: 'Low risk. No immediate action required.',
+};
+
+export function assessRisks(bottlenecks: readonly Bottleneck[]): RiskAssessment {
+  const breakdown: RiskAssessment['risk_breakdown'] = {
+    critical: [],
+    high: [],
+    medium: [],
+    low: [],
+  };
+  for (const b of bottlenecks) {
+    breakdown[b.severity].push({
+      category: b.category,
+      description: b.description,
+      impact: b.impact,
+    });
+  }
+  const critical = breakdown.critical.length;
+  const high = breakdown.high.length;
+  const overall: Severity =
+    critical > 0
+      ? 'critical'
+      : high > 2
+        ? 'high'
+        : high > 0 || breakdown.medium.length > 3
+          ? 'medium'
+          : 'low';
+  return {
+    overall_risk: overall,
+    risk_breakdown: breakdown,
+    recommendation: RISK_RECOMMENDATIONS[overall],
+  };
+}
+
+/** The seed's compliance check: P95 < 100 ms and success ≥ 99 % (the requirement it validates). */
+export function checkCompliance(summary: SummaryReport): ComplianceCheck {
+  const p95 = summary.latency_metrics.p95_ms;
+  const success = summary.performance_summary.success_rate;
+  const hasLatency = summary.performance_summary.successful_requests > 0;
+  const requirements: ComplianceCheck['requirements'] = {
+    latency_p95: {
+      requirement: '< 100ms',
+      actual: hasLatency ? `${p95.toFixed(2)}ms` : 'n/a',
+      compliant: hasLatency && p95 < 100,
+      margin: hasLatency && p95 < 100 ? 100 - p95 : 0,
+    },
+    success_rate: {
+      requirement: '>= 99%',
+      actual: pct(success),
+      compliant: success >= 0.99,
+      margin: success >= 0.99 ? (success - 0.99) * 100 : 0,
+    },
+  };
+  const all = Object.values(requirements).every((r) => r.compliant);
+  return { requirements, overall_compliance: all ? 'compliant' : 'non-compliant' };
+}
+
+export const NO_TREND: TrendAnalysis = {
+  insufficient_data: true,
+  recommendation: 'Collect historical data for trend analysis',
+};
+
+export interface AnalyzeOptions {
+  thresholds?: Partial<AnalyzerThresholds>;
+  testContext?: Record<string, unknown>;
+  /** From the history store, when it has the test's past runs. */
+  trend?: TrendAnalysis;
+  now?: Date;
+}
+
+/** `analysis.json`: the seed's analysis of a run, plus its objectives. Pure. */
+export function analyzeRun(
+  summary: SummaryReport,
+  objectives: readonly Objective[],
+  options: AnalyzeOptions = {},
+): AnalysisReport {
+  const thresholds = { ...DEFAULT_ANALYZER_THRESHOLDS, ...options.thresholds };
+  const results = checkObjectives(summary, objectives);
+  const bottlenecks = identifyBottlenecks(summary, thresholds);
+  return {
+    schema_version: SCHEMA_VERSION,
+    report_type: 'analysis',
+    test_name: summary.test_name,
+    timestamp: (options.now ?? new Date(summary.generated_at)).getTime() / 1000,
+    test_context: options.testContext ?? {},
+    objectives: results,
+    objectives_met: results.every((r) => r.passed),
+    bottlenecks,
+    recommendations: generateRecommendations(summary),
+    risk_assessment: assessRisks(bottlenecks),
+    trend_analysis: options.trend ?? NO_TREND,
+    compliance_check: checkCompliance(summary),
+  };
+}
+
+/** The seed's class, for those who call it by that name. */
+export class PerformanceAnalyzer {
+  readonly thresholds: AnalyzerThresholds;
+  constructor(thresholds: Partial<AnalyzerThresholds> = {}) {
+    this.thresholds = { ...DEFAULT_ANALYZER_THRESHOLDS, ...thresholds };
+  }
+
+  analyzePerformance(
+    summary: SummaryReport,
+    testContext: Record<string, unknown> = {},
+    objectives: readonly Objective[] = [],
+  ): AnalysisReport {
+    return analyzeRun(summary, objectives, { thresholds: this.thresholds, testContext });
+  }
+}

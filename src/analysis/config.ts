@@ -1,0 +1,129 @@
+/**
+ * `perfsight.config.json`: objectives and thresholds for a project, validated before any
+ * measuring starts. Its JSON Schema (schema/config.schema.json, for editors) is generated
+ * from the same zod schema, and a test keeps the two equal.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import type { AlertThresholds } from './alerting.js';
+import type { AnalyzerThresholds } from './analyzer.js';
+import { DEFAULT_OBJECTIVES, parseObjectives } from './objectives.js';
+import type { Objective } from './types.js';
+
+const positive = z.number().positive();
+const rate = z.number().min(0).max(1);
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    objectives: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Objectives the run must meet, e.g. "p95<100ms", "success>=99%".'),
+    thresholds: z
+      .object({
+        latency_p95_ms: positive,
+        latency_p99_ms: positive,
+        success_rate: rate,
+        error_rate: rate,
+        cache_hit_rate: rate,
+        cpu_percent: positive,
+        memory_mb: positive,
+      })
+      .partial()
+      .strict()
+      .optional()
+      .describe('The analyzer’s bottleneck thresholds (the seed’s defaults otherwise).'),
+    alert_thresholds: z
+      .object({
+        latency_p95_ms: positive,
+        latency_p99_ms: positive,
+        success_rate: rate,
+        error_rate: rate,
+        cpu_percent: positive,
+        memory_mb: positive,
+      })
+      .partial()
+      .strict()
+      .optional()
+      .describe('The alert thresholds (the seed’s defaults otherwise).'),
+  })
+  .strict();
+
+export const CONFIG_FILE = 'perfsight.config.json';
+
+/** What a run is held to: objectives, analyzer and alert thresholds, and where they came from. */
+export interface RunPolicy {
+  objectives: Objective[];
+  thresholds: Partial<AnalyzerThresholds>;
+  alertThresholds: Partial<AlertThresholds>;
+  source: string;
+}
+
+/**
+ * The policy for a run: `--slo` objectives win over the config file's; the config file is
+ * `--config`, else `perfsight.config.json` in the working directory when present.
+ */
+export function loadPolicy(options: {
+  slo?: readonly string[];
+  config?: string;
+  cwd?: string;
+}): RunPolicy {
+  const fromCli = options.slo && options.slo.length > 0 ? parseObjectives(options.slo) : undefined;
+  const path = options.config ?? discover(options.cwd ?? process.cwd());
+  const config = path ? loadConfig(path) : undefined;
+  const objectives =
+    fromCli ??
+    (config?.objectives ? parseObjectives(config.objectives) : parseObjectives(DEFAULT_OBJECTIVES));
+  return {
+    objectives,
+    thresholds: config?.thresholds ?? {},
+    alertThresholds: config?.alert_thresholds ?? {},
+    source: fromCli ? '--slo' : config?.objectives ? path! : 'defaults',
+  };
+}
+
+function discover(cwd: string): string | undefined {
+  const path = resolve(cwd, CONFIG_FILE);
+  return existsSync(path) ? path : undefined;
+}
+
+export function loadConfig(path: string): z.infer<typeof configSchema> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(`${path}: cannot read the config file (does it exist?)`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : 'the top level';
+    throw new InputError(`${path}: ${where}: ${issue.message}`);
+  }
+  if (parsed.data.objectives) {
+    try {
+      parseObjectives(parsed.data.objectives);
+    } catch (error) {
+      throw new InputError(`${path}: objectives: ${(error as Error).message}`);
+    }
+  }
+  return parsed.data;
+}
+
+/** The JSON Schema of the config file, as written to schema/config.schema.json. */
+export function configJsonSchema(): unknown {
+  return {
+    ...z.toJSONSchema(configSchema),
+    $id: 'https://perfsight.dev/schema/config.schema.json',
+    title: 'perfsight.config.json',
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Analysis: objectives (SLOs), the seed's analyzer and alerting, and trends. Pure functions
+ * from a run's report model to analysis.json / alerts.json.
+ */
+export * from './types.js';
+export {
+  DEFAULT_OBJECTIVES,
+  parseObjective,
+  parseObjectives,
+  checkObjectives,
+  actualValue,
+} from './objectives.js';
+export {
+  PerformanceAnalyzer,
+  analyzeRun,
+  identifyBottlenecks,
+  generateRecommendations,
+  assessRisks,
+  checkCompliance,
+  DEFAULT_ANALYZER_THRESHOLDS,
+} from './analyzer.js';
+export type { AnalyzerThresholds, AnalyzeOptions } from './analyzer.js';
+export {
+  PerformanceAlerting,
+  evaluateAlerts,
+  buildAlertsReport,
+  DEFAULT_ALERT_THRESHOLDS,
+} from './alerting.js';
+export type { AlertThresholds } from './alerting.js';
+export { loadPolicy, loadConfig, configSchema, configJsonSchema, CONFIG_FILE } from './config.js';
+export type { RunPolicy } from './config.js';
+export {
+  analyzeTrend,
+  changePoints,
+  predictionInterval,
+  TREND_MAX_RUNS,
+  TREND_MIN_RUNS,
+} from './trend.js';
+export type { TrendPoint, TrendOptions } from './trend.js';

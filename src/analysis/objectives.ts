@@ -1,0 +1,219 @@
+/**
+ * Objectives (SLOs): a small grammar parsed once at start-up (`p95<100ms`, `success>=99%`,
+ * `throughput>=20rps`, `memory<100MB`…), then checked against a run's summary.
+ */
+import { UsageError } from '../errors.js';
+import type { SummaryReport } from '../report/types.js';
+import type { Comparator, Objective, ObjectiveMetric, ObjectiveResult } from './types.js';
+
+type Unit = Objective['unit'];
+
+/** Names users may write, the metric they mean and its unit. */
+const METRICS: Record<string, { metric: ObjectiveMetric; unit: Unit; label: string }> = {
+  p50: { metric: 'p50', unit: 'ms', label: 'P50 latency' },
+  median: { metric: 'p50', unit: 'ms', label: 'P50 latency' },
+  p90: { metric: 'p90', unit: 'ms', label: 'P90 latency' },
+  p95: { metric: 'p95', unit: 'ms', label: 'P95 latency' },
+  p99: { metric: 'p99', unit: 'ms', label: 'P99 latency' },
+  p999: { metric: 'p999', unit: 'ms', label: 'P99.9 latency' },
+  'p99.9': { metric: 'p999', unit: 'ms', label: 'P99.9 latency' },
+  avg: { metric: 'avg', unit: 'ms', label: 'average latency' },
+  mean: { metric: 'avg', unit: 'ms', label: 'average latency' },
+  max: { metric: 'max', unit: 'ms', label: 'max latency' },
+  success: { metric: 'success', unit: 'ratio', label: 'success rate' },
+  success_rate: { metric: 'success', unit: 'ratio', label: 'success rate' },
+  error_rate: { metric: 'error_rate', unit: 'ratio', label: 'error rate' },
+  errors: { metric: 'error_rate', unit: 'ratio', label: 'error rate' },
+  cache_hit: { metric: 'cache_hit', unit: 'ratio', label: 'cache hit rate' },
+  cache_hit_rate: { metric: 'cache_hit', unit: 'ratio', label: 'cache hit rate' },
+  fallback: { metric: 'fallback', unit: 'ratio', label: 'fallback rate' },
+  fallback_rate: { metric: 'fallback', unit: 'ratio', label: 'fallback rate' },
+  throughput: { metric: 'throughput', unit: 'rps', label: 'throughput' },
+  rps: { metric: 'throughput', unit: 'rps', label: 'throughput' },
+  cpu: { metric: 'cpu', unit: 'percent', label: 'average CPU' },
+  memory: { metric: 'memory', unit: 'mb', label: 'max memory' },
+};
+
+const LABELS = Object.fromEntries(
+  Object.values(METRICS).map(({ metric, label }) => [metric, label]),
+) as Record<ObjectiveMetric, string>;
+
+/** Accepted units per kind, and the factor to the base unit (ms, ratio, rps, %, MB). */
+const UNITS: Record<Unit, Record<string, number>> = {
+  ms: { '': 1, ms: 1, s: 1000, us: 0.001, µs: 0.001 },
+  ratio: { '': 1, '%': 0.01 },
+  rps: { '': 1, rps: 1, '/s': 1 },
+  percent: { '': 1, '%': 1 },
+  mb: { '': 1, mb: 1, gb: 1024, kb: 1 / 1024 },
+};
+
+const GRAMMAR =
+  'expected <metric><op><value>, e.g. p95<100ms, p99<=200ms, avg<50ms, success>=99%, error_rate<1%, cache_hit>=80%, fallback<5%, throughput>=20rps, cpu<80%, memory<100MB';
+
+/** The objectives a run is held to when none are given: the seed's compliance check. */
+export const DEFAULT_OBJECTIVES: readonly string[] = ['p95<100ms', 'success>=99%'];
+
+/** Parses one objective; a mistake is a UsageError naming the objective and the grammar. */
+export function parseObjective(text: string): Objective {
+  const match = /^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ%/]*)\s*$/i.exec(
+    text,
+  );
+  if (!match) throw new UsageError(`bad objective "${text}": ${GRAMMAR}`);
+  const [, name, comparator, value, rawUnit] = match as unknown as [
+    string,
+    string,
+    Comparator,
+    string,
+    string,
+  ];
+  const known = METRICS[name.toLowerCase()];
+  if (!known) {
+    throw new UsageError(
+      `bad objective "${text}": unknown metric "${name}" (known: ${Object.keys(METRICS).join(', ')})`,
+    );
+  }
+  const unit = rawUnit.toLowerCase();
+  const factor = UNITS[known.unit][unit];
+  if (factor === undefined) {
+    const allowed = Object.keys(UNITS[known.unit]).filter(Boolean).join(', ');
+    throw new UsageError(
+      `bad objective "${text}": ${name} takes ${allowed || 'no unit'}, not "${rawUnit}"`,
+    );
+  }
+  // A bare number for a rate is a ratio (0.99), unless it cannot be one (99 means 99 %).
+  const threshold =
+    known.unit === 'ratio' && unit === '' && Number(value) > 1
+      ? Number(value) / 100
+      : Number(value) * factor;
+  if (known.unit === 'ratio' && threshold > 1) {
+    throw new UsageError(`bad objective "${text}": a rate is at most 100%`);
+  }
+  return {
+    source: `${known.metric}${comparator}${formatThreshold(threshold, known.unit)}`,
+    metric: known.metric,
+    comparator,
+    threshold,
+    unit: known.unit,
+  };
+}
+
+export function parseObjectives(texts: readonly string[]): Objective[] {
+  return texts.map(parseObjective);
+}
+
+function formatThreshold(value: number, unit: Unit): string {
+  const n = (v: number) => String(Number(v.toPrecision(6)));
+  switch (unit) {
+    case 'ms':
+      return `${n(value)}ms`;
+    case 'ratio':
+      return `${n(value * 100)}%`;
+    case 'rps':
+      return `${n(value)}rps`;
+    case 'percent':
+      return `${n(value)}%`;
+    case 'mb':
+      return `${n(value)}MB`;
+  }
+}
+
+/** The run's figure for a metric, in the objective's base unit; null when it has none. */
+export function actualValue(summary: SummaryReport, metric: ObjectiveMetric): number | null {
+  const latency = summary.latency_metrics;
+  const perf = summary.performance_summary;
+  const hasLatency = perf.successful_requests > 0;
+  const optimization = summary.optimization_metrics;
+  switch (metric) {
+    case 'p50':
+      return hasLatency ? latency.median_ms : null;
+    case 'p90':
+      return hasLatency ? latency.p90_ms : null;
+    case 'p95':
+      return hasLatency ? latency.p95_ms : null;
+    case 'p99':
+      return hasLatency ? latency.p99_ms : null;
+    case 'p999':
+      return hasLatency ? latency.p999_ms : null;
+    case 'avg':
+      return hasLatency ? latency.average_ms : null;
+    case 'max':
+      return hasLatency ? latency.max_ms : null;
+    case 'success':
+      return perf.total_requests > 0 ? perf.success_rate : null;
+    case 'error_rate':
+      return perf.total_requests > 0 ? perf.error_rate : null;
+    case 'cache_hit':
+      // A workload that never reports cache use cannot meet a cache objective.
+      return optimization.cache_hits + optimization.cache_misses > 0
+        ? optimization.cache_hit_rate
+        : null;
+    case 'fallback':
+      return perf.total_requests > 0 ? optimization.fallback_usage_rate : null;
+    case 'throughput':
+      return perf.throughput_rps;
+    case 'cpu':
+      return summary.resource_metrics?.avg_cpu_percent ?? null;
+    case 'memory':
+      return summary.resource_metrics?.max_memory_mb ?? null;
+  }
+}
+
+function holds(actual: number, comparator: Comparator, threshold: number): boolean {
+  switch (comparator) {
+    case '<':
+      return actual < threshold;
+    case '<=':
+      return actual <= threshold;
+    case '>':
+      return actual > threshold;
+    case '>=':
+      return actual >= threshold;
+  }
+}
+
+/** Checks each objective against the run. An objective the run has no figure for fails. */
+export function checkObjectives(
+  summary: SummaryReport,
+  objectives: readonly Objective[],
+): ObjectiveResult[] {
+  return objectives.map((objective) => {
+    const actual = actualValue(summary, objective.metric);
+    const passed = actual !== null && holds(actual, objective.comparator, objective.threshold);
+    const label = LABELS[objective.metric];
+    const threshold = formatThreshold(objective.threshold, objective.unit);
+    const message =
+      actual === null
+        ? `${label}: not measured in this run, so "${objective.source}" cannot be checked`
+        : `${label} ${formatActual(actual, objective.unit)} ${passed ? objective.comparator : negate(objective.comparator)} ${threshold}`;
+    return {
+      objective: objective.source,
+      metric: objective.metric,
+      comparator: objective.comparator,
+      threshold: objective.threshold,
+      unit: objective.unit,
+      actual,
+      passed,
+      message,
+    };
+  });
+}
+
+/** A measured figure, with the precision the console summary uses. */
+function formatActual(value: number, unit: Unit): string {
+  switch (unit) {
+    case 'ms':
+      return `${value.toFixed(2)}ms`;
+    case 'ratio':
+      return `${(value * 100).toFixed(2)}%`;
+    case 'rps':
+      return `${value.toFixed(1)}rps`;
+    case 'percent':
+      return `${value.toFixed(1)}%`;
+    case 'mb':
+      return `${value.toFixed(1)}MB`;
+  }
+}
+
+function negate(comparator: Comparator): string {
+  return { '<': '≥', '<=': '>', '>': '≤', '>=': '<' }[comparator];
+}

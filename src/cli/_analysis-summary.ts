@@ -1,0 +1,22 @@
+import type { AlertsReport, AnalysisReport } from '../analysis/index.js';
+
+/**
+ * What the analysis adds to the seed's end-of-run summary: each objective with ✅/❌ and a
+ * word (colour is never the only signal), then bottlenecks, risk and alerts. Pure.
+ */
+export function renderAnalysisSummary(analysis: AnalysisReport, alerts: AlertsReport): string {
+  const lines = ['Objectives:'];
+  for (const result of analysis.objectives) {
+    lines.push(
+      `  ${result.passed ? '✅ PASS' : '❌ FAIL'}  ${result.objective.padEnd(18)} ${result.message}`,
+    );
+  }
+  if (analysis.bottlenecks.length > 0) {
+    lines.push('Bottlenecks:');
+    for (const b of analysis.bottlenecks) lines.push(`  [${b.severity}] ${b.description}`);
+  }
+  const risk = analysis.risk_assessment;
+  lines.push(`Risk: ${risk.overall_risk.toUpperCase()} — ${risk.recommendation}`);
+  for (const alert of alerts.alerts) lines.push(`Alert ${alert.level}: ${alert.message}`);
+  return lines.join('\n') + '\n';
+}
