@@ -37,3 +37,13 @@ export {
   TREND_MIN_RUNS,
 } from './trend.js';
 export type { TrendPoint, TrendOptions } from './trend.js';
+export {
+  compareRuns,
+  loadRunForComparison,
+  mannWhitneyU,
+  hodgesLehmannLogRatio,
+  bootstrapRatioCI,
+  newcombeDifferenceCI,
+  wilsonInterval,
+} from './compare/index.js';
+export type { CompareOptions, ComparableRun, MannWhitneyResult } from './compare/index.js';

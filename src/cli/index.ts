@@ -3,6 +3,7 @@ import { PerfsightError } from '../errors.js';
 import { PERFSIGHT_VERSION } from '../environment/index.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { compareCommand } from './compare.js';
 import { monitorCommand } from './monitor.js';
 import { historyCommand } from './history.js';
 import { trendCommand } from './trend.js';
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const command of [
     runCommand(setExit),
     reportCommand(setExit),
+    compareCommand(setExit),
     monitorCommand(setExit),
     historyCommand(setExit),
     trendCommand(setExit),

@@ -7,3 +7,4 @@ export { writeFileAtomic, writeReportFiles } from './write.js';
 export { ReportGenerator } from './generator.js';
 export { SCHEMA_VERSION } from './types.js';
 export type { RunResult, SummaryReport, DetailedReport, LatencyMetrics } from './types.js';
+export { renderComparisonMarkdown } from './comparison-markdown.js';
