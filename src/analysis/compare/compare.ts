@@ -18,6 +18,16 @@ export interface CompareOptions {
 
 /** Fewer successful samples than this on either side: no verdict, `insufficient_data`. */
 export const MIN_SAMPLES = 20;
+/**
+ * A percentile is judged only when each run has at least 10 samples beyond it (p95: 200,
+ * p99: 1000): with fewer, it is a handful of outliers and its verdict would be noise.
+ */
+const MIN_SAMPLES_FOR: Record<'average_ms' | 'median_ms' | 'p95_ms' | 'p99_ms', number> = {
+  average_ms: MIN_SAMPLES,
+  median_ms: MIN_SAMPLES,
+  p95_ms: 200,
+  p99_ms: 1000,
+};
 /** Fewer full 1 s intervals than this on either side: no throughput verdict. */
 const MIN_INTERVALS = 3;
 
@@ -110,10 +120,11 @@ export function compareRuns(
       },
       { seed: options.seed ?? 42 },
     );
+    const fewest = Math.min(baseline.latencies.length, current.latencies.length);
     for (const name of ['average_ms', 'median_ms', 'p95_ms', 'p99_ms'] as const) {
       const ci = boot[name]!;
       const m = metrics[name];
-      if (m.change_ratio === null) continue;
+      if (m.change_ratio === null || fewest < MIN_SAMPLES_FOR[name]) continue;
       Object.assign(m, {
         ci_low: ci.ciLow,
         ci_high: ci.ciHigh,
@@ -168,6 +179,8 @@ export function compareRuns(
   metrics.error_rate = rate('error');
   metrics.success_rate = rate('success');
   metrics.throughput_rps = compareThroughput(baseline, current, alpha, noise, options.seed ?? 42);
+
+  holmAdjust(distribution, metrics, alpha, noise, rateNoise);
 
   const sections: Record<Verdict, Partial<Record<ComparedMetric, MetricComparison>>> = {
     improved: {},
@@ -243,4 +256,64 @@ function compareThroughput(
     p_value: test.pValue,
     verdict: decide(test.pValue, ci.ciLow, ci.ciHigh, 1 - noise, 1 + noise, alpha, false),
   };
+}
+
+/**
+ * One comparison asks up to eight questions; each at α would call some identical runs
+ * "regressed" by chance. Holm's step-down correction keeps the chance of any false verdict
+ * at α: verdicts are decided again on the adjusted p-values (`p_value` stays the raw one).
+ */
+function holmAdjust(
+  distribution: ComparisonReport['latency_distribution'],
+  metrics: Record<ComparedMetric, MetricComparison>,
+  alpha: number,
+  noise: number,
+  rateNoise: number,
+): void {
+  type Test = { p: number; redecide: (adjusted: number) => void };
+  const tests: Test[] = [];
+  if (
+    distribution.p_value !== null &&
+    distribution.ci_low !== null &&
+    distribution.ci_high !== null
+  ) {
+    const { p_value, ci_low, ci_high } = distribution;
+    tests.push({
+      p: p_value,
+      redecide: (adjusted) =>
+        (distribution.verdict = decide(
+          adjusted,
+          ci_low,
+          ci_high,
+          1 - noise,
+          1 + noise,
+          alpha,
+          true,
+        )),
+    });
+  }
+  for (const [name, m] of Object.entries(metrics) as Array<[ComparedMetric, MetricComparison]>) {
+    if (
+      m.verdict === 'insufficient_data' ||
+      m.p_value == null ||
+      m.ci_low === null ||
+      m.ci_high === null
+    )
+      continue;
+    const { p_value, ci_low, ci_high } = m;
+    const isRate = m.change_kind === 'difference';
+    const band: [number, number] = isRate ? [-rateNoise, rateNoise] : [1 - noise, 1 + noise];
+    const worseIsUp = name !== 'success_rate' && name !== 'throughput_rps';
+    tests.push({
+      p: p_value,
+      redecide: (adjusted) =>
+        (m.verdict = decide(adjusted, ci_low, ci_high, band[0], band[1], alpha, worseIsUp)),
+    });
+  }
+  const order = [...tests].sort((a, b) => a.p - b.p);
+  let running = 0;
+  order.forEach((test, i) => {
+    running = Math.max(running, Math.min(1, test.p * (order.length - i)));
+    test.redecide(running);
+  });
 }
