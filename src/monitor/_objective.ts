@@ -1,68 +1,35 @@
 import { UsageError } from '../errors.js';
+import { parseObjective as parseAnalysisObjective } from '../analysis/objectives.js';
 import type { Comparator, Objective, ObjectiveMetric } from '../analysis/types.js';
 import type { WindowFigures } from './_windows.js';
 
 /**
- * Objectives as the monitor needs them: parsed from text, and measured on a window.
- *
- * The parser follows the analysis issue's grammar (`p95<100ms`, `success>=99.9%`,
- * `error_rate<1%`, `throughput>=20rps`); `src/analysis/objectives.ts` is its home, and this
- * one only covers what windows can measure, so the monitor does not wait for it.
+ * Objectives as the monitor needs them: parsed with the project's grammar
+ * (`src/analysis/objectives.ts`), restricted to what a window of samples can measure.
  */
-const METRICS: Record<string, { metric: ObjectiveMetric; unit: Objective['unit'] }> = {
-  p50: { metric: 'p50', unit: 'ms' },
-  p90: { metric: 'p90', unit: 'ms' },
-  p95: { metric: 'p95', unit: 'ms' },
-  p99: { metric: 'p99', unit: 'ms' },
-  p999: { metric: 'p999', unit: 'ms' },
-  'p99.9': { metric: 'p999', unit: 'ms' },
-  avg: { metric: 'avg', unit: 'ms' },
-  max: { metric: 'max', unit: 'ms' },
-  success: { metric: 'success', unit: 'ratio' },
-  success_rate: { metric: 'success', unit: 'ratio' },
-  error_rate: { metric: 'error_rate', unit: 'ratio' },
-  errors: { metric: 'error_rate', unit: 'ratio' },
-  cache_hit: { metric: 'cache_hit', unit: 'ratio' },
-  cache_hit_rate: { metric: 'cache_hit', unit: 'ratio' },
-  fallback: { metric: 'fallback', unit: 'ratio' },
-  fallback_rate: { metric: 'fallback', unit: 'ratio' },
-  throughput: { metric: 'throughput', unit: 'rps' },
-  rps: { metric: 'throughput', unit: 'rps' },
-};
-
-const UNIT_FACTORS: Record<string, number> = { ms: 1, s: 1000, us: 0.001, µs: 0.001 };
+const WINDOW_METRICS: ReadonlySet<ObjectiveMetric> = new Set([
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+  'p999',
+  'avg',
+  'max',
+  'success',
+  'error_rate',
+  'cache_hit',
+  'fallback',
+  'throughput',
+]);
 
 export function parseObjective(text: string): Objective {
-  const match = /^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*([0-9]*\.?[0-9]+)\s*([a-zµ%]*)\s*$/i.exec(text);
-  const known = match ? METRICS[match[1]!.toLowerCase()] : undefined;
-  if (!match || !known) {
+  const objective = parseAnalysisObjective(text);
+  if (!WINDOW_METRICS.has(objective.metric)) {
     throw new UsageError(
-      `bad objective "${text}": expected e.g. p95<100ms, p99<=250ms, success>=99.9%, error_rate<1%, throughput>=20rps`,
+      `objective "${text}": ${objective.metric} is not measured per window by the monitor (use latency, success, error_rate, cache_hit, fallback or throughput)`,
     );
   }
-  const comparator = match[2] as Comparator;
-  let threshold = Number(match[3]);
-  const unit = match[4]!.toLowerCase();
-  if (known.unit === 'ms') {
-    const factor = UNIT_FACTORS[unit || 'ms'];
-    if (factor === undefined) throw new UsageError(`bad unit "${unit}" in objective "${text}"`);
-    threshold *= factor;
-  } else if (known.unit === 'ratio') {
-    if (unit === '%') threshold /= 100;
-    else if (unit !== '') throw new UsageError(`bad unit "${unit}" in objective "${text}"`);
-    if (threshold > 1) throw new UsageError(`objective "${text}": a rate is at most 100%`);
-  } else if (unit !== '' && unit !== 'rps' && unit !== '/s') {
-    throw new UsageError(`bad unit "${unit}" in objective "${text}"`);
-  }
-  const shown =
-    known.unit === 'ratio' ? `${+(threshold * 100).toPrecision(6)}%` : `${threshold}${known.unit}`;
-  return {
-    source: `${known.metric}${comparator}${shown}`,
-    metric: known.metric,
-    comparator,
-    threshold,
-    unit: known.unit,
-  };
+  return objective;
 }
 
 /** The objective's figure in a window; null when the window cannot say (no latencies). */
