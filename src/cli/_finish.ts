@@ -10,9 +10,12 @@ import {
   fillTrend,
   openHistory,
   openRunHistory,
+  resolveBaseline,
   saveRunHistory,
   type HistoryTarget,
+  type ResolvedBaseline,
 } from '../history/index.js';
+import { writeComparison } from './compare.js';
 import {
   analyzeRun,
   buildAlertsReport,
@@ -27,6 +30,8 @@ export interface OutputOptions {
   json?: boolean;
   /** `--history <target>`, false for `--no-history`, undefined for the default store. */
   history?: HistoryTarget;
+  /** `--baseline latest|<run-id>|<path>`: compare with that run once the reports are written. */
+  baseline?: string;
   /** Objectives and thresholds (`--slo`, `--config`); perfsight.config.json or defaults otherwise. */
   policy?: RunPolicy;
 }
@@ -63,6 +68,19 @@ export async function finishRun(
   // after them, so a broken store never costs the run its reports.
   const history = await openRunHistory(options.history, openHistory);
   if (history) await fillTrend(history, reports);
+  // Resolved before this run is saved (`latest` is never the run itself) and before any file
+  // is written (a baseline that does not exist is bad input: exit 2, nothing written).
+  let baseline: ResolvedBaseline | undefined;
+  if (options.baseline !== undefined) {
+    baseline = await resolveBaseline(
+      options.baseline,
+      reports.summary.test_name,
+      history?.store,
+    ).catch(async (error: unknown) => {
+      await history?.store?.close().catch(() => undefined);
+      throw error;
+    });
+  }
   // Stage 2 — readable renderers (report.html, report.md, junit.xml): append to reports.files.
   const written = await writeReportFiles(options.out, reports.files);
   const historyError = history && (await saveRunHistory(history, reports, options.out));
@@ -81,6 +99,14 @@ export async function finishRun(
   }
   if (history?.saved) {
     (options.json ? stderr : stdout).write(`Saved to the history as run ${history.runId}\n`);
+  }
+  if (baseline) {
+    // comparison.json and comparison.md join the run's folder; the exit code stays the
+    // objectives' (`perfsight compare --fail-on-regression` is the regression gate).
+    const { report } = await writeComparison(baseline.path, options.out, options.out);
+    (options.json ? stderr : stdout).write(
+      `Compared with ${baseline.runId ? `run ${baseline.runId}` : baseline.path}: ${report.overall_verdict} (comparison.json)\n`,
+    );
   }
   // The reports are safe on disk; a history store that failed is still an input error (exit 2).
   if (historyError) throw historyError;

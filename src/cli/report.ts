@@ -13,6 +13,7 @@ interface ReportFlags {
   out?: string;
   json?: boolean;
   history?: string | false;
+  baseline?: string;
   slo: string[];
   config?: string;
 }
@@ -30,6 +31,10 @@ export function reportCommand(exit: (code: number) => void): Command {
       'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
     )
     .option('--no-history', 'do not read or save the history store')
+    .option(
+      '--baseline <run>',
+      'compare with an earlier run: latest, a history run id, or a report folder / detailed.json',
+    )
     .option(
       '--slo <objective>',
       'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
@@ -63,7 +68,13 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
       workload: { kind: 'samples_file', path: file },
       generatedAt: new Date(),
     },
-    { out: flags.out ?? defaultOutDir(name), json: flags.json, history: flags.history, policy },
+    {
+      out: flags.out ?? defaultOutDir(name),
+      json: flags.json,
+      history: flags.history,
+      baseline: flags.baseline,
+      policy,
+    },
   );
   return exitCode;
 }

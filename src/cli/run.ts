@@ -28,6 +28,7 @@ interface RunFlags {
   out?: string;
   json?: boolean;
   history?: string | false;
+  baseline?: string;
   slo: string[];
   config?: string;
   progress: boolean;
@@ -68,6 +69,10 @@ export function runCommand(exit: (code: number) => void): Command {
       'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
     )
     .option('--no-history', 'do not read or save the history store')
+    .option(
+      '--baseline <run>',
+      'compare with an earlier run: latest, a history run id, or a report folder / detailed.json',
+    )
     .option(
       '--slo <objective>',
       'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
@@ -163,7 +168,7 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
         generatedAt: new Date(),
       },
-      { out, json: flags.json, history: flags.history, policy },
+      { out, json: flags.json, history: flags.history, baseline: flags.baseline, policy },
     );
     return stopSignal ? (SIGNAL_EXIT[stopSignal] ?? exitCode) : exitCode;
   } finally {

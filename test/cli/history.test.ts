@@ -87,6 +87,44 @@ describe('perfsight history and trend (built CLI)', () => {
     expect(JSON.parse(throughput.stdout).latest_position).toBe('below');
   }, 120_000);
 
+  it('--baseline latest|<run-id>|<path> compares on the fly; analysis.json has the trend', async () => {
+    const bdb = join(dir, 'baseline.db');
+    const go = (i: number, latencyMs: number, baseline?: string) =>
+      runCli([
+        'run',
+        'synthetic',
+        ...['-n', '300', '-w', '0', '--no-progress', '--jitter', '0.05', '--seed', String(i)],
+        ...['--latency-ms', String(latencyMs), '--name', 'cmp', '--history', bdb],
+        ...['-o', join(dir, `cmp-${i}`), ...(baseline ? ['--baseline', baseline] : [])],
+      ]);
+    const first = await go(0, 3);
+    const firstId = /Saved to the history as run ([0-9a-f-]{36})/.exec(first.stdout)![1]!;
+    const slow = await go(1, 15, 'latest');
+    expect(slow.code, slow.stderr).toBe(0);
+    expect(slow.stdout).toContain(`Compared with run ${firstId}: regressed (comparison.json)`);
+    const comparison = JSON.parse(readFileSync(join(dir, 'cmp-1', 'comparison.json'), 'utf8'));
+    expect(comparison.overall_verdict).toBe('regressed');
+    expect(existsSync(join(dir, 'cmp-1', 'comparison.md'))).toBe(true);
+    // By run id and by folder: the fast run against the slow one is an improvement.
+    const byId = await go(2, 3, firstId);
+    expect(byId.stdout).toContain(`Compared with run ${firstId}: `);
+    const byPath = await go(3, 3, join(dir, 'cmp-1'));
+    expect(byPath.stdout).toContain(`Compared with ${join(dir, 'cmp-1')}: improved`);
+    const analysis = JSON.parse(readFileSync(join(dir, 'cmp-3', 'analysis.json'), 'utf8'));
+    expect(analysis.trend_analysis).toMatchObject({
+      insufficient_data: true,
+      metric: 'p95',
+      runs_considered: 3,
+    });
+    // A baseline that is nowhere: exit 2 before anything is written or saved.
+    const missing = await go(4, 3, 'no-such-run');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^perfsight: --baseline no-such-run: no such file or folder/);
+    expect(existsSync(join(dir, 'cmp-4'))).toBe(false);
+    const listed = await runCli(['history', '--history', bdb, '--json']);
+    expect(JSON.parse(listed.stdout)).toHaveLength(4);
+  }, 120_000);
+
   it('a corrupt history database: one clear line, exit 2, and the reports are written', async () => {
     const corrupt = join(dir, 'corrupt.db');
     writeFileSync(corrupt, 'not a database '.repeat(500));
