@@ -2,6 +2,9 @@ import {
   buildRunReports,
   json,
   renderConsoleSummary,
+  renderJunitXml,
+  renderReportHtml,
+  renderReportMarkdown,
   writeReportFiles,
   type RunResult,
   type RunReports,
@@ -82,6 +85,14 @@ export async function finishRun(
     });
   }
   // Stage 2 — readable renderers (report.html, report.md, junit.xml): append to reports.files.
+  reports.files.push(
+    { name: 'report.html', render: () => renderReportHtml(reports) },
+    {
+      name: 'report.md',
+      render: () => renderReportMarkdown(reports.summary, reports.analysis, reports.alerts),
+    },
+    { name: 'junit.xml', render: () => renderJunitXml(reports.summary, reports.analysis) },
+  );
   const written = await writeReportFiles(options.out, reports.files);
   const historyError = history && (await saveRunHistory(history, reports, options.out));
   const met = reports.analysis.objectives_met;

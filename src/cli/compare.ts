@@ -3,6 +3,7 @@ import { compareRuns, loadRunForComparison } from '../analysis/index.js';
 import type { ComparisonReport } from '../analysis/types.js';
 import {
   json,
+  renderComparisonHtml,
   renderComparisonMarkdown,
   writeReportFiles,
   type ReportFile,
@@ -76,7 +77,15 @@ export async function writeComparison(
   const files: ReportFile[] = [
     { name: 'comparison.json', render: () => json(report) },
     { name: 'comparison.md', render: () => renderComparisonMarkdown(report) },
-    // Renderers of other formats (comparison.html) append here.
+    {
+      name: 'comparison.html',
+      render: () =>
+        renderComparisonHtml({
+          comparison: report,
+          baseline: baseline.report,
+          current: current.report,
+        }),
+    },
   ];
   await writeReportFiles(out, files);
   return { report, files };

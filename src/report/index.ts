@@ -8,3 +8,12 @@ export { ReportGenerator } from './generator.js';
 export { SCHEMA_VERSION } from './types.js';
 export type { RunResult, SummaryReport, DetailedReport, LatencyMetrics } from './types.js';
 export { renderComparisonMarkdown } from './comparison-markdown.js';
+export { renderReportMarkdown } from './markdown.js';
+export { renderJunitXml, escapeXml } from './junit.js';
+export {
+  HTMLReportGenerator,
+  renderReportHtml,
+  renderComparisonHtml,
+  escapeHtml,
+} from './html/index.js';
+export type { ReportHtmlInput, ComparisonHtmlInput } from './html/index.js';

@@ -1,0 +1,171 @@
+import { decodeHdrBase64, type LogLinearCounts } from '../../metrics/index.js';
+import type { DetailedReport } from '../types.js';
+import { round4, type ChartSpec } from './_page.js';
+
+const BLUE = '#3f6fb5';
+const ORANGE = '#d9822b';
+const RED = '#c62828';
+const GREEN = '#1b7f3b';
+const PURPLE = '#7b3fb5';
+
+/** p0 … p99.99, the points of the percentile curve. */
+export const CURVE_PERCENTILES = [
+  0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 97, 98, 99, 99.5, 99.9, 99.95, 99.99,
+];
+
+/** Successful latencies of the run, from `latency_histogram_hdr` (3 significant digits). */
+export function histogramOf(report: DetailedReport): LogLinearCounts | null {
+  if (!report.latency_histogram_hdr) return null;
+  const counts = decodeHdrBase64(report.latency_histogram_hdr);
+  return counts.totalCount > 0 ? counts : null;
+}
+
+/** The seed's bins as bars: x is the bin's index, labelled by its lower edge. */
+export function seedBinsChart(report: DetailedReport): ChartSpec {
+  const d = report.latency_distribution;
+  return {
+    id: 'chart-seed-bins',
+    title: 'Latency distribution (seed bins)',
+    x: d.bins.map((edge) => Math.max(edge, 1)),
+    series: [{ label: 'requests', values: d.counts, color: BLUE }],
+    xLabel: 'latency from (ms)',
+    yLabel: 'requests',
+    xLog: true,
+    bars: true,
+  };
+}
+
+/** A fine histogram: 20 log-spaced bins per decade between the fastest and slowest bucket. */
+export function fineHistogramChart(counts: LogLinearCounts): ChartSpec {
+  const perDecade = 20;
+  const bins = new Map<number, number>();
+  counts.forEachNonZero((micros, count) => {
+    const ms = Math.max(micros, 1) / 1000;
+    const bin = Math.floor(Math.log10(ms) * perDecade);
+    bins.set(bin, (bins.get(bin) ?? 0) + count);
+  });
+  const keys = [...bins.keys()].sort((a, b) => a - b);
+  const x: number[] = [];
+  const values: number[] = [];
+  const first = keys[0] ?? 0;
+  const last = keys.at(-1) ?? 0;
+  for (let k = first; k <= last; k++) {
+    x.push(round4(10 ** ((k + 0.5) / perDecade)));
+    values.push(bins.get(k) ?? 0);
+  }
+  return {
+    id: 'chart-fine-histogram',
+    title: 'Latency histogram (log scale, 20 bins per decade)',
+    x,
+    series: [{ label: 'requests', values, color: BLUE }],
+    xLabel: 'latency (ms)',
+    yLabel: 'requests',
+    xLog: true,
+    bars: true,
+  };
+}
+
+/** Latency at p0 … p99.99 against x = 1 / (1 − p), so each extra nine gets the same width. */
+export function percentileCurveChart(
+  series: Array<{ label: string; counts: LogLinearCounts; color: string }>,
+): ChartSpec {
+  return {
+    id: 'chart-percentiles',
+    title: 'Percentile curve (p0 … p99.99)',
+    x: CURVE_PERCENTILES.map((p) => round4(1 / (1 - p / 100))),
+    series: series.map((s) => ({
+      label: s.label,
+      color: s.color,
+      values: CURVE_PERCENTILES.map((p) =>
+        round4(p === 0 ? s.counts.percentileMs(0) : s.counts.percentileMs(p)),
+      ),
+    })),
+    xLabel: 'percentile',
+    yLabel: 'latency (ms)',
+    xLog: true,
+    nines: true,
+  };
+}
+
+export function latencyOverTimeChart(report: DetailedReport): ChartSpec {
+  const t = report.throughput_timeline;
+  // An interval without successful calls has no latency: a gap, not a zero.
+  const value = (v: number, n: number) => (n > 0 ? round4(v) : null);
+  return {
+    id: 'chart-latency-time',
+    title: 'Latency over time (p50 / p95 / p99 per interval)',
+    x: t.map((p) => p.timestamp),
+    series: [
+      { label: 'p50', color: BLUE, values: t.map((p) => value(p.p50_ms, p.requests - p.failures)) },
+      {
+        label: 'p95',
+        color: ORANGE,
+        values: t.map((p) => value(p.p95_ms, p.requests - p.failures)),
+      },
+      { label: 'p99', color: RED, values: t.map((p) => value(p.p99_ms, p.requests - p.failures)) },
+    ],
+    xLabel: 'time',
+    yLabel: 'latency (ms)',
+    time: true,
+  };
+}
+
+export function throughputChart(report: DetailedReport): ChartSpec {
+  const t = report.throughput_timeline;
+  return {
+    id: 'chart-throughput',
+    title: 'Throughput over time',
+    x: t.map((p) => p.timestamp),
+    series: [
+      { label: 'requests/s', color: GREEN, values: t.map((p) => round4(p.throughput_rps)) },
+      {
+        label: 'failures/s',
+        color: RED,
+        values: t.map((p) => round4(p.failures / (p.interval_seconds || 1))),
+      },
+    ],
+    xLabel: 'time',
+    yLabel: 'per second',
+    time: true,
+  };
+}
+
+export function resourceCharts(report: DetailedReport): ChartSpec[] {
+  const r = report.resource_usage_timeline;
+  const x = r.map((p) => p.timestamp);
+  return [
+    {
+      id: 'chart-cpu',
+      title: 'CPU over time',
+      x,
+      series: [{ label: 'CPU %', color: PURPLE, values: r.map((p) => round4(p.cpu_percent)) }],
+      xLabel: 'time',
+      yLabel: '% of one core',
+      time: true,
+    },
+    {
+      id: 'chart-memory',
+      title: 'Memory over time',
+      x,
+      series: [
+        { label: 'RSS MB', color: BLUE, values: r.map((p) => round4(p.memory_mb)) },
+        { label: 'heap used MB', color: ORANGE, values: r.map((p) => round4(p.heap_used_mb)) },
+      ],
+      xLabel: 'time',
+      yLabel: 'MB',
+      time: true,
+    },
+    {
+      id: 'chart-event-loop',
+      title: 'Event-loop delay over time',
+      x,
+      series: [
+        { label: 'mean ms', color: GREEN, values: r.map((p) => round4(p.event_loop_delay_ms)) },
+        { label: 'max ms', color: RED, values: r.map((p) => round4(p.event_loop_delay_max_ms)) },
+      ],
+      xLabel: 'time',
+      yLabel: 'delay (ms)',
+      time: true,
+    },
+  ];
+}

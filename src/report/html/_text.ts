@@ -1,0 +1,64 @@
+/** Text from data, safe in HTML element content and in double-quoted attributes. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+/**
+ * JSON inside `<script type="application/json">`: `<`, `>`, `&` and the line separators are
+ * escaped so no data can close the script element or start a comment.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** Milliseconds with the seed's two decimals ("12.34 ms"); "–" when missing. */
+export function formatMs(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? `${value.toFixed(2)} ms` : '–';
+}
+
+/** A ratio (0–1) as a percentage with two decimals, as the seed's `:.2%`. */
+export function formatPercent(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? `${(value * 100).toFixed(2)} %` : '–';
+}
+
+/** Requests per second with one decimal. */
+export function formatRps(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? `${value.toFixed(1)} rps` : '–';
+}
+
+/** A count with thousands separators (en-US, whatever the machine's locale). */
+export function formatCount(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? Math.round(value).toLocaleString('en-US') : '–';
+}
+
+/** A plain number with `digits` decimals. */
+export function formatNumber(value: number | null | undefined, digits = 1): string {
+  return isFiniteNumber(value) ? value.toFixed(digits) : '–';
+}
+
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** The seed's colouring rules, with a word beside the colour (never colour alone). */
+export type Rating = 'good' | 'warning' | 'bad';
+
+export function rateSuccess(successRate: number): Rating {
+  return successRate >= 0.99 ? 'good' : successRate >= 0.95 ? 'warning' : 'bad';
+}
+
+export function rateP95(p95Ms: number): Rating {
+  return p95Ms <= 50 ? 'good' : p95Ms <= 100 ? 'warning' : 'bad';
+}
+
+export const RATING_LABEL: Record<Rating, string> = {
+  good: 'Good',
+  warning: 'Warning',
+  bad: 'Bad',
+};

@@ -1,0 +1,85 @@
+import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
+import { formatCount, formatMs, formatPercent, formatRps } from './html/_text.js';
+import type { SummaryReport } from './types.js';
+
+export { renderComparisonMarkdown } from './comparison-markdown.js';
+
+/** Text from data, safe in a Markdown table cell (no table break, no inline HTML). */
+function cell(text: unknown): string {
+  return String(text ?? '')
+    .replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, ' ');
+}
+
+/**
+ * `report.md`: verdict first, then the figures — fit for a CI job summary
+ * (`$GITHUB_STEP_SUMMARY`) or a pull-request comment. Same numbers and formats as report.html.
+ */
+export function renderReportMarkdown(
+  summary: SummaryReport,
+  analysis?: AnalysisReport,
+  alerts?: AlertsReport,
+): string {
+  const s = summary.performance_summary;
+  const l = summary.latency_metrics;
+  const lines: string[] = [];
+  if (analysis) {
+    const passed = analysis.objectives.filter((o) => o.passed).length;
+    lines.push(
+      `## perfsight: ${analysis.objectives_met ? '✅ PASS' : '❌ FAIL'} — ${cell(summary.test_name)}`,
+      '',
+      `${passed} of ${analysis.objectives.length} objectives met · risk **${analysis.risk_assessment.overall_risk.toUpperCase()}**`,
+      '',
+    );
+    if (analysis.objectives.length) {
+      lines.push('| | Objective | Measured |', '| --- | --- | --- |');
+      for (const o of analysis.objectives) {
+        lines.push(
+          `| ${o.passed ? '✅ PASS' : '❌ FAIL'} | \`${cell(o.objective)}\` | ${cell(o.message)} |`,
+        );
+      }
+      lines.push('');
+    }
+  } else {
+    lines.push(`## perfsight: ${cell(summary.test_name)}`, '');
+  }
+  lines.push(
+    '| Metric | Value |',
+    '| --- | ---: |',
+    `| Requests | ${formatCount(s.total_requests)} (${formatCount(s.failed_requests)} failed) |`,
+    `| Success rate | ${formatPercent(s.success_rate)} |`,
+    `| Throughput | ${formatRps(s.throughput_rps)} |`,
+    `| Average latency | ${formatMs(l.average_ms)} |`,
+    `| P50 latency | ${formatMs(l.median_ms)} |`,
+    `| P95 latency | ${formatMs(l.p95_ms)} |`,
+    `| P99 latency | ${formatMs(l.p99_ms)} |`,
+    `| Max latency | ${formatMs(l.max_ms)} |`,
+    `| Cache hit rate | ${formatPercent(summary.optimization_metrics.cache_hit_rate)} |`,
+    `| Fallback usage rate | ${formatPercent(summary.optimization_metrics.fallback_usage_rate)} |`,
+  );
+  const top = summary.error_analysis.top_errors;
+  if (top.length) {
+    lines.push(
+      '',
+      `Top errors: ${top.map(([type, n]) => `${cell(type)} × ${formatCount(n)}`).join(', ')}`,
+    );
+  }
+  const critical = alerts?.alerts.filter((a) => a.level !== 'INFO') ?? [];
+  if (critical.length) {
+    lines.push('', '**Alerts**', '');
+    for (const a of critical) lines.push(`- **${a.level}** ${cell(a.message)}`);
+  }
+  if (analysis?.bottlenecks.length) {
+    lines.push('', '**Bottlenecks**', '');
+    for (const b of analysis.bottlenecks) {
+      lines.push(
+        `- **${b.severity.toUpperCase()}** ${cell(b.description)} — ${cell(b.recommendation)}`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    `<sub>${formatCount(s.total_requests)} requests over ${summary.test_duration_seconds.toFixed(1)} s · percentiles: ${summary.percentile_method} · generated ${cell(summary.generated_at)}${summary.interrupted ? ' · interrupted' : ''}</sub>`,
+  );
+  return lines.join('\n') + '\n';
+}
