@@ -35,7 +35,7 @@ export function renderReportMarkdown(
       lines.push('| | Objective | Measured |', '| --- | --- | --- |');
       for (const o of analysis.objectives) {
         lines.push(
-          `| ${o.passed ? '✅ PASS' : '❌ FAIL'} | \`${cell(o.objective)}\` | ${cell(o.message)} |`,
+          `| ${o.passed ? '✅ PASS' : '❌ FAIL'} | ${cell(o.objective)} | ${cell(o.message)} |`,
         );
       }
       lines.push('');
