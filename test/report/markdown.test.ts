@@ -7,7 +7,7 @@ describe('report.md', () => {
 
   it('matches its snapshot (verdict first, then the table)', async () => {
     const md = renderReportMarkdown(reports.summary, reports.analysis, reports.alerts);
-    await expect(md).toMatchFileSnapshot('__snapshots__/report.md');
+    await expect(md).toMatchFileSnapshot('__snapshots__/report.md.txt');
     expect(md.split('\n')[0]).toMatch(/^## perfsight: ❌ FAIL/);
   });
 
