@@ -108,6 +108,8 @@ const CLIENT = `
     var plot = new uPlot(opts, [c.x].concat(c.series.map(function (s) { return s.values; })), box);
     plots.push([plot, box]);
     window.perfsightChartsDrawn++;
+    // Since navigation start: what the bench reports as time to first chart.
+    if (window.perfsightFirstChartMs === undefined) window.perfsightFirstChartMs = performance.now();
   });
   window.addEventListener('resize', function () {
     plots.forEach(function (pb) { pb[0].setSize({ width: Math.max(280, pb[1].clientWidth), height: 260 }); });
