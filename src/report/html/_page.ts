@@ -93,6 +93,8 @@ const CLIENT = `
     });
     var x = { time: !!c.time };
     if (c.xLog) { x.distr = 3; x.log = 10; }
+    // One interval (a sub-second run): a one-second window, not an axis spanning years.
+    if (c.x.length === 1) x.range = function () { return [c.x[0] - 1, c.x[0] + 1]; };
     var axes = [
       { label: c.xLabel, values: c.nines ? function (u, vals) { return vals.map(nines); } : undefined },
       { label: c.yLabel, size: 60 }
