@@ -38,6 +38,12 @@ interface RunFlags {
   cacheHitRate?: number;
   mode?: 'sleep' | 'busy';
   seed?: number;
+  model?: string;
+  backend?: 'wasm' | 'cpu';
+  batch?: number;
+  repeatRatio?: number;
+  faultRate?: number;
+  modelTimeout?: number;
 }
 
 /** Exit codes for a run stopped by a signal, as shells report them (128 + signal). */
@@ -95,6 +101,32 @@ export function runCommand(exit: (code: number) => void): Command {
       ]),
     )
     .option('--seed <n>', 'seed for generated inputs and latencies', nonNegativeInt)
+    .option(
+      '--model <dir>',
+      'feature-extraction: a tfjs layers model directory (default: the built-in seeded CNN+LSTM)',
+    )
+    .addOption(
+      new Option('--backend <backend>', 'feature-extraction: TensorFlow.js backend').choices([
+        'wasm',
+        'cpu',
+      ]),
+    )
+    .option('--batch <n>', 'feature-extraction: series per call', positiveInt)
+    .option(
+      '--repeat-ratio <ratio>',
+      'feature-extraction: share of repeated inputs (cache hits)',
+      ratio,
+    )
+    .option(
+      '--fault-rate <ratio>',
+      'feature-extraction: share of model calls that fail (fallback)',
+      ratio,
+    )
+    .option(
+      '--model-timeout <time>',
+      'feature-extraction: slower model answers are replaced by the fallback',
+      duration,
+    )
     .action(async (workloadName: string | undefined, flags: RunFlags) => {
       exit(await runAction(workloadName ?? DEFAULT_WORKLOAD, flags));
     });
@@ -107,6 +139,10 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
   for (const key of ['latencyMs', 'jitter', 'errorRate', 'cacheHitRate', 'mode', 'seed'] as const) {
     if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });
   }
+  for (const key of ['model', 'backend', 'batch', 'repeatRatio', 'faultRate'] as const) {
+    if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });
+  }
+  if (flags.modelTimeout !== undefined) workloadOptions.timeoutMs = flags.modelTimeout;
   const workload = await createWorkload(workloadName, workloadOptions);
   const name = flags.name ?? workload.name;
   const out = flags.out ?? defaultOutDir(name);

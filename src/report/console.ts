@@ -18,6 +18,17 @@ export function renderConsoleSummary(report: SummaryReport, p95TargetMs = 100): 
     `P95 Latency: ${latency.p95_ms.toFixed(2)}ms`,
     `P99 Latency: ${latency.p99_ms.toFixed(2)}ms`,
   ];
+  const workload = report.workload;
+  if (typeof workload.model === 'string') {
+    // The seed's question is about a model: say which one answered, and how.
+    lines.push(
+      `Model: ${workload.model} · backend ${String(workload.backend)} · ${Number(workload.parameters).toLocaleString('en-US')} parameters`,
+    );
+    const o = report.optimization_metrics;
+    lines.push(
+      `Cache Hit Rate: ${percent(o.cache_hit_rate)} · Fallback Rate: ${percent(o.fallback_usage_rate)}`,
+    );
+  }
   if (report.uncorrected_latency_metrics) {
     const u = report.uncorrected_latency_metrics;
     lines.push(

@@ -15,11 +15,14 @@ export type WorkloadOptions = SyntheticOptions & Record<string, unknown>;
 type WorkloadFactory = (options: WorkloadOptions) => Workload | Promise<Workload>;
 
 const BUILT_IN: Record<string, WorkloadFactory> = {
+  // TensorFlow.js is loaded only when this workload is asked for: other commands stay quick.
+  'feature-extraction': async (options) =>
+    (await import('./feature-extraction/index.js')).featureExtractionWorkload(options),
   synthetic: (options) => syntheticWorkload(options),
 };
 
-/** What `perfsight run` measures when no workload is named. */
-export const DEFAULT_WORKLOAD = 'synthetic';
+/** What `perfsight run` measures when no workload is named: the seed's question. */
+export const DEFAULT_WORKLOAD = 'feature-extraction';
 
 export function builtInWorkloads(): string[] {
   return Object.keys(BUILT_IN);

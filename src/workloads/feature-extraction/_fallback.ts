@@ -1,0 +1,79 @@
+import { CLASSES, FEATURES, FUSED_DIM, FUSED_STEPS, TIMESTEPS } from './model.js';
+import type { ExtractedFeatures } from './extractor.js';
+
+const STATISTICS = 6; // mean, std, min, max, last, slope
+
+/**
+ * The cheap answer when the model fails or is too slow: per-feature statistics of each of
+ * the 10 windows of 6 steps (mean, std, min, max, last, slope — 15 × 6 = 90 figures),
+ * projected to the model's output shapes with a fixed deterministic projection, so callers
+ * get the same shapes whichever path answered.
+ */
+export function statisticalFeatures(
+  input: Float32Array,
+  batch: number,
+): Omit<ExtractedFeatures, 'cacheHit' | 'fallbackUsed' | 'inferenceMs'> {
+  const fused = new Float32Array(batch * FUSED_STEPS * FUSED_DIM);
+  const classes = new Float32Array(batch * CLASSES);
+  const uncertainty = new Float32Array(batch);
+  const stepsPerWindow = TIMESTEPS / FUSED_STEPS;
+  const stats = new Float32Array(FEATURES * STATISTICS);
+  for (let b = 0; b < batch; b++) {
+    const base = b * TIMESTEPS * FEATURES;
+    let spread = 0;
+    for (let w = 0; w < FUSED_STEPS; w++) {
+      for (let f = 0; f < FEATURES; f++) {
+        let sum = 0;
+        let min = Infinity;
+        let max = -Infinity;
+        for (let s = 0; s < stepsPerWindow; s++) {
+          const v = input[base + (w * stepsPerWindow + s) * FEATURES + f]!;
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        const mean = sum / stepsPerWindow;
+        let squares = 0;
+        for (let s = 0; s < stepsPerWindow; s++) {
+          squares += (input[base + (w * stepsPerWindow + s) * FEATURES + f]! - mean) ** 2;
+        }
+        const first = input[base + w * stepsPerWindow * FEATURES + f]!;
+        const last = input[base + ((w + 1) * stepsPerWindow - 1) * FEATURES + f]!;
+        const o = f * STATISTICS;
+        stats[o] = mean;
+        stats[o + 1] = Math.sqrt(squares / stepsPerWindow);
+        stats[o + 2] = min;
+        stats[o + 3] = max;
+        stats[o + 4] = last;
+        stats[o + 5] = (last - first) / (stepsPerWindow - 1);
+        spread += stats[o + 1]!;
+      }
+      // Fixed projection of the 90 statistics onto 256 dimensions, squashed like the model's tanh.
+      const out = (b * FUSED_STEPS + w) * FUSED_DIM;
+      for (let d = 0; d < FUSED_DIM; d++) {
+        let acc = 0;
+        for (let k = 0; k < stats.length; k++) acc += stats[k]! * projection(d, k);
+        fused[out + d] = Math.tanh(acc / Math.sqrt(stats.length));
+      }
+    }
+    // Without a model there is no class evidence: uniform probabilities, and an uncertainty
+    // that grows with how much the series moves.
+    for (let c = 0; c < CLASSES; c++) classes[b * CLASSES + c] = 1 / CLASSES;
+    uncertainty[b] = 1 + spread / (FUSED_STEPS * FEATURES);
+  }
+  return {
+    fusedFeatures: fused,
+    classificationProbs: classes,
+    regressionUncertainty: uncertainty,
+    batch,
+  };
+}
+
+/** A deterministic pseudo-random ±1 matrix entry (no storage, no seed state). */
+function projection(row: number, column: number): number {
+  let h = Math.imul(row + 1, 0x9e3779b1) ^ Math.imul(column + 1, 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h & 1 ? 1 : -1;
+}

@@ -1,0 +1,221 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  FeatureExtractorFactory,
+  FeatureInputError,
+  SeriesStream,
+  buildFeatureModel,
+  loadModel,
+  saveModel,
+  useBackend,
+} from '../../src/workloads/feature-extraction/index.js';
+import { tf } from '../../src/workloads/feature-extraction/model.js';
+import { runCli, tempDir } from '../_helpers.js';
+
+const series = (seed: number, batch = 1) => new SeriesStream(seed, 0, batch).next();
+
+describe('the CNN+LSTM feature extractor (TensorFlow.js, WASM backend)', () => {
+  let model: tf.LayersModel;
+  beforeAll(async () => {
+    expect(await useBackend('wasm')).toBe('wasm');
+    model = buildFeatureModel(42);
+  });
+
+  it('has the seed’s shapes: fused [b,10,256], probabilities [b,3] summing to 1, uncertainty [b,1] > 0', async () => {
+    const extractor = FeatureExtractorFactory.createExtractor(model);
+    for (const batch of [1, 3]) {
+      const out = await extractor.extractFeatures(series(batch, batch), batch);
+      expect(out.fusedFeatures).toHaveLength(batch * 10 * 256);
+      expect(out.classificationProbs).toHaveLength(batch * 3);
+      expect(out.regressionUncertainty).toHaveLength(batch);
+      for (let b = 0; b < batch; b++) {
+        const row = out.classificationProbs.slice(b * 3, b * 3 + 3);
+        expect(row.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+        expect(out.regressionUncertainty[b]).toBeGreaterThan(0);
+      }
+      expect(out.fusedFeatures.every((v) => Math.abs(v) <= 1)).toBe(true); // tanh
+    }
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 10, 256],
+      [null, 3],
+      [null, 1],
+    ]);
+  });
+
+  it('is deterministic: the same seed gives the same outputs, another seed others', async () => {
+    const input = series(7);
+    const a = await FeatureExtractorFactory.createExtractor(buildFeatureModel(42)).extractFeatures(
+      input,
+    );
+    const b = await FeatureExtractorFactory.createExtractor(buildFeatureModel(42)).extractFeatures(
+      input,
+    );
+    const c = await FeatureExtractorFactory.createExtractor(buildFeatureModel(43)).extractFeatures(
+      input,
+    );
+    expect(Array.from(a.fusedFeatures)).toEqual(Array.from(b.fusedFeatures));
+    expect(Array.from(a.classificationProbs)).toEqual(Array.from(b.classificationProbs));
+    expect(Array.from(a.fusedFeatures)).not.toEqual(Array.from(c.fusedFeatures));
+  });
+
+  it('reports cache hits and misses itself, and evicts the least recently used entry', async () => {
+    const extractor = FeatureExtractorFactory.createExtractor(model, { cacheSize: 2 });
+    const [x, y, z] = [series(1), series(2), series(3)];
+    const first = await extractor.extractFeatures(x);
+    const again = await extractor.extractFeatures(Float32Array.from(x)); // same bytes, new array
+    expect([first.cacheHit, again.cacheHit]).toEqual([false, true]);
+    expect(Array.from(again.fusedFeatures)).toEqual(Array.from(first.fusedFeatures));
+    await extractor.extractFeatures(y); // cache: x, y
+    await extractor.extractFeatures(x); // x is now the most recent
+    await extractor.extractFeatures(z); // evicts y
+    expect((await extractor.extractFeatures(x)).cacheHit).toBe(true);
+    expect((await extractor.extractFeatures(y)).cacheHit).toBe(false);
+    expect(extractor.stats).toMatchObject({ hits: 3, misses: 4, size: 2 });
+  });
+
+  it('falls back to the statistical extractor when the model throws, with the error type', async () => {
+    let calls = 0;
+    const extractor = FeatureExtractorFactory.createExtractor(
+      model,
+      { enableCaching: false },
+      () => {
+        if (++calls % 2 === 0)
+          throw Object.assign(new Error('model crashed'), { name: 'ModelCrash' });
+      },
+    );
+    const ok = await extractor.extractFeatures(series(4));
+    const failed = await extractor.extractFeatures(series(4));
+    expect(ok.fallbackUsed).toBe(false);
+    expect(failed).toMatchObject({ fallbackUsed: true, errorType: 'ModelCrash', cacheHit: false });
+    expect(failed.fusedFeatures).toHaveLength(10 * 256);
+    expect(failed.classificationProbs.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+    expect(failed.regressionUncertainty[0]).toBeGreaterThan(0);
+    const strict = FeatureExtractorFactory.createExtractor(model, { enableFallback: false }, () => {
+      throw new Error('model crashed');
+    });
+    await expect(strict.extractFeatures(series(5))).rejects.toThrow('model crashed');
+  });
+
+  it('replaces an answer slower than timeoutMs by the fallback’s, flagged as a timeout', async () => {
+    const extractor = FeatureExtractorFactory.createExtractor(model, { timeoutMs: 0 });
+    const out = await extractor.extractFeatures(series(6));
+    expect(out).toMatchObject({ fallbackUsed: true, errorType: 'timeout' });
+    expect(out.inferenceMs).toBeGreaterThan(0);
+    // A late answer is not cached: the next call asks the model again.
+    expect((await extractor.extractFeatures(series(6))).cacheHit).toBe(false);
+  });
+
+  it('rejects bad input with a typed, precise error', async () => {
+    const extractor = FeatureExtractorFactory.createExtractor(model);
+    await expect(extractor.extractFeatures(new Float32Array(100))).rejects.toThrow(
+      FeatureInputError,
+    );
+    await expect(extractor.extractFeatures(new Float32Array(100))).rejects.toThrow(
+      /\[batch, 60, 15\].*got 100/,
+    );
+    const withNaN = series(8);
+    withNaN[61 * 1] = NaN;
+    await expect(extractor.extractFeatures(withNaN)).rejects.toThrow(
+      /non-finite value NaN at series 0, timestep 4, feature 1/,
+    );
+    const rows = Array.from({ length: 60 }, () => Array(14).fill(0) as number[]);
+    await expect(extractor.extractFeatures(rows)).rejects.toThrow(
+      /timestep 0: expected 15 features, got 14/,
+    );
+    await expect(extractor.extractFeatures(series(8), 2)).rejects.toThrow(/batch 2 given/);
+  });
+
+  it('saves and loads back in the tfjs layers format, with the same answers', async () => {
+    const dir = join(tempDir('perfsight-model-'), 'model');
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    const input = series(9);
+    const a = await FeatureExtractorFactory.createExtractor(model).extractFeatures(input);
+    const b = await FeatureExtractorFactory.createExtractor(loaded).extractFeatures(input);
+    expect(Array.from(b.fusedFeatures)).toEqual(Array.from(a.fusedFeatures));
+    expect(loaded.countParams()).toBe(model.countParams());
+    await expect(loadModel(join(dir, 'nope'))).rejects.toThrow(/cannot read the model/);
+  });
+
+  it('disposes its tensors: memory stays flat over many calls', async () => {
+    const extractor = FeatureExtractorFactory.createExtractor(model, { enableCaching: false });
+    const stream = new SeriesStream(11, 0);
+    await extractor.extractFeatures(stream.next());
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 300; i++) await extractor.extractFeatures(stream.next());
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('perfsight run feature-extraction', () => {
+  const dir = tempDir('perfsight-fe-cli-');
+
+  it('is the default workload: measures the real model, states it, reports cache and fallback', async () => {
+    const out = join(dir, 'default');
+    const result = await runCli([
+      'run',
+      '-n',
+      '150',
+      '--no-progress',
+      '--no-history',
+      '--fault-rate',
+      '0.1',
+      '--repeat-ratio',
+      '0.3',
+      '-o',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/PERFORMANCE SUMMARY: feature-extraction/);
+    expect(result.stdout).toMatch(
+      /Model: built-in CNN\+LSTM \(seeded\) · backend wasm · [\d,]+ parameters/,
+    );
+    const { readFileSync } = await import('node:fs');
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.workload).toMatchObject({
+      kind: 'feature-extraction',
+      backend: 'wasm',
+      input_shape: [1, 60, 15],
+    });
+    expect(summary.workload.parameters).toBeGreaterThan(100_000);
+    const o = summary.optimization_metrics;
+    expect(o.cache_hits).toBeGreaterThan(10);
+    expect(o.cache_hits + o.cache_misses).toBe(150);
+    expect(o.fallback_uses).toBeGreaterThan(3);
+    expect(o.fallback_uses).toBeLessThan(40);
+  }, 120_000);
+
+  it('--model measures a model loaded from a directory', async () => {
+    await useBackend('wasm');
+    const modelDir = join(dir, 'saved');
+    await saveModel(buildFeatureModel(5), modelDir);
+    const out = join(dir, 'loaded');
+    const result = await runCli([
+      'run',
+      'feature-extraction',
+      '--model',
+      modelDir,
+      '-n',
+      '30',
+      '--no-progress',
+      '--no-history',
+      '-o',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Model: ${modelDir}`);
+    const bad = await runCli([
+      'run',
+      '--model',
+      join(dir, 'missing'),
+      '-n',
+      '5',
+      '--no-progress',
+      '--no-history',
+      '-o',
+      join(dir, 'x'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^perfsight: .*missing\/model\.json: cannot read the model/);
+  }, 120_000);
+});
