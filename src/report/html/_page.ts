@@ -96,7 +96,9 @@ const CLIENT = `
     // One interval (a sub-second run): a one-second window, not an axis spanning years.
     if (c.x.length === 1) x.range = function () { return [c.x[0] - 1, c.x[0] + 1]; };
     var axes = [
-      { label: c.xLabel, values: c.nines ? function (u, vals) { return vals.map(nines); } : undefined },
+      c.nines
+        ? { label: c.xLabel, splits: function () { return [1, 10, 100, 1000, 10000]; }, values: function (u, vals) { return vals.map(nines); } }
+        : { label: c.xLabel },
       { label: c.yLabel, size: 60 }
     ];
     var opts = {
