@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parseDurationMs } from '../load/index.js';
 
 /** Argument parsers for commander: each rejects with a message saying what is expected. */
@@ -62,4 +62,29 @@ export function defaultOutDir(name: string, now = new Date()): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
   return `perfsight-reports/${stamp}-${slug || 'run'}`;
+}
+
+/** The options `run` and `report` share: where reports go, history, baseline, objectives. */
+export function withOutputOptions(command: Command): Command {
+  return command
+    .option('-o, --out <dir>', 'report folder (default perfsight-reports/<time>-<name>)')
+    .option('--json', 'print summary.json on stdout instead of the text summary')
+    .option(
+      '--history <target>',
+      'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
+    )
+    .option('--no-history', 'do not read or save the history store')
+    .option(
+      '--baseline <run>',
+      'compare with an earlier run: latest, a history run id, or a report folder / detailed.json',
+    )
+    .option(
+      '--slo <objective>',
+      'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option(
+      '--config <file>',
+      'objectives and thresholds (default: ./perfsight.config.json if present)',
+    );
 }

@@ -5,7 +5,7 @@ import { MetricsCollector } from '../metrics/index.js';
 import { readSamplesFile } from '../samples/index.js';
 import { loadPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
-import { defaultOutDir } from './_options.js';
+import { defaultOutDir, withOutputOptions } from './_options.js';
 
 interface ReportFlags {
   name?: string;
@@ -14,40 +14,20 @@ interface ReportFlags {
   json?: boolean;
   history?: string | false;
   baseline?: string;
-  slo: string[];
+  slo?: string[];
   config?: string;
 }
 
 export function reportCommand(exit: (code: number) => void): Command {
-  return new Command('report')
-    .description('the same reports from samples measured elsewhere (CSV or JSON Lines, .gz ok)')
-    .argument('<samples>', 'samples file: .csv, .jsonl, optionally .gz')
-    .option('--name <name>', 'test name in the reports (default: the file name)')
-    .option('--description <text>', 'test description in the reports')
-    .option('-o, --out <dir>', 'report folder (default perfsight-reports/<time>-<name>)')
-    .option('--json', 'print summary.json on stdout instead of the text summary')
-    .option(
-      '--history <target>',
-      'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
-    )
-    .option('--no-history', 'do not read or save the history store')
-    .option(
-      '--baseline <run>',
-      'compare with an earlier run: latest, a history run id, or a report folder / detailed.json',
-    )
-    .option(
-      '--slo <objective>',
-      'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
-    )
-    .option(
-      '--config <file>',
-      'objectives and thresholds (default: ./perfsight.config.json if present)',
-    )
-    .action(async (file: string, flags: ReportFlags) => {
-      exit(await reportAction(file, flags));
-    });
+  return withOutputOptions(
+    new Command('report')
+      .description('the same reports from samples measured elsewhere (CSV or JSON Lines, .gz ok)')
+      .argument('<samples>', 'samples file: .csv, .jsonl, optionally .gz')
+      .option('--name <name>', 'test name in the reports (default: the file name)')
+      .option('--description <text>', 'test description in the reports'),
+  ).action(async (file: string, flags: ReportFlags) => {
+    exit(await reportAction(file, flags));
+  });
 }
 
 async function reportAction(file: string, flags: ReportFlags): Promise<number> {

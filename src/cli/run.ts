@@ -13,6 +13,7 @@ import {
   positiveInt,
   positiveNumber,
   ratio,
+  withOutputOptions,
 } from './_options.js';
 import { startProgress } from './_progress.js';
 
@@ -29,7 +30,7 @@ interface RunFlags {
   json?: boolean;
   history?: string | false;
   baseline?: string;
-  slo: string[];
+  slo?: string[];
   config?: string;
   progress: boolean;
   latencyMs?: number;
@@ -50,45 +51,35 @@ interface RunFlags {
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function runCommand(exit: (code: number) => void): Command {
-  return new Command('run')
-    .description('measure a workload, write the reports and check the P95 objective')
-    .argument(
-      '[workload]',
-      `built-in workload name or path to a module (default: ${DEFAULT_WORKLOAD})`,
-    )
-    .option('-n, --iterations <n>', 'measured calls (default 1000 unless --duration)', positiveInt)
-    .option('-d, --duration <time>', 'measure for this long: 30s, 5m…', duration)
-    .option('-w, --warmup <n>', 'unmeasured calls first', nonNegativeInt, 10)
-    .option('-c, --concurrency <n>', 'calls in flight at once (open loop: at most)', positiveInt, 1)
-    .option('-t, --timeout <time>', 'a call slower than this is a timeout failure', duration)
-    .option(
-      '-r, --rate <per-second>',
-      'open loop: start calls at this rate, latency from intended start',
-      positiveNumber,
-    )
-    .option('--name <name>', 'test name in the reports (default: the workload)')
-    .option('--description <text>', 'test description in the reports')
-    .option('-o, --out <dir>', 'report folder (default perfsight-reports/<time>-<name>)')
-    .option('--json', 'print summary.json on stdout instead of the text summary')
-    .option(
-      '--history <target>',
-      'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
-    )
-    .option('--no-history', 'do not read or save the history store')
-    .option(
-      '--baseline <run>',
-      'compare with an earlier run: latest, a history run id, or a report folder / detailed.json',
-    )
-    .option(
-      '--slo <objective>',
-      'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
-    )
-    .option(
-      '--config <file>',
-      'objectives and thresholds (default: ./perfsight.config.json if present)',
-    )
+  return withOutputOptions(
+    new Command('run')
+      .description('measure a workload, write the reports and check the objectives')
+      .argument(
+        '[workload]',
+        `built-in workload name or path to a module (default: ${DEFAULT_WORKLOAD})`,
+      )
+      .option(
+        '-n, --iterations <n>',
+        'measured calls (default 1000 unless --duration)',
+        positiveInt,
+      )
+      .option('-d, --duration <time>', 'measure for this long: 30s, 5m…', duration)
+      .option('-w, --warmup <n>', 'unmeasured calls first', nonNegativeInt, 10)
+      .option(
+        '-c, --concurrency <n>',
+        'calls in flight at once (open loop: at most)',
+        positiveInt,
+        1,
+      )
+      .option('-t, --timeout <time>', 'a call slower than this is a timeout failure', duration)
+      .option(
+        '-r, --rate <per-second>',
+        'open loop: start calls at this rate, latency from intended start',
+        positiveNumber,
+      )
+      .option('--name <name>', 'test name in the reports (default: the workload)')
+      .option('--description <text>', 'test description in the reports'),
+  )
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--latency-ms <ms>', 'synthetic: median latency', positiveNumber)
     .option('--jitter <sigma>', 'synthetic: σ of the log-normal latency', nonNegativeNumber)
