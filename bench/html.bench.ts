@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderReportHtml, renderReportMarkdown } from '../src/report/index.js';
-import { launchChromium } from '../test/browser/_chromium.js';
+import { launchChromium } from '../test/_chromium.js';
 import { fixtureReports, fixtureRun } from '../test/report/_fixture.js';
 import { collectGarbage, median, round, timeRepetitions } from './_stats.js';
 

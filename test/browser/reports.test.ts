@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryReport } from '../../src/report/index.js';
 import { ROOT, runCli, tempDir } from '../_helpers.js';
 import { expectedText } from '../report/_figures.js';
-import { launchChromium } from './_chromium.js';
+import { launchChromium } from '../_chromium.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const XSS = '<script>alert(1)</script>';

@@ -8,7 +8,7 @@ import {
   parseSloRules,
   type DashboardSnapshot,
 } from '../../src/monitor/index.js';
-import { launchChromium } from './_browser.js';
+import { launchChromium } from '../_chromium.js';
 
 const TOKEN = 'test-token-0123456789';
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
