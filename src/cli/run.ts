@@ -127,10 +127,21 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
   // Objectives are checked before anything runs: a typo costs nothing.
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   const workloadOptions: WorkloadOptions = {};
-  for (const key of ['latencyMs', 'jitter', 'errorRate', 'cacheHitRate', 'mode', 'seed'] as const) {
-    if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });
-  }
-  for (const key of ['model', 'backend', 'batch', 'repeatRatio', 'faultRate'] as const) {
+  // Each workload takes the options it knows: synthetic's, then feature-extraction's.
+  const passed = [
+    'latencyMs',
+    'jitter',
+    'errorRate',
+    'cacheHitRate',
+    'mode',
+    'seed',
+    'model',
+    'backend',
+    'batch',
+    'repeatRatio',
+    'faultRate',
+  ] as const;
+  for (const key of passed) {
     if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });
   }
   if (flags.modelTimeout !== undefined) workloadOptions.timeoutMs = flags.modelTimeout;

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MetricsCollector, sampleFlags } from '../metrics/index.js';
 import { errorTypeOf, type CallResult, type Workload } from './workload.js';
+import { isThenable, sleep } from './_async.js';
 
 /** How long to drive a workload, and how. */
 export interface RunPlan {
@@ -173,10 +174,6 @@ function track(inFlight: Set<Promise<void>>, task: Promise<void>): void {
   void task.finally(() => inFlight.delete(task));
 }
 
-function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
-}
-
 function withTimeout<T>(pending: Promise<T>, timeoutMs: number | undefined): Promise<T> {
   if (timeoutMs === undefined) return pending;
   let timer: NodeJS.Timeout | undefined;
@@ -184,17 +181,4 @@ function withTimeout<T>(pending: Promise<T>, timeoutMs: number | undefined): Pro
     timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
   });
   return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms < 1) return void setImmediate(resolve);
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

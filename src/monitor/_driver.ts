@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errorTypeOf, type CallResult, type Workload } from '../load/index.js';
+import { isThenable, sleep } from '../load/_async.js';
 import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
 
 export interface DrivePlan {
@@ -111,21 +112,4 @@ export async function driveOpenLoop(
   clearTimeout(timer);
   closed = true;
   return { interrupted: signal?.aborted ?? false, abandonedCalls: inFlight.size };
-}
-
-function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms < 1) return void setImmediate(resolve);
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
