@@ -158,7 +158,8 @@ export function actualValue(summary: SummaryReport, metric: ObjectiveMetric): nu
   }
 }
 
-function holds(actual: number, comparator: Comparator, threshold: number): boolean {
+/** Whether `actual` meets the objective's comparison. */
+export function holds(actual: number, comparator: Comparator, threshold: number): boolean {
   switch (comparator) {
     case '<':
       return actual < threshold;
@@ -178,24 +179,36 @@ export function checkObjectives(
 ): ObjectiveResult[] {
   return objectives.map((objective) => {
     const actual = actualValue(summary, objective.metric);
-    const passed = actual !== null && holds(actual, objective.comparator, objective.threshold);
-    const label = LABELS[objective.metric];
-    const threshold = formatThreshold(objective.threshold, objective.unit);
-    const message =
-      actual === null
+    return objectiveResult(objective, actual, (passed) => {
+      const label = LABELS[objective.metric];
+      const threshold = formatThreshold(objective.threshold, objective.unit);
+      return actual === null
         ? `${label}: not measured in this run, so "${objective.source}" cannot be checked`
         : `${label} ${formatActual(actual, objective.unit)} ${passed ? objective.comparator : negate(objective.comparator)} ${threshold}`;
-    return {
-      objective: objective.source,
-      metric: objective.metric,
-      comparator: objective.comparator,
-      threshold: objective.threshold,
-      unit: objective.unit,
-      actual,
-      passed,
-      message,
-    };
+    });
   });
+}
+
+/**
+ * An objective judged on a figure (null: the figure is missing, which fails). Shared by the
+ * run's analysis and the monitor's windows; each words the message its own way.
+ */
+export function objectiveResult(
+  objective: Objective,
+  actual: number | null,
+  message: (passed: boolean) => string,
+): ObjectiveResult {
+  const passed = actual !== null && holds(actual, objective.comparator, objective.threshold);
+  return {
+    objective: objective.source,
+    metric: objective.metric,
+    comparator: objective.comparator,
+    threshold: objective.threshold,
+    unit: objective.unit,
+    actual,
+    passed,
+    message: message(passed),
+  };
 }
 
 /** A measured figure, with the precision the console summary uses. */

@@ -1,5 +1,6 @@
 import type { Objective, ObjectiveResult, Severity } from '../analysis/types.js';
-import { describeFigure, holds, measure } from './_objective.js';
+import { objectiveResult } from '../analysis/objectives.js';
+import { describeFigure, measure } from './_objective.js';
 import type { WindowFigures } from './_windows.js';
 
 /** Objectives checked on a window, in the shape of analysis.json's `objectives`. */
@@ -9,21 +10,12 @@ export function checkWindowObjectives(
 ): ObjectiveResult[] {
   return objectives.map((objective) => {
     const actual = window.requests > 0 ? measure(objective.metric, window) : null;
-    const passed = actual !== null && holds(objective.comparator, actual, objective.threshold);
     const shown = describeFigure(objective.metric, objective.threshold).replace(/^.* /, '');
-    return {
-      objective: objective.source,
-      metric: objective.metric,
-      comparator: objective.comparator,
-      threshold: objective.threshold,
-      unit: objective.unit,
-      actual,
-      passed,
-      message:
-        actual === null
-          ? `${objective.source}: no data`
-          : `${describeFigure(objective.metric, actual)} ${objective.comparator} ${shown}`,
-    };
+    return objectiveResult(objective, actual, () =>
+      actual === null
+        ? `${objective.source}: no data`
+        : `${describeFigure(objective.metric, actual)} ${objective.comparator} ${shown}`,
+    );
   });
 }
 

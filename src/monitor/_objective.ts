@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseObjective as parseAnalysisObjective } from '../analysis/objectives.js';
-import type { Comparator, Objective, ObjectiveMetric } from '../analysis/types.js';
+import type { Objective, ObjectiveMetric } from '../analysis/types.js';
 import type { WindowFigures } from './_windows.js';
 
 /**
@@ -61,19 +61,6 @@ export function measure(metric: ObjectiveMetric, w: WindowFigures): number | nul
       return w.requests_per_second;
     default:
       return null;
-  }
-}
-
-export function holds(comparator: Comparator, value: number, threshold: number): boolean {
-  switch (comparator) {
-    case '<':
-      return value < threshold;
-    case '<=':
-      return value <= threshold;
-    case '>':
-      return value > threshold;
-    case '>=':
-      return value >= threshold;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Alert, AlertLevel } from '../analysis/types.js';
-import { categoryOf, describeFigure, holds, measure } from './_objective.js';
+import { holds } from '../analysis/objectives.js';
+import { categoryOf, describeFigure, measure } from './_objective.js';
 import type { WindowFigures } from './_windows.js';
 import { formatShort, latencyThresholds, type AlertRule } from './rules.js';
 
@@ -148,7 +149,7 @@ export class AlertEvaluator {
       const value =
         window.requests >= rule.minEvents ? measure(rule.objective.metric, window) : null;
       const breached =
-        value !== null && !holds(rule.objective.comparator, value, rule.objective.threshold);
+        value !== null && !holds(value, rule.objective.comparator, rule.objective.threshold);
       const upper = rule.objective.comparator.startsWith('<');
       const threshold = rule.objective.threshold;
       const shownThreshold = describeFigure(rule.objective.metric, threshold).replace(/^.* /, '');
