@@ -195,6 +195,35 @@ describe('compareRuns', () => {
     );
   });
 
+  it('independent runs of one distribution: p-values calibrated, false verdicts under α', () => {
+    // The gate's promise in numbers. Two samples of the same distribution differ by chance
+    // only: Mann–Whitney's p must fall under α about α of the time (calibrated), and the
+    // whole comparison (eight tests, Holm-corrected, plus the noise band) must call such a
+    // pair regressed or improved at most α of the time. Also on latencies quantized like a
+    // 1 ms timer's (heavy ties), where the tie correction carries the calibration.
+    const pairs = 200;
+    for (const quantized of [false, true]) {
+      const draw = (seed: number) =>
+        lognormal(seed, 300, 5).map((v) => (quantized ? Math.ceil(v) + 0.07 : v));
+      let significant = 0;
+      let falseVerdicts = 0;
+      for (let i = 0; i < pairs; i++) {
+        const report = compareRuns(runOf('a', draw(1000 + i)), runOf('b', draw(5000 + i)), {
+          seed: i,
+        });
+        if (report.latency_distribution.p_value! < 0.05) significant++;
+        if (['regressed', 'improved'].includes(report.overall_verdict)) falseVerdicts++;
+      }
+      console.info(
+        `${quantized ? 'quantized' : 'continuous'}: p < 0.05 in ${significant}/${pairs}, false verdicts ${falseVerdicts}/${pairs}`,
+      );
+      // Binomial(200, 0.05): mean 10, σ 3.1; 1…19 is ±3σ.
+      expect(significant).toBeGreaterThanOrEqual(1);
+      expect(significant).toBeLessThanOrEqual(19);
+      expect(falseVerdicts).toBeLessThanOrEqual(0.05 * pairs);
+    }
+  });
+
   it('is deterministic: the same inputs and seed give the same report', () => {
     const a = runOf('a', lognormal(5, 300, 2));
     const b = runOf('b', lognormal(6, 300, 2.2));
