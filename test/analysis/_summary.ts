@@ -1,6 +1,8 @@
+import type { ComparableRun } from '../../src/analysis/index.js';
 import { describeEnvironment } from '../../src/environment/index.js';
 import { FLAG_SUCCESS, MetricsCollector } from '../../src/metrics/index.js';
 import { buildSummaryReport, type SummaryReport } from '../../src/report/index.js';
+import { normalFrom, seededRandom } from '../../src/workloads/random.js';
 
 /**
  * A real summary: `latencies` recorded by a collector (replayed at 100 per second), built by
@@ -28,4 +30,38 @@ export function summaryOf(
   });
   patch(summary);
   return summary;
+}
+
+/** A comparable run from latencies, with a given number of failures. */
+export function runOf(
+  name: string,
+  latencies: number[],
+  failed = 0,
+  throughput: number[] = [],
+): ComparableRun {
+  const summary = summaryOf(latencies);
+  const total = latencies.length + failed;
+  summary.performance_summary = {
+    ...summary.performance_summary,
+    total_requests: total,
+    failed_requests: failed,
+    success_rate: latencies.length / total,
+    error_rate: failed / total,
+  };
+  return {
+    name,
+    source: name,
+    report: { ...summary, report_type: 'detailed' } as unknown as ComparableRun['report'],
+    latencies: Float64Array.from(latencies).sort(),
+    method: 'exact_samples',
+    total,
+    failed,
+    throughputPerInterval: throughput,
+  };
+}
+
+/** n seeded log-normal latencies (σ 0.5) around `median` ms. */
+export function lognormal(seed: number, n: number, median: number): number[] {
+  const normal = normalFrom(seededRandom(seed));
+  return Array.from({ length: n }, () => median * Math.exp(0.5 * normal()));
 }

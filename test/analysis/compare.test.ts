@@ -6,10 +6,8 @@ import {
   mannWhitneyU,
   newcombeDifferenceCI,
   wilsonInterval,
-  type ComparableRun,
 } from '../../src/analysis/index.js';
-import { normalFrom, seededRandom } from '../../src/workloads/random.js';
-import { summaryOf } from './_summary.js';
+import { lognormal, runOf } from './_summary.js';
 
 describe('Mann–Whitney U (scipy asymptotic, two-sided, tie- and continuity-corrected)', () => {
   it('no overlap, by hand', () => {
@@ -102,39 +100,6 @@ describe('Newcombe CI of a difference of proportions', () => {
     expect(r.ciHigh).toBeCloseTo(0.3339, 4);
   });
 });
-
-/** A comparable run from latencies, with a given number of failures. */
-function runOf(
-  name: string,
-  latencies: number[],
-  failed = 0,
-  throughput: number[] = [],
-): ComparableRun {
-  const summary = summaryOf(latencies);
-  const total = latencies.length + failed;
-  summary.performance_summary = {
-    ...summary.performance_summary,
-    total_requests: total,
-    failed_requests: failed,
-    success_rate: latencies.length / total,
-    error_rate: failed / total,
-  };
-  return {
-    name,
-    source: name,
-    report: { ...summary, report_type: 'detailed' } as unknown as ComparableRun['report'],
-    latencies: Float64Array.from(latencies).sort(),
-    method: 'exact_samples',
-    total,
-    failed,
-    throughputPerInterval: throughput,
-  };
-}
-
-function lognormal(seed: number, n: number, median: number): number[] {
-  const normal = normalFrom(seededRandom(seed));
-  return Array.from({ length: n }, () => median * Math.exp(0.5 * normal()));
-}
 
 describe('compareRuns', () => {
   it('twice as slow is regressed, on the distribution and the percentiles', () => {

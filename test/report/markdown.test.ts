@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { renderJunitXml, renderReportMarkdown } from '../../src/report/index.js';
+import { compareRuns } from '../../src/analysis/index.js';
+import {
+  renderComparisonMarkdown,
+  renderJunitXml,
+  renderReportMarkdown,
+} from '../../src/report/index.js';
+import { lognormal, runOf } from '../analysis/_summary.js';
 import { XSS, fixtureReports } from './_fixture.js';
 
 describe('report.md', () => {
@@ -24,6 +30,30 @@ describe('report.md', () => {
     const md = renderReportMarkdown(reports.summary);
     expect(md).not.toMatch(/PASS|FAIL/);
     expect(md).toContain('| P95 latency |');
+  });
+});
+
+describe('comparison.md', () => {
+  // A real comparison: p95 twice as slow, 6 % more errors, figures from compareRuns.
+  const comparison = compareRuns(
+    runOf(`fast ${XSS}`, lognormal(1, 400, 2), 4),
+    runOf('slow | build', lognormal(2, 400, 4), 28),
+    { now: new Date(Date.UTC(2026, 0, 1)) },
+  );
+  const md = renderComparisonMarkdown(comparison);
+
+  it('matches its snapshot (verdict first, then the table)', async () => {
+    await expect(md).toMatchFileSnapshot('__snapshots__/comparison.md.txt');
+    expect(md.split('\n')[0]).toBe('## perfsight comparison: ❌ regressed');
+    expect(md).toMatch(
+      /\| P95 latency \| [\d.]+ ms \| [\d.]+ ms \| ×[\d.]+ \| ×[\d.]+ – ×[\d.]+ \|/,
+    );
+    expect(md).toMatch(/\| Error rate \| .* \| \+[\d.]+ pt \| .* \| ❌ regressed \|/);
+  });
+
+  it('never lets test names break the text or inject HTML', () => {
+    expect(md).not.toContain(XSS);
+    expect(md).toContain('slow \\| build');
   });
 });
 

@@ -3,6 +3,13 @@ import type { DetailedReport } from '../types.js';
 import { histogramOf, percentileCurveChart } from './_charts.js';
 import { chartFigure, renderPage, round4, type ChartSpec } from './_page.js';
 import { escapeHtml, formatNumber } from './_text.js';
+import {
+  metricCI,
+  metricLabel,
+  metricValue,
+  pValueText as pValue,
+  sig,
+} from '../_comparison-text.js';
 
 export interface ComparisonHtmlInput {
   comparison: ComparisonReport;
@@ -27,30 +34,8 @@ const VERDICT_CLASS: Record<Verdict, string> = {
   insufficient_data: 'unchanged',
 };
 
-const LABELS: Record<string, string> = {
-  average_ms: 'Average latency',
-  median_ms: 'Median latency',
-  p95_ms: 'P95 latency',
-  p99_ms: 'P99 latency',
-  success_rate: 'Success rate',
-  error_rate: 'Error rate',
-  throughput_rps: 'Throughput',
-};
-
 function verdictBadge(v: Verdict): string {
   return `<strong class="${VERDICT_CLASS[v]}">${VERDICT_TEXT[v]}</strong>`;
-}
-
-const sig = (v: number | null | undefined, digits = 4) =>
-  v === null || v === undefined || !Number.isFinite(v)
-    ? '–'
-    : String(Number(v.toPrecision(digits)));
-
-function value(m: MetricComparison, v: number | null): string {
-  if (v === null) return '–';
-  if (m.unit === 'ms') return `${sig(v)} ms`;
-  if (m.unit === 'rps') return `${sig(v)} rps`;
-  return `${sig(v * 100)} %`;
 }
 
 function change(m: MetricComparison): string {
@@ -60,23 +45,13 @@ function change(m: MetricComparison): string {
     : `${m.change_ratio >= 0 ? '+' : ''}${sig(m.change_ratio * 100, 3)} pt`;
 }
 
-function ci(m: MetricComparison): string {
-  if (m.ci_low === null || m.ci_high === null) return '–';
-  return m.change_kind === 'ratio'
-    ? `×${sig(m.ci_low)} – ×${sig(m.ci_high)}`
-    : `${sig(m.ci_low * 100, 3)} – ${sig(m.ci_high * 100, 3)} pt`;
-}
-
-const pValue = (p: number | null | undefined) =>
-  p === null || p === undefined ? '–' : p < 1e-4 ? p.toExponential(1) : sig(p, 2);
-
 function metricTable(metrics: Partial<Record<string, MetricComparison>>, empty: string): string {
   const entries = Object.entries(metrics).filter((e): e is [string, MetricComparison] => !!e[1]);
   if (entries.length === 0) return `<p>${escapeHtml(empty)}</p>`;
   return `<div class="table-wrap"><table><thead><tr><th scope="col">Metric</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">Current</th><th scope="col" class="num">Change</th><th scope="col" class="num">95 % CI</th><th scope="col" class="num">p</th><th scope="col">Verdict</th></tr></thead><tbody>${entries
     .map(
       ([name, m]) =>
-        `<tr><th scope="row">${escapeHtml(LABELS[name] ?? name)}</th><td class="num">${escapeHtml(value(m, m.baseline))}</td><td class="num">${escapeHtml(value(m, m.current))}</td><td class="num">${escapeHtml(change(m))}</td><td class="num">${escapeHtml(ci(m))}</td><td class="num">${escapeHtml(pValue(m.p_value))}</td><td>${verdictBadge(m.verdict)}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(metricLabel(name))}</th><td class="num">${escapeHtml(metricValue(m, m.baseline))}</td><td class="num">${escapeHtml(metricValue(m, m.current))}</td><td class="num">${escapeHtml(change(m))}</td><td class="num">${escapeHtml(metricCI(m))}</td><td class="num">${escapeHtml(pValue(m.p_value))}</td><td>${verdictBadge(m.verdict)}</td></tr>`,
     )
     .join('')}</tbody></table></div>`;
 }
