@@ -53,34 +53,30 @@ export function createMetricsRegistry(read: () => DashboardSnapshot): Registry {
     });
   }
   registry.registerMetric(latencySummary(read) as unknown as Metric);
-  new Gauge({
-    name: 'perfsight_throughput_requests_per_second',
-    help: 'Requests per second over a rolling window.',
-    labelNames: ['collector', 'window'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [name, c] of collectorsOf()) {
-        for (const [window, f] of Object.entries(c.windows)) {
-          this.set({ collector: name, window }, f.requests_per_second);
+  const windowGauges = [
+    [
+      'perfsight_throughput_requests_per_second',
+      'Requests per second over a rolling window.',
+      'requests_per_second',
+    ],
+    ['perfsight_error_ratio', 'Share of requests that failed over a rolling window.', 'error_rate'],
+  ] as const;
+  for (const [metric, help, field] of windowGauges) {
+    new Gauge({
+      name: metric,
+      help,
+      labelNames: ['collector', 'window'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [name, c] of collectorsOf()) {
+          for (const [window, f] of Object.entries(c.windows)) {
+            this.set({ collector: name, window }, f[field]);
+          }
         }
-      }
-    },
-  });
-  new Gauge({
-    name: 'perfsight_error_ratio',
-    help: 'Share of requests that failed over a rolling window.',
-    labelNames: ['collector', 'window'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [name, c] of collectorsOf()) {
-        for (const [window, f] of Object.entries(c.windows)) {
-          this.set({ collector: name, window }, f.error_rate);
-        }
-      }
-    },
-  });
+      },
+    });
+  }
   new Gauge({
     name: 'perfsight_alerts',
     help: 'Alerts pending or firing (1), as Prometheus ALERTS.',
