@@ -1,3 +1,4 @@
+import { stopOnSignals } from './_signals.js';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { request } from 'undici';
@@ -43,7 +44,6 @@ interface MonitorFlags {
   timeout: number;
 }
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const FEATURE_EXTRACTION = 'feature-extraction';
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -177,22 +177,15 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     log,
   });
 
-  const controller = new AbortController();
-  let stopSignal: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal) process.exit(SIGNAL_EXIT[signal] ?? 1); // second signal: stop now
-    stopSignal = signal;
-    log(`\nperfsight: ${signal} received, stopping and writing the final reports…`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = stopOnSignals((signal) =>
+    log(`\nperfsight: ${signal} received, stopping and writing the final reports…`),
+  );
   const environment = describeEnvironment();
   const started = new Date();
   try {
     // Workloads get ready first (a model to load…), so the monitor measures them ready.
     for (const workload of workloads) {
-      if (controller.signal.aborted) break;
+      if (stop.signal.aborted) break;
       try {
         await workload.setup?.();
       } catch (error) {
@@ -212,7 +205,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
         rate: flags.rate,
         durationMs: flags.duration,
         timeoutMs: flags.timeout,
-        signal: controller.signal,
+        signal: stop.signal,
       });
       try {
         await workload.teardown?.();
@@ -230,7 +223,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
         description: workload.description ?? `monitored collector ${workload.name}`,
         recorded: collector.recorded(),
         uncorrected: null,
-        interrupted: stopSignal !== undefined,
+        interrupted: stop.received,
         configuration: {
           mode: 'monitor',
           rate_per_second: flags.rate,
@@ -259,10 +252,9 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
         `Webhook: ${s.delivered} delivered, ${s.failedAttempts} failed attempt(s), ${s.dropped + s.rejected} dropped`,
       );
     }
-    return stopSignal ? (SIGNAL_EXIT[stopSignal] ?? 0) : 0;
+    return stop.exitCode(0);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
 }
 

@@ -1,3 +1,4 @@
+import { stopOnSignals } from './_signals.js';
 import { Command, Option } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector, DEFAULT_EXACT_CAP } from '../metrics/index.js';
@@ -46,9 +47,6 @@ interface RunFlags {
   faultRate?: number;
   modelTimeout?: number;
 }
-
-/** Exit codes for a run stopped by a signal, as shells report them (128 + signal). */
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function runCommand(exit: (code: number) => void): Command {
   return withOutputOptions(
@@ -157,18 +155,11 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
     rate: flags.rate,
   };
 
-  const controller = new AbortController();
-  let stopSignal: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal) process.exit(SIGNAL_EXIT[signal] ?? 1); // second signal: stop now
-    stopSignal = signal;
+  const stop = stopOnSignals((signal) =>
     process.stderr.write(
       `\nperfsight: ${signal} received, stopping and writing the partial report…\n`,
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    ),
+  );
 
   const environment = describeEnvironment();
   const collector = new MetricsCollector();
@@ -178,7 +169,7 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
     const stopProgress = flags.progress
       ? startProgress(collector, { iterations, durationMs: plan.durationMs })
       : () => undefined;
-    const outcome = await runWorkload(workload, collector, { ...plan, signal: controller.signal });
+    const outcome = await runWorkload(workload, collector, { ...plan, signal: stop.signal });
     stopProgress();
     await workload.teardown?.();
     const { exitCode } = await finishRun(
@@ -208,9 +199,8 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
       },
       { out, json: flags.json, history: flags.history, baseline: flags.baseline, policy },
     );
-    return stopSignal ? (SIGNAL_EXIT[stopSignal] ?? exitCode) : exitCode;
+    return stop.exitCode(exitCode);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
 }
