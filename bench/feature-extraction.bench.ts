@@ -92,38 +92,51 @@ export default async function featureExtractionBench(): Promise<Record<string, u
 
   // Instrumentation overhead on this workload: the same extractor, uncached, bare vs runner.
   const extractor = FeatureExtractorFactory.createExtractor(model, { enableCaching: false });
-  const calls = 200;
+  const calls = 300;
+  const repetitions = 11;
   const inputs = Array.from({ length: calls }, (_, i) => new SeriesStream(100 + i, 0).next());
+  // Both sides call the same function, so the figure is the runner + recorder alone.
+  const call = async (i: number) => void (await extractor.extractFeatures(inputs[i % calls]!));
   const bare = async () => {
     const t = performance.now();
-    for (let i = 0; i < calls; i++) await extractor.extractFeatures(inputs[i]!);
+    for (let i = 0; i < calls; i++) await call(i);
     return performance.now() - t;
   };
   const instrumented = async () => {
     const collector = new MetricsCollector();
     const t = performance.now();
-    await runWorkload(
-      { name: 'fe', call: async (i) => void (await extractor.extractFeatures(inputs[i % calls]!)) },
-      collector,
-      { iterations: calls },
-    );
+    await runWorkload({ name: 'fe', call }, collector, { iterations: calls });
     return performance.now() - t;
   };
   await bare();
   await instrumented();
+  // Each repetition times bare, instrumented and bare again in a rotating order: the
+  // second bare side is a control whose ratio shows the machine's noise on this workload.
   const ratios: number[] = [];
-  for (let r = 0; r < 7; r++) {
-    const first = r % 2 === 0;
-    const a = first ? await bare() : await instrumented();
-    const b = first ? await instrumented() : await bare();
-    ratios.push(first ? b / a : a / b);
+  const controlRatios: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    const sides = [bare, instrumented, bare];
+    const order = [0, 1, 2].map((k) => (k + r) % 3);
+    const times: number[] = [];
+    for (const k of order) times[k] = await sides[k]!();
+    ratios.push(times[1]! / times[0]!);
+    controlRatios.push(times[2]! / times[0]!);
   }
+  // The runner + recorder's own cost per async call, on a call that does nothing.
+  const noop = { name: 'noop', call: async () => undefined };
+  const perCallUs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    await runWorkload(noop, new MetricsCollector(), { iterations: 50_000 });
+    perCallUs.push(((performance.now() - start) / 50_000) * 1000);
+  }
+  const bareCallMs = (await bare()) / calls;
 
   const cpu = await coldFigures('cpu', [1, 8], 60);
   await useBackend('wasm');
 
   return {
-    how: 'cold = distinct inputs, cache off, after 10 warm-up calls; cache hit = one input repeated 3000 times; overhead = 200 uncached calls bare vs runWorkload+MetricsCollector, 7 alternating repetitions, median of ratios',
+    how: 'cold = distinct inputs, cache off, after 10 warm-up calls; cache hit = one input repeated 3000 times; overhead = 300 uncached calls of one function bare vs through runWorkload+MetricsCollector, 11 repetitions of bare/instrumented/bare in rotating order, median of ratios (bare/bare is the noise control); runner cost = runWorkload on an async no-op',
     parameters: model.countParams(),
     build_and_first_call_seconds: round(buildSeconds),
     load_from_disk_and_first_call_seconds: round(loadSeconds),
@@ -131,6 +144,9 @@ export default async function featureExtractionBench(): Promise<Record<string, u
     cpu_cold: cpu,
     cache_hit: hits,
     instrumentation_overhead_percent: round((median(ratios) - 1) * 100, 3),
+    control_bare_vs_bare_percent: round((median(controlRatios) - 1) * 100, 3),
+    runner_cost_per_noop_async_call_us: round(median(perCallUs), 3),
+    runner_cost_percent_of_call: round((median(perCallUs) / 1000 / bareCallMs) * 100, 4),
     goals: 'wasm batch_1 cold p95 ≤ 10 ms; cache-hit p95 ≤ 0.1 ms; load ≤ 2 s; overhead < 0.5 %',
   };
 }
