@@ -1,7 +1,8 @@
 import { stopOnSignals } from './_signals.js';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
+import { loadPolicy } from '../analysis/index.js';
 import { describeEnvironment } from '../environment/index.js';
 import { UsageError } from '../errors.js';
 import type { Workload } from '../load/index.js';
@@ -12,6 +13,7 @@ import {
   ContinuousPerformanceMonitor,
   JsonLinesSink,
   WebhookSink,
+  measuredPerWindow,
   parseAlertRule,
   parseObjective,
   parseSloRules,
@@ -32,6 +34,7 @@ interface MonitorFlags {
   target: Array<{ name: string; url: string }>;
   slo: string[];
   alertRule: string[];
+  config?: string;
   groupWait?: number;
   groupInterval?: number;
   repeatInterval?: number;
@@ -61,20 +64,17 @@ export function monitorCommand(exit: (code: number) => void): Command {
   return new Command('monitor')
     .description('watch workloads continuously: dashboards, periodic analysis, alerts')
     .option('-d, --duration <time>', 'stop after this long (default: until Ctrl+C)', duration)
-    .option('--interval <time>', 'dashboard refresh', duration, 5000)
-    .option('--analysis-every <time>', 'periodic analysis', duration, 30_000)
-    .option('--alerts-every <time>', 'alert rule evaluation', duration, 10_000)
+    .addOption(timeOption('--interval <time>', 'dashboard refresh', 5000))
+    .addOption(timeOption('--analysis-every <time>', 'periodic analysis', 30_000))
+    .addOption(timeOption('--alerts-every <time>', 'alert rule evaluation', 10_000))
     .option(
       '-r, --rate <per-second>',
       'calls per second, per collector (open loop)',
       positiveNumber,
       20,
     )
-    .option(
-      '-t, --timeout <time>',
-      'a call slower than this is a timeout failure',
-      duration,
-      10_000,
+    .addOption(
+      timeOption('-t, --timeout <time>', 'a call slower than this is a timeout failure', 10_000),
     )
     .option('--target <name=url>', 'also watch an HTTP endpoint (GET), repeatable', collect(target))
     .option(
@@ -86,6 +86,10 @@ export function monitorCommand(exit: (code: number) => void): Command {
       '--alert-rule <rule>',
       'threshold alert, e.g. "p95<100ms over 1m for 30s keep_firing_for 2m", repeatable',
       collect(String),
+    )
+    .option(
+      '--config <file>',
+      'objectives watched when no --slo or --alert-rule is given (default: ./perfsight.config.json if present, else p95<100ms and success>=99%)',
     )
     .option(
       '--group-wait <time>',
@@ -107,6 +111,13 @@ export function monitorCommand(exit: (code: number) => void): Command {
     .action(async (flags: MonitorFlags) => exit(await monitorAction(flags)));
 }
 
+/** A duration option whose help shows its default as people write it ("5s", not 5000). */
+function timeOption(flags: string, description: string, defaultMs: number): Option {
+  return new Option(flags, description)
+    .argParser(duration)
+    .default(defaultMs, `${defaultMs / 1000}s`);
+}
+
 function durationOrZero(value: string): number {
   return value.trim() === '0' ? 0 : duration(value);
 }
@@ -116,6 +127,9 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   for (const text of flags.alertRule ?? []) rules.push(parseAlertRule(text));
   for (const text of flags.slo ?? []) rules.push(...parseSloRules(text));
   const objectives = (flags.slo ?? []).map((text) => parseObjective(text.trim().split(/\s+/)[0]!));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const watching = projectRules(flags, rules.length > 0);
+  rules.push(...watching.rules);
   if (flags.webhook && !/^https?:\/\//.test(flags.webhook)) {
     throw new UsageError(`--webhook expects an http(s) URL, got "${flags.webhook}"`);
   }
@@ -130,7 +144,6 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     throw new UsageError('--token must be at least 8 characters');
   }
   const out = flags.out ?? defaultMonitorDir();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const workloads = await defaultWorkloads(flags, log);
   const names = workloads.map((w) => w.name);
@@ -199,6 +212,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
       `Starting continuous performance monitoring${flags.duration ? ` for ${flags.duration / 1000} seconds` : ''} of ${names.join(', ')}`,
     );
     if (web) log(`Web dashboard: ${web.url}`);
+    if (watching.note) log(watching.note);
     log('Press Ctrl+C to stop early');
     const drives = workloads.map(async (workload) => {
       await monitor.drive(workload.name, workload, {
@@ -256,6 +270,32 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   } finally {
     stop.dispose();
   }
+}
+
+/**
+ * Out of the box the monitor alerts on the project's objectives, as the seed's monitor
+ * alerted on its default thresholds: those of `--config` / perfsight.config.json, else
+ * `p95<100ms` and `success>=99%`, each as a threshold rule over 1 minute. Explicit `--slo`
+ * or `--alert-rule` replace them; a `--config` given anyway is still checked.
+ */
+function projectRules(
+  flags: MonitorFlags,
+  explicit: boolean,
+): { rules: AlertRule[]; note?: string } {
+  if (explicit && flags.config === undefined) return { rules: [] };
+  const policy = loadPolicy({ config: flags.config });
+  if (explicit) return { rules: [] };
+  const watched = policy.objectives.filter(measuredPerWindow);
+  const skipped = policy.objectives.filter((o) => !measuredPerWindow(o));
+  const from = policy.source === 'defaults' ? 'the default objectives' : policy.source;
+  return {
+    rules: watched.map((o) => parseAlertRule(o.source)),
+    note:
+      `Alerting on ${from}: ${watched.map((o) => o.source).join(', ') || 'none'} (over 1m; --slo or --alert-rule to choose)` +
+      (skipped.length
+        ? `; not measured per window: ${skipped.map((o) => o.source).join(', ')}`
+        : ''),
+  };
 }
 
 /**

@@ -22,9 +22,14 @@ const WINDOW_METRICS: ReadonlySet<ObjectiveMetric> = new Set([
   'throughput',
 ]);
 
+/** Whether a window of samples can measure the objective (CPU and memory it cannot). */
+export function measuredPerWindow(objective: Objective): boolean {
+  return WINDOW_METRICS.has(objective.metric);
+}
+
 export function parseObjective(text: string): Objective {
   const objective = parseAnalysisObjective(text);
-  if (!WINDOW_METRICS.has(objective.metric)) {
+  if (!measuredPerWindow(objective)) {
     throw new UsageError(
       `objective "${text}": ${objective.metric} is not measured per window by the monitor (use latency, success, error_rate, cache_hit, fallback or throughput)`,
     );

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../_helpers.js';
@@ -44,6 +44,10 @@ describe('perfsight monitor', () => {
     );
     expect(result.stderr).toContain('SIGINT received');
     expect(result.code).toBe(130);
+    // No --slo or --alert-rule: the seed's requirement is watched out of the box.
+    expect(result.stderr).toContain(
+      'Alerting on the default objectives: p95<100ms, success>=99% (over 1m',
+    );
     expect(result.stderr).toContain('Performing performance analysis...');
     const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
     expect(Object.keys(data.collectors)).toEqual(['feature_extraction', 'data_processing']);
@@ -144,6 +148,54 @@ describe('perfsight monitor', () => {
     expect(JSON.stringify(summary)).toContain('http_503');
   }, 60_000);
 
+  it('alerts on the objectives of perfsight.config.json when no rule is given', async () => {
+    let calls = 0;
+    const target = await serve((_, res) => {
+      calls++;
+      res.writeHead(calls % 2 === 0 ? 503 : 200).end('x');
+    });
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'perfsight.config.json'),
+      JSON.stringify({ objectives: ['error_rate<10%', 'cpu<80%'] }),
+    );
+    const out = join(dir, 'monitor');
+    const result = await runCli(
+      [
+        'monitor',
+        '--duration',
+        '3s',
+        '--alerts-every',
+        '500ms',
+        '--analysis-every',
+        '1s',
+        '--rate',
+        '40',
+        '--target',
+        `api_endpoints=${target}/health`,
+        '--out',
+        out,
+        '--no-dashboard',
+      ],
+      { cwd: dir, timeoutMs: 60_000 },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      `Alerting on ${join(dir, 'perfsight.config.json')}: error_rate<10% (over 1m; --slo or --alert-rule to choose); not measured per window: cpu<80%`,
+    );
+    // Broken on api_endpoints (half its calls fail): pending at once, firing only after 30 s.
+    const events = readFileSync(join(out, 'alerts.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AlertEvent);
+    expect(events.map((e) => [e.alert, e.collector, e.state])).toEqual([
+      ['error_rate<10% over 1m', 'api_endpoints', 'pending'],
+    ]);
+    const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
+    const checked = data.analysis.api_endpoints!.objectives;
+    expect(checked.map((o) => [o.objective, o.passed])).toEqual([['error_rate<10%', false]]);
+  }, 60_000);
+
   it('rejects bad usage with one line and exit 2, writing nothing', async () => {
     const dir = tempDir();
     const cases: Array<[string[], RegExp]> = [
@@ -152,6 +204,7 @@ describe('perfsight monitor', () => {
       [['--web', '0.0.0.0:0'], /reachable from other machines: set --token/],
       [['--target', 'nourl'], /name=http/],
       [['--webhook', 'ftp://x'], /--webhook expects an http\(s\) URL/],
+      [['--config', join(dir, 'missing.json')], /missing\.json: cannot read the config file/],
     ];
     for (const [args, message] of cases) {
       const out = join(dir, args[0]!.replace(/-/g, ''));
