@@ -10,6 +10,7 @@ import {
   writeReportFiles,
 } from '../../src/report/index.js';
 import { RATING_LABEL, rateP95, rateSuccess } from '../../src/report/html/_text.js';
+import { lognormal, runOf } from '../analysis/_summary.js';
 import { XSS, fixtureReports, fixtureRun } from './_fixture.js';
 import { expectedText, pageFigures } from './_figures.js';
 
@@ -121,7 +122,28 @@ describe('comparison.html', () => {
       'Insufficient Data',
     ])
       expect(page).toContain(`>${h}</h2>`);
+    // The distribution's verdict is named in its section.
+    const regressions = /<h2 id="reg-h">Regressions<\/h2>(.*?)<\/section>/s.exec(page)![1]!;
+    expect(regressions).toContain('The latency distribution as a whole:');
+    expect(regressions).toMatch(/<th scope="row">P95 latency<\/th>/);
     const bare = renderComparisonHtml({ comparison });
     expect(bare).toContain('Distributions not shown');
+  });
+
+  it('a distribution within noise is named in the Within Noise section', () => {
+    // A 2 % shift on 20,000 samples: significant, but inside the 5 % band.
+    const base = lognormal(3, 20_000, 10);
+    const within = compareRuns(
+      runOf('a', base),
+      runOf(
+        'b',
+        base.map((v) => v * 1.02),
+      ),
+    );
+    expect(within.latency_distribution.verdict).toBe('within_noise');
+    const page = renderComparisonHtml({ comparison: within });
+    const section = /<h2 id="noise-h">Within Noise<\/h2>(.*?)<\/section>/s.exec(page)![1]!;
+    expect(section).toContain('The latency distribution as a whole:');
+    expect(section).not.toContain('No changes within the noise band.');
   });
 });

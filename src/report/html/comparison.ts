@@ -126,6 +126,22 @@ export function renderComparisonHtml(input: ComparisonHtmlInput): string {
       chartFigure(curve, 'Latency at p0 … p99.99 of each run (HDR histograms).'),
     );
   }
+  // The verdict sections list the metrics; the distribution's own verdict is named in the
+  // section it belongs to, so "Verdict: WITHIN NOISE" never meets an empty "Within Noise".
+  const verdictSection = (
+    id: string,
+    title: string,
+    metrics: Partial<Record<string, MetricComparison>>,
+    verdict: Verdict,
+    empty: string,
+  ) => {
+    const listed = Object.values(metrics).some(Boolean);
+    const distribution =
+      d.verdict === verdict && d.hodges_lehmann_ratio !== null
+        ? `<p>The latency distribution as a whole: ${verdictBadge(verdict)}, Hodges–Lehmann shift ×${escapeHtml(sig(d.hodges_lehmann_ratio))} (see above).</p>`
+        : '';
+    return `<section class="section" aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${distribution}${listed || !distribution ? metricTable(metrics, empty) : ''}</section>`;
+  };
   const body = `<header class="header">
 <h1>Performance Comparison Report</h1>
 <h2>${escapeHtml(c.baseline_test)} vs ${escapeHtml(c.current_test)}</h2>
@@ -139,10 +155,10 @@ export function renderComparisonHtml(input: ComparisonHtmlInput): string {
 ${figures.length ? `<div class="charts">${figures.join('\n')}</div>` : '<p class="note">Distributions not shown: the runs’ detailed reports were not given.</p>'}
 </section>
 <section class="section" aria-labelledby="all-h"><h2 id="all-h">All metrics</h2>${metricTable(c.metrics, 'No metrics.')}</section>
-<section class="section" aria-labelledby="imp-h"><h2 id="imp-h">Improvements</h2>${metricTable(c.improvements, 'No improvements detected.')}</section>
-<section class="section" aria-labelledby="reg-h"><h2 id="reg-h">Regressions</h2>${metricTable(c.regressions, 'No regressions detected.')}</section>
-<section class="section" aria-labelledby="unch-h"><h2 id="unch-h">Unchanged Metrics</h2>${metricTable(c.unchanged, 'No unchanged metrics.')}</section>
-<section class="section" aria-labelledby="noise-h"><h2 id="noise-h">Within Noise</h2>${metricTable(c.within_noise, 'No changes within the noise band.')}</section>
+${verdictSection('imp-h', 'Improvements', c.improvements, 'improved', 'No improvements detected.')}
+${verdictSection('reg-h', 'Regressions', c.regressions, 'regressed', 'No regressions detected.')}
+${verdictSection('unch-h', 'Unchanged Metrics', c.unchanged, 'unchanged', 'No unchanged metrics.')}
+${verdictSection('noise-h', 'Within Noise', c.within_noise, 'within_noise', 'No changes within the noise band.')}
 <section class="section" aria-labelledby="insuf-h"><h2 id="insuf-h">Insufficient Data</h2>${metricTable(c.insufficient_data, 'Every metric had enough data.')}</section>`;
   return renderPage(
     `Performance Comparison — ${c.baseline_test} vs ${c.current_test}`,
