@@ -46,6 +46,7 @@ interface RunFlags {
   repeatRatio?: number;
   faultRate?: number;
   modelTimeout?: number;
+  isolate?: boolean;
 }
 
 export function runCommand(exit: (code: number) => void): Command {
@@ -116,6 +117,10 @@ export function runCommand(exit: (code: number) => void): Command {
       'feature-extraction: slower model answers are replaced by the fallback',
       duration,
     )
+    .option(
+      '--isolate',
+      'feature-extraction: run the model in a worker thread, so --model-timeout interrupts it',
+    )
     .action(async (workloadName: string | undefined, flags: RunFlags) => {
       exit(await runAction(workloadName ?? DEFAULT_WORKLOAD, flags));
     });
@@ -138,6 +143,7 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
     'batch',
     'repeatRatio',
     'faultRate',
+    'isolate',
   ] as const;
   for (const key of passed) {
     if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });

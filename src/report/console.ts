@@ -22,7 +22,7 @@ export function renderConsoleSummary(report: SummaryReport, p95TargetMs = 100): 
   if (typeof workload.model === 'string') {
     // The seed's question is about a model: say which one answered, and how.
     lines.push(
-      `Model: ${workload.model} · backend ${String(workload.backend)} · ${Number(workload.parameters).toLocaleString('en-US')} parameters`,
+      `Model: ${workload.model} · backend ${String(workload.backend)}${workload.isolated_in_worker === true ? ' in a worker thread' : ''} · ${Number(workload.parameters).toLocaleString('en-US')} parameters`,
     );
     const o = report.optimization_metrics;
     lines.push(

@@ -7,7 +7,7 @@ import {
   newcombeDifferenceCI,
   wilsonInterval,
 } from '../../src/analysis/index.js';
-import { lognormal, runOf } from './_summary.js';
+import { lognormal, runOf, twoPercentSlower } from './_summary.js';
 
 describe('Mann–Whitney U (scipy asymptotic, two-sided, tie- and continuity-corrected)', () => {
   it('no overlap, by hand', () => {
@@ -117,14 +117,7 @@ describe('compareRuns', () => {
   });
 
   it('a 2 % shift on many samples is significant but within the 5 % noise band', () => {
-    const base = lognormal(3, 20_000, 10);
-    const report = compareRuns(
-      runOf('a', base),
-      runOf(
-        'b',
-        base.map((v) => v * 1.02),
-      ),
-    );
+    const report = compareRuns(...twoPercentSlower());
     expect(report.latency_distribution.p_value).toBeLessThan(0.05);
     expect(report.latency_distribution.verdict).toBe('within_noise');
   });

@@ -10,7 +10,7 @@ import {
   writeReportFiles,
 } from '../../src/report/index.js';
 import { RATING_LABEL, rateP95, rateSuccess } from '../../src/report/html/_text.js';
-import { lognormal, runOf } from '../analysis/_summary.js';
+import { twoPercentSlower } from '../analysis/_summary.js';
 import { XSS, fixtureReports, fixtureRun } from './_fixture.js';
 import { expectedText, pageFigures } from './_figures.js';
 
@@ -131,15 +131,7 @@ describe('comparison.html', () => {
   });
 
   it('a distribution within noise is named in the Within Noise section', () => {
-    // A 2 % shift on 20,000 samples: significant, but inside the 5 % band.
-    const base = lognormal(3, 20_000, 10);
-    const within = compareRuns(
-      runOf('a', base),
-      runOf(
-        'b',
-        base.map((v) => v * 1.02),
-      ),
-    );
+    const within = compareRuns(...twoPercentSlower());
     expect(within.latency_distribution.verdict).toBe('within_noise');
     const page = renderComparisonHtml({ comparison: within });
     const section = /<h2 id="noise-h">Within Noise<\/h2>(.*?)<\/section>/s.exec(page)![1]!;

@@ -147,6 +147,89 @@ describe('the CNN+LSTM feature extractor (TensorFlow.js, WASM backend)', () => {
   });
 });
 
+describe('isolate: the model in a worker thread, so a timeout interrupts it', () => {
+  let model: tf.LayersModel;
+  beforeAll(async () => {
+    await useBackend('wasm');
+    model = buildFeatureModel(42);
+  });
+
+  it('answers as the in-process model does', async () => {
+    const isolated = FeatureExtractorFactory.createExtractor(model, { isolate: true });
+    try {
+      await isolated.ready();
+      const input = series(21, 2);
+      const here = await FeatureExtractorFactory.createExtractor(model).extractFeatures(input, 2);
+      const there = await isolated.extractFeatures(input, 2);
+      expect(there.fallbackUsed).toBe(false);
+      expect(Array.from(there.fusedFeatures)).toEqual(Array.from(here.fusedFeatures));
+      expect(Array.from(there.classificationProbs)).toEqual(Array.from(here.classificationProbs));
+    } finally {
+      await isolated.close();
+    }
+  });
+
+  it('answers a slow inference by the fallback at the timeout, stops it, and carries on', async () => {
+    // A genuinely slow inference: 64 series on the CPU backend.
+    const big = series(22, 64);
+    const patient = FeatureExtractorFactory.createExtractor(model, {
+      isolate: true,
+      backend: 'cpu',
+      enableCaching: false,
+      timeoutMs: 60_000,
+    });
+    const hurried = FeatureExtractorFactory.createExtractor(model, {
+      isolate: true,
+      backend: 'cpu',
+      enableCaching: false,
+      timeoutMs: 50,
+    });
+    try {
+      await Promise.all([patient.ready(), hurried.ready()]);
+      let t = performance.now();
+      const full = await patient.extractFeatures(big, 64);
+      const fullMs = performance.now() - t;
+      expect(full.fallbackUsed).toBe(false);
+
+      t = performance.now();
+      const cut = await hurried.extractFeatures(big, 64);
+      const cutMs = performance.now() - t;
+      expect(cut).toMatchObject({ fallbackUsed: true, errorType: 'timeout' });
+      // The model's part ends at the timeout, not when the inference would have.
+      expect(cut.inferenceMs).toBeGreaterThanOrEqual(45); // timers may round down a millisecond
+      expect(cut.inferenceMs).toBeLessThan(fullMs / 2);
+      console.info(
+        `64 series on cpu: ${fullMs.toFixed(0)} ms in full, ${cutMs.toFixed(0)} ms with a 50 ms timeout`,
+      );
+
+      // The overrunning worker was replaced: once the new one is up, the model answers again.
+      await hurried.ready();
+      const next = await hurried.extractFeatures(series(23));
+      expect(next.fallbackUsed).toBe(false);
+    } finally {
+      await Promise.all([patient.close(), hurried.close()]);
+    }
+  });
+
+  it('without the fallback, a late model is a timeout error', async () => {
+    const strict = FeatureExtractorFactory.createExtractor(model, {
+      isolate: true,
+      backend: 'cpu',
+      enableFallback: false,
+      enableCaching: false,
+      timeoutMs: 20,
+    });
+    try {
+      await strict.ready();
+      await expect(strict.extractFeatures(series(24, 64), 64)).rejects.toMatchObject({
+        name: 'timeout',
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('perfsight run feature-extraction', () => {
   const dir = tempDir('perfsight-fe-cli-');
 
@@ -183,6 +266,31 @@ describe('perfsight run feature-extraction', () => {
     expect(o.cache_hits + o.cache_misses).toBe(150);
     expect(o.fallback_uses).toBeGreaterThan(3);
     expect(o.fallback_uses).toBeLessThan(40);
+  }, 120_000);
+
+  it('--isolate runs the model in a worker thread: --model-timeout then cuts it short', async () => {
+    const out = join(dir, 'isolated');
+    const result = await runCli([
+      'run',
+      '-n',
+      '40',
+      '--no-progress',
+      '--no-history',
+      '--repeat-ratio',
+      '0',
+      '--isolate',
+      '--model-timeout',
+      '1ms',
+      '-o',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/backend wasm in a worker thread/);
+    const { readFileSync } = await import('node:fs');
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.workload).toMatchObject({ isolated_in_worker: true, timeout_ms: 1 });
+    // No inference of this model takes under 1 ms: the fallback answered (nearly) every call.
+    expect(summary.optimization_metrics.fallback_uses).toBeGreaterThanOrEqual(38);
   }, 120_000);
 
   it('--model measures a model loaded from a directory', async () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { statisticalFeatures } from './_fallback.js';
-import { FEATURES, TIMESTEPS, tf } from './model.js';
+import { IsolatedModel, TIMED_OUT } from './_isolated.js';
+import type { tf } from './model.js';
+import { FEATURES, TIMESTEPS, modelArtifacts, predictFeatures } from './model.js';
 
 /** The seed's FeatureExtractionConfig, with TypeScript names. */
 export interface FeatureExtractionConfig {
@@ -14,6 +16,13 @@ export interface FeatureExtractionConfig {
   /** A model answer slower than this is replaced by the fallback (see `extractFeatures`). */
   timeoutMs: number;
   backend: 'wasm' | 'cpu';
+  /**
+   * Run the model in a worker thread, so that every call is answered within `timeoutMs` (by
+   * the fallback, or a `timeout` error, when the model is late) and an overrunning inference
+   * is interrupted. Costs a message round trip per call and a model load after each
+   * interruption. Default false: the model runs on the calling thread.
+   */
+  isolate: boolean;
 }
 
 export const DEFAULT_FEATURE_EXTRACTION_CONFIG: Readonly<FeatureExtractionConfig> = {
@@ -23,6 +32,7 @@ export const DEFAULT_FEATURE_EXTRACTION_CONFIG: Readonly<FeatureExtractionConfig
   enableFallback: true,
   timeoutMs: 100,
   backend: 'wasm',
+  isolate: false,
 };
 
 export interface ExtractedFeatures {
@@ -57,6 +67,15 @@ export interface FeatureExtractor {
   /** Cache statistics since creation. */
   readonly stats: { hits: number; misses: number; fallbacks: number; size: number };
   clearCache(): void;
+  /** Resolves when the model can answer (with `isolate`: its worker has loaded and warmed up). */
+  ready(): Promise<void>;
+  /** Stops the model's worker thread, if `isolate` started one. */
+  close(): Promise<void>;
+}
+
+/** The model overran `timeoutMs` and the fallback is off. */
+export class ModelTimeoutError extends Error {
+  override name = 'timeout';
 }
 
 /** Called before each inference: fault injection for tests and `--fault-rate`. */
@@ -69,17 +88,25 @@ class ModelFeatureExtractor implements FeatureExtractor {
     Omit<ExtractedFeatures, 'cacheHit' | 'fallbackUsed' | 'inferenceMs' | 'errorType'>
   >();
 
+  private readonly isolated: IsolatedModel | undefined;
+
   constructor(
     private readonly model: tf.LayersModel,
     readonly config: FeatureExtractionConfig,
     private readonly beforeInference?: InferenceHook,
-  ) {}
+  ) {
+    this.isolated = config.isolate
+      ? new IsolatedModel(modelArtifacts(model), config.backend)
+      : undefined;
+  }
 
   /**
-   * Features of one series or a batch. tfjs runs its kernels synchronously on this thread,
-   * so a slow inference cannot be interrupted: when it took longer than `timeoutMs`, its
-   * answer is replaced by the fallback's and flagged (`errorType: 'timeout'`), which is what
-   * a caller with a latency budget would do with a late answer.
+   * Features of one series or a batch. tfjs runs its kernels synchronously on the calling
+   * thread, so in-process a slow inference cannot be interrupted: when it took longer than
+   * `timeoutMs`, its late answer is replaced by the fallback's and flagged
+   * (`errorType: 'timeout'`). With `isolate`, the model runs in a worker thread and every
+   * call is answered within `timeoutMs` of being made — by the model, else by the fallback —
+   * and an overrunning inference is stopped (its worker terminated and replaced).
    */
   async extractFeatures(input: FeatureInput, batchHint?: number): Promise<ExtractedFeatures> {
     const { values, batch } = validate(input, batchHint);
@@ -99,9 +126,16 @@ class ModelFeatureExtractor implements FeatureExtractor {
     let result: ExtractedFeatures;
     try {
       this.beforeInference?.();
-      const answer = await this.infer(values, batch);
+      const answer = this.isolated
+        ? await this.isolated.infer(values, batch, this.config.timeoutMs)
+        : await predictFeatures(this.model, values, batch);
       const inferenceMs = performance.now() - started;
-      if (this.config.enableFallback && inferenceMs > this.config.timeoutMs) {
+      if (answer === TIMED_OUT) {
+        if (!this.config.enableFallback) {
+          throw new ModelTimeoutError(`model answer not ready after ${this.config.timeoutMs} ms`);
+        }
+        result = this.fallback(values, batch, 'timeout', inferenceMs);
+      } else if (this.config.enableFallback && inferenceMs > this.config.timeoutMs) {
         result = this.fallback(values, batch, 'timeout', inferenceMs);
       } else {
         result = { ...answer, cacheHit: false, fallbackUsed: false, inferenceMs };
@@ -119,22 +153,12 @@ class ModelFeatureExtractor implements FeatureExtractor {
     this.stats.size = 0;
   }
 
-  private async infer(values: Float32Array, batch: number) {
-    const outputs = tf.tidy(() => {
-      const x = tf.tensor3d(values, [batch, TIMESTEPS, FEATURES]);
-      return this.model.predict(x) as tf.Tensor[];
-    });
-    try {
-      const [fused, classes, uncertainty] = await Promise.all(outputs.map((t) => t.data()));
-      return {
-        batch,
-        fusedFeatures: fused as Float32Array,
-        classificationProbs: classes as Float32Array,
-        regressionUncertainty: uncertainty as Float32Array,
-      };
-    } finally {
-      for (const t of outputs) t.dispose();
-    }
+  async ready(): Promise<void> {
+    await this.isolated?.start();
+  }
+
+  async close(): Promise<void> {
+    await this.isolated?.close();
   }
 
   private fallback(

@@ -14,6 +14,7 @@ export {
   FeatureInputError,
   DEFAULT_FEATURE_EXTRACTION_CONFIG,
 } from './extractor.js';
+export { ModelTimeoutError } from './extractor.js';
 export type {
   FeatureExtractionConfig,
   FeatureExtractor,
@@ -45,6 +46,8 @@ export interface FeatureExtractionOptions {
   faultRate?: number;
   /** Model answers slower than this are replaced by the fallback. Default 100 ms. */
   timeoutMs?: number;
+  /** Run the model in a worker thread: a timeout then interrupts it. Default false. */
+  isolate?: boolean;
   cacheSize?: number;
   seed?: number;
 }
@@ -78,6 +81,7 @@ export async function featureExtractionWorkload(
           backend,
           cacheSize: options.cacheSize ?? 1000,
           timeoutMs: options.timeoutMs ?? 100,
+          isolate: options.isolate ?? false,
         },
         faultRate > 0
           ? () => {
@@ -85,6 +89,7 @@ export async function featureExtractionWorkload(
             }
           : undefined,
       );
+      await extractor.ready();
       // One call outside the measurement: kernels compiled, weights uploaded.
       await extractor.extractFeatures(new SeriesStream(seed + 99, 0, batch).next());
       extractor.clearCache();
@@ -99,6 +104,7 @@ export async function featureExtractionWorkload(
         repeat_ratio: repeatRatio,
         fault_rate: faultRate,
         timeout_ms: options.timeoutMs ?? 100,
+        isolated_in_worker: options.isolate ?? false,
         load_seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       };
     },
@@ -109,6 +115,9 @@ export async function featureExtractionWorkload(
         fallbackUsed: result.fallbackUsed,
         errorType: result.errorType,
       };
+    },
+    async teardown() {
+      await extractor?.close();
     },
     info: () => info,
   };

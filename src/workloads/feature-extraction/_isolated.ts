@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Backend, ModelAnswer, tf } from './model.js';
+
+/** What `infer` answers when the model took longer than the timeout. */
+export const TIMED_OUT = Symbol('timed out');
+
+/** A model error raised in the worker, with its name and code kept. */
+class WorkerModelError extends Error {
+  constructor(
+    message: string,
+    override readonly name: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The worker's entry: `_worker.js` in dist. Run from the TypeScript sources (tests, benches),
+ * a small bootstrap registers tsx's loader in the worker first (Node 20 does not pass
+ * `--import` hooks on to workers).
+ */
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) {
+    return { entry: new URL('./_worker.js', import.meta.url), eval: false };
+  }
+  // tsx's ESM API by its package's export map (require.resolve would find the CJS build).
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const tsx = pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+  const entry = new URL('./_worker.ts', import.meta.url).href;
+  return {
+    entry: `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
+    eval: true,
+  };
+}
+
+/**
+ * The model in a worker thread, so a slow inference can be interrupted: tfjs runs its
+ * kernels synchronously on whatever thread calls it, and only another thread can walk away.
+ * Every call is answered within its timeout, counted from the call: by the model if it can,
+ * else `TIMED_OUT`. One inference at a time; a call that waits (for the one before it, or for
+ * a worker loading the model) spends its own budget waiting. When an inference overruns, its
+ * worker is terminated — the inference really stops — and a fresh one loads the model.
+ */
+export class IsolatedModel {
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (a: ModelAnswer) => void; reject: (e: Error) => void }
+  >();
+  private nextId = 0;
+  private turn: Promise<unknown> = Promise.resolve();
+  /** Workers terminated because an inference overran. */
+  restarts = 0;
+
+  constructor(
+    private readonly artifacts: Promise<tf.io.ModelArtifacts>,
+    private readonly backend: Backend,
+  ) {}
+
+  /** Starts the worker (it loads the model and warms it up); resolves when it can answer. */
+  start(): Promise<void> {
+    this.ready ??= this.spawn();
+    return this.ready;
+  }
+
+  infer(
+    values: Float32Array,
+    batch: number,
+    timeoutMs: number,
+  ): Promise<ModelAnswer | typeof TIMED_OUT> {
+    const deadline = performance.now() + timeoutMs;
+    const run = this.turn.then(() => this.inferBefore(deadline, values, batch));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    await worker?.terminate();
+  }
+
+  private async inferBefore(
+    deadline: number,
+    values: Float32Array,
+    batch: number,
+  ): Promise<ModelAnswer | typeof TIMED_OUT> {
+    if ((await within(this.start(), deadline)) === TIMED_OUT) return TIMED_OUT;
+    const worker = this.worker!;
+    const id = this.nextId++;
+    let timer: NodeJS.Timeout | undefined;
+    worker.ref(); // a call in flight keeps the process alive; an idle worker does not
+    try {
+      return await new Promise<ModelAnswer | typeof TIMED_OUT>((resolve, reject) => {
+        this.waiting.set(id, { resolve, reject });
+        timer = setTimeout(
+          () => {
+            this.waiting.delete(id);
+            this.restarts++;
+            // Interrupt: the overrunning inference dies with its worker; a fresh one starts
+            // loading now, so the calls that follow wait as little as possible.
+            void this.close().then(() => this.start().catch(() => undefined));
+            resolve(TIMED_OUT);
+          },
+          Math.max(0, deadline - performance.now()),
+        );
+        worker.postMessage({ id, values, batch });
+      });
+    } finally {
+      clearTimeout(timer);
+      this.worker?.unref();
+    }
+  }
+
+  private spawn(): Promise<void> {
+    return this.artifacts.then(
+      (artifacts) =>
+        new Promise<void>((resolve, reject) => {
+          const { entry, eval: isCode } = workerEntry();
+          const worker = new Worker(entry, {
+            eval: isCode,
+            workerData: { artifacts, backend: this.backend },
+          });
+          this.worker = worker;
+          worker.unref();
+          worker.on('message', (message: WorkerMessage) => {
+            if ('ready' in message) return resolve();
+            if ('failed' in message) return reject(new Error(`model worker: ${message.failed}`));
+            const waiter = this.waiting.get(message.id);
+            if (!waiter) return; // answered after its timeout: dropped
+            this.waiting.delete(message.id);
+            if ('answer' in message) waiter.resolve(message.answer);
+            else
+              waiter.reject(
+                new WorkerModelError(message.error.message, message.error.name, message.error.code),
+              );
+          });
+          const fail = (error: Error) => {
+            reject(error);
+            for (const waiter of this.waiting.values()) waiter.reject(error);
+            this.waiting.clear();
+            if (this.worker === worker) {
+              this.worker = undefined;
+              this.ready = undefined;
+            }
+          };
+          worker.on('error', fail);
+          worker.on('exit', (code) => {
+            if (this.worker === worker) fail(new Error(`model worker exited (code ${code})`));
+          });
+        }),
+    );
+  }
+}
+
+type WorkerMessage =
+  | { ready: true }
+  | { failed: string }
+  | { id: number; answer: ModelAnswer }
+  | { id: number; error: { name: string; code?: string; message: string } };
+
+/** `pending`'s value, or `TIMED_OUT` if the deadline comes first. */
+async function within<T>(pending: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([pending, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
