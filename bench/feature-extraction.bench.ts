@@ -132,17 +132,46 @@ export default async function featureExtractionBench(): Promise<Record<string, u
   }
   const bareCallMs = (await bare()) / calls;
 
+  // isolate: the model in a worker thread. Start-up (load + warm-up), cold latency with the
+  // message round trip, and what an interruption costs until a fresh worker answers.
+  start = performance.now();
+  const isolated = FeatureExtractorFactory.createExtractor(model, {
+    enableCaching: false,
+    isolate: true,
+    timeoutMs: 10_000,
+  });
+  await isolated.ready();
+  const workerStartSeconds = (performance.now() - start) / 1000;
+  const isolatedStream = new SeriesStream(1, 0, 1);
+  await latencies(isolated, isolatedStream, 10, 1);
+  const isolatedCold = await latencies(isolated, isolatedStream, 300, 1);
+  await isolated.close();
+  const interrupted = FeatureExtractorFactory.createExtractor(model, {
+    enableCaching: false,
+    isolate: true,
+    timeoutMs: 1,
+  });
+  await interrupted.ready();
+  start = performance.now();
+  await interrupted.extractFeatures(new SeriesStream(5, 0, 8).next(), 8); // overruns 1 ms
+  await interrupted.ready();
+  const replacementSeconds = (performance.now() - start) / 1000;
+  await interrupted.close();
+
   const cpu = await coldFigures('cpu', [1, 8], 60);
   await useBackend('wasm');
 
   return {
-    how: 'cold = distinct inputs, cache off, after 10 warm-up calls; cache hit = one input repeated 3000 times; overhead = 300 uncached calls of one function bare vs through runWorkload+MetricsCollector, 11 repetitions of bare/instrumented/bare in rotating order, median of ratios (bare/bare is the noise control); runner cost = runWorkload on an async no-op',
+    how: 'cold = distinct inputs, cache off, after 10 warm-up calls; cache hit = one input repeated 3000 times; isolated = the same in a worker thread (start = load + 20 warm-up inferences); overhead = 300 uncached calls of one function bare vs through runWorkload+MetricsCollector, 11 repetitions of bare/instrumented/bare in rotating order, median of ratios (bare/bare is the noise control); runner cost = runWorkload on an async no-op',
     parameters: model.countParams(),
     build_and_first_call_seconds: round(buildSeconds),
     load_from_disk_and_first_call_seconds: round(loadSeconds),
     wasm_cold: wasm,
     cpu_cold: cpu,
     cache_hit: hits,
+    isolated_wasm_cold_batch_1: isolatedCold,
+    isolated_worker_start_seconds: round(workerStartSeconds),
+    isolated_interrupt_to_replacement_ready_seconds: round(replacementSeconds),
     instrumentation_overhead_percent: round((median(ratios) - 1) * 100, 3),
     control_bare_vs_bare_percent: round((median(controlRatios) - 1) * 100, 3),
     runner_cost_per_noop_async_call_us: round(median(perCallUs), 3),
