@@ -24,7 +24,7 @@ class WorkerModelError extends Error {
  * a small bootstrap registers tsx's loader in the worker first (Node 20 does not pass
  * `--import` hooks on to workers).
  */
-function workerEntry(): { entry: URL | string; eval: boolean } {
+function findWorkerEntry(): { entry: URL | string; eval: boolean } {
   if (!import.meta.url.endsWith('.ts')) {
     return { entry: new URL('./_worker.js', import.meta.url), eval: false };
   }
@@ -40,6 +40,8 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
     eval: true,
   };
 }
+
+let workerEntry: ReturnType<typeof findWorkerEntry> | undefined;
 
 /**
  * The model in a worker thread, so a slow inference can be interrupted: tfjs runs its
@@ -58,8 +60,6 @@ export class IsolatedModel {
   >();
   private nextId = 0;
   private turn: Promise<unknown> = Promise.resolve();
-  /** Workers terminated because an inference overran. */
-  restarts = 0;
 
   constructor(
     private readonly artifacts: Promise<tf.io.ModelArtifacts>,
@@ -83,7 +83,15 @@ export class IsolatedModel {
     return run;
   }
 
+  /** Stops the worker; a call waiting for its answer fails (the extractor falls back). */
   async close(): Promise<void> {
+    const closed = new Error('model worker closed');
+    for (const waiter of this.waiting.values()) waiter.reject(closed);
+    this.waiting.clear();
+    await this.terminate();
+  }
+
+  private async terminate(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
@@ -98,26 +106,21 @@ export class IsolatedModel {
     if ((await within(this.start(), deadline)) === TIMED_OUT) return TIMED_OUT;
     const worker = this.worker!;
     const id = this.nextId++;
-    let timer: NodeJS.Timeout | undefined;
+    const answer = new Promise<ModelAnswer>((resolve, reject) =>
+      this.waiting.set(id, { resolve, reject }),
+    );
     worker.ref(); // a call in flight keeps the process alive; an idle worker does not
     try {
-      return await new Promise<ModelAnswer | typeof TIMED_OUT>((resolve, reject) => {
-        this.waiting.set(id, { resolve, reject });
-        timer = setTimeout(
-          () => {
-            this.waiting.delete(id);
-            this.restarts++;
-            // Interrupt: the overrunning inference dies with its worker; a fresh one starts
-            // loading now, so the calls that follow wait as little as possible.
-            void this.close().then(() => this.start().catch(() => undefined));
-            resolve(TIMED_OUT);
-          },
-          Math.max(0, deadline - performance.now()),
-        );
-        worker.postMessage({ id, values, batch });
-      });
+      worker.postMessage({ id, values, batch });
+      const result = await within(answer, deadline);
+      if (result === TIMED_OUT) {
+        this.waiting.delete(id);
+        // Interrupt: the overrunning inference dies with its worker; a fresh one starts
+        // loading now, so the calls that follow wait as little as possible.
+        void this.terminate().then(() => this.start().catch(() => undefined));
+      }
+      return result;
     } finally {
-      clearTimeout(timer);
       this.worker?.unref();
     }
   }
@@ -126,7 +129,8 @@ export class IsolatedModel {
     return this.artifacts.then(
       (artifacts) =>
         new Promise<void>((resolve, reject) => {
-          const { entry, eval: isCode } = workerEntry();
+          workerEntry ??= findWorkerEntry();
+          const { entry, eval: isCode } = workerEntry;
           const worker = new Worker(entry, {
             eval: isCode,
             workerData: { artifacts, backend: this.backend },

@@ -130,12 +130,13 @@ class ModelFeatureExtractor implements FeatureExtractor {
         ? await this.isolated.infer(values, batch, this.config.timeoutMs)
         : await predictFeatures(this.model, values, batch);
       const inferenceMs = performance.now() - started;
-      if (answer === TIMED_OUT) {
-        if (!this.config.enableFallback) {
-          throw new ModelTimeoutError(`model answer not ready after ${this.config.timeoutMs} ms`);
-        }
-        result = this.fallback(values, batch, 'timeout', inferenceMs);
-      } else if (this.config.enableFallback && inferenceMs > this.config.timeoutMs) {
+      if (answer === TIMED_OUT && !this.config.enableFallback) {
+        throw new ModelTimeoutError(`model answer not ready after ${this.config.timeoutMs} ms`);
+      }
+      if (
+        answer === TIMED_OUT ||
+        (this.config.enableFallback && inferenceMs > this.config.timeoutMs)
+      ) {
         result = this.fallback(values, batch, 'timeout', inferenceMs);
       } else {
         result = { ...answer, cacheHit: false, fallbackUsed: false, inferenceMs };

@@ -12,9 +12,9 @@ import { buildFeatureModel, loadModel, useBackend, type Backend } from './model.
 export {
   FeatureExtractorFactory,
   FeatureInputError,
+  ModelTimeoutError,
   DEFAULT_FEATURE_EXTRACTION_CONFIG,
 } from './extractor.js';
-export { ModelTimeoutError } from './extractor.js';
 export type {
   FeatureExtractionConfig,
   FeatureExtractor,
