@@ -20,6 +20,7 @@ import {
   type Backend,
   type FeatureExtractor,
 } from '../src/workloads/feature-extraction/index.js';
+import { runnerCostPerCallUs } from './_runner-cost.js';
 import { median, round } from './_stats.js';
 import { quantileSorted } from '../src/analysis/compare/bootstrap.js';
 
@@ -122,14 +123,7 @@ export default async function featureExtractionBench(): Promise<Record<string, u
     ratios.push(times[1]! / times[0]!);
     controlRatios.push(times[2]! / times[0]!);
   }
-  // The runner + recorder's own cost per async call, on a call that does nothing.
-  const noop = { name: 'noop', call: async () => undefined };
-  const perCallUs: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const start = performance.now();
-    await runWorkload(noop, new MetricsCollector(), { iterations: 50_000 });
-    perCallUs.push(((performance.now() - start) / 50_000) * 1000);
-  }
+  const runnerCostUs = await runnerCostPerCallUs(async () => undefined, 50_000);
   const bareCallMs = (await bare()) / calls;
 
   // isolate: the model in a worker thread. Start-up (load + warm-up), cold latency with the
@@ -174,8 +168,8 @@ export default async function featureExtractionBench(): Promise<Record<string, u
     isolated_interrupt_to_replacement_ready_seconds: round(replacementSeconds),
     instrumentation_overhead_percent: round((median(ratios) - 1) * 100, 3),
     control_bare_vs_bare_percent: round((median(controlRatios) - 1) * 100, 3),
-    runner_cost_per_noop_async_call_us: round(median(perCallUs), 3),
-    runner_cost_percent_of_call: round((median(perCallUs) / 1000 / bareCallMs) * 100, 4),
+    runner_cost_per_noop_async_call_us: round(runnerCostUs, 3),
+    runner_cost_percent_of_call: round((runnerCostUs / 1000 / bareCallMs) * 100, 4),
     goals: 'wasm batch_1 cold p95 ≤ 10 ms; cache-hit p95 ≤ 0.1 ms; load ≤ 2 s; overhead < 0.5 %',
   };
 }

@@ -6,6 +6,7 @@
  */
 import { runWorkload } from '../src/load/index.js';
 import { MetricsCollector } from '../src/metrics/index.js';
+import { runnerCostPerCallUs } from './_runner-cost.js';
 import { median, round } from './_stats.js';
 
 const CALLS = 1000;
@@ -47,16 +48,7 @@ export default async function overheadBench(): Promise<Record<string, unknown>> 
     await runWorkload(workload, collector, { iterations: CALLS });
     return performance.now() - start;
   };
-  // The runner + recorder's own cost per call, on a call that does nothing: what the
-  // overhead is once the machine's noise is taken away.
-  const noop = { name: 'noop', call: () => void (sink += 1) };
-  const perCallUs: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const collector = new MetricsCollector();
-    const start = performance.now();
-    await runWorkload(noop, collector, { iterations: 100_000 });
-    perCallUs.push(((performance.now() - start) / 100_000) * 1000);
-  }
+  const runnerCostUs = await runnerCostPerCallUs(() => void (sink += 1), 100_000);
 
   bare();
   await instrumented(); // warm-up round for the JIT
@@ -86,11 +78,8 @@ export default async function overheadBench(): Promise<Record<string, unknown>> 
       3,
     ),
     per_call_overhead_us: round(((median(instrumentedMs) - median(bareMs)) / CALLS) * 1000, 3),
-    runner_cost_per_noop_call_us: round(median(perCallUs), 3),
-    runner_cost_percent_of_call: round(
-      (median(perCallUs) / 1000 / (median(bareMs) / CALLS)) * 100,
-      4,
-    ),
+    runner_cost_per_noop_call_us: round(runnerCostUs, 3),
+    runner_cost_percent_of_call: round((runnerCostUs / 1000 / (median(bareMs) / CALLS)) * 100, 4),
     goal: 'overhead_percent < 0.5',
   };
 }

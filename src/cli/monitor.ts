@@ -1,4 +1,3 @@
-import { stopOnSignals } from './_signals.js';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
@@ -24,6 +23,7 @@ import {
 } from '../monitor/index.js';
 import { RealTimeDashboard, WebDashboard, parseListenAddress } from '../dashboard/index.js';
 import { duration, positiveNumber } from './_options.js';
+import { stopOnSignals } from './_signals.js';
 
 interface MonitorFlags {
   duration?: number;

@@ -1,4 +1,3 @@
-import { stopOnSignals } from './_signals.js';
 import { Command, Option } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector, DEFAULT_EXACT_CAP } from '../metrics/index.js';
@@ -17,6 +16,7 @@ import {
   withOutputOptions,
 } from './_options.js';
 import { startProgress } from './_progress.js';
+import { stopOnSignals } from './_signals.js';
 
 interface RunFlags {
   iterations?: number;

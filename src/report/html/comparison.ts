@@ -3,13 +3,7 @@ import type { DetailedReport } from '../types.js';
 import { histogramOf, percentileCurveChart } from './_charts.js';
 import { chartFigure, renderPage, round4, type ChartSpec } from './_page.js';
 import { escapeHtml, formatNumber } from './_text.js';
-import {
-  metricCI,
-  metricLabel,
-  metricValue,
-  pValueText as pValue,
-  sig,
-} from '../_comparison-text.js';
+import { metricCI, metricLabel, metricValue, pValueText, sig } from '../_comparison-text.js';
 
 export interface ComparisonHtmlInput {
   comparison: ComparisonReport;
@@ -51,7 +45,7 @@ function metricTable(metrics: Partial<Record<string, MetricComparison>>, empty: 
   return `<div class="table-wrap"><table><thead><tr><th scope="col">Metric</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">Current</th><th scope="col" class="num">Change</th><th scope="col" class="num">95 % CI</th><th scope="col" class="num">p</th><th scope="col">Verdict</th></tr></thead><tbody>${entries
     .map(
       ([name, m]) =>
-        `<tr><th scope="row">${escapeHtml(metricLabel(name))}</th><td class="num">${escapeHtml(metricValue(m, m.baseline))}</td><td class="num">${escapeHtml(metricValue(m, m.current))}</td><td class="num">${escapeHtml(change(m))}</td><td class="num">${escapeHtml(metricCI(m))}</td><td class="num">${escapeHtml(pValue(m.p_value))}</td><td>${verdictBadge(m.verdict)}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(metricLabel(name))}</th><td class="num">${escapeHtml(metricValue(m, m.baseline))}</td><td class="num">${escapeHtml(metricValue(m, m.current))}</td><td class="num">${escapeHtml(change(m))}</td><td class="num">${escapeHtml(metricCI(m))}</td><td class="num">${escapeHtml(pValueText(m.p_value))}</td><td>${verdictBadge(m.verdict)}</td></tr>`,
     )
     .join('')}</tbody></table></div>`;
 }
@@ -151,7 +145,7 @@ export function renderComparisonHtml(input: ComparisonHtmlInput): string {
 <h2 id="verdict-h">Verdict: ${verdictBadge(c.overall_verdict)}</h2>
 <p>α = ${escapeHtml(c.alpha)} · noise band ±${escapeHtml(sig(c.noise_threshold * 100, 3))} %. Improved or regressed only when p &lt; α and the whole 95 % CI lies beyond the noise band; significant but inside it is “within noise”.</p>
 <h3>Latency distribution</h3>
-<p>${verdictBadge(d.verdict)} — Hodges–Lehmann shift ${escapeHtml(d.hodges_lehmann_ratio === null ? '–' : `×${sig(d.hodges_lehmann_ratio)}`)} (95 % CI ${escapeHtml(d.ci_low === null ? '–' : `×${sig(d.ci_low)}`)} – ${escapeHtml(d.ci_high === null ? '–' : `×${sig(d.ci_high)}`)}), Mann–Whitney U = ${escapeHtml(sig(d.mann_whitney_u, 8))}, p = ${escapeHtml(pValue(d.p_value))}; ${escapeHtml(d.baseline_samples)} vs ${escapeHtml(d.current_samples)} samples (${d.method === 'exact_samples' ? 'every sample' : 'histogram buckets'}).</p>
+<p>${verdictBadge(d.verdict)} — Hodges–Lehmann shift ${escapeHtml(d.hodges_lehmann_ratio === null ? '–' : `×${sig(d.hodges_lehmann_ratio)}`)} (95 % CI ${escapeHtml(d.ci_low === null ? '–' : `×${sig(d.ci_low)}`)} – ${escapeHtml(d.ci_high === null ? '–' : `×${sig(d.ci_high)}`)}), Mann–Whitney U = ${escapeHtml(sig(d.mann_whitney_u, 8))}, p = ${escapeHtml(pValueText(d.p_value))}; ${escapeHtml(d.baseline_samples)} vs ${escapeHtml(d.current_samples)} samples (${d.method === 'exact_samples' ? 'every sample' : 'histogram buckets'}).</p>
 ${figures.length ? `<div class="charts">${figures.join('\n')}</div>` : '<p class="note">Distributions not shown: the runs’ detailed reports were not given.</p>'}
 </section>
 <section class="section" aria-labelledby="all-h"><h2 id="all-h">All metrics</h2>${metricTable(c.metrics, 'No metrics.')}</section>
