@@ -1,5 +1,5 @@
 import type { LogLinearCounts } from './_log-linear.js';
-import { meanAndStd, percentileLinear } from './percentiles.js';
+import { meanAndStd, percentileLinear, withinObserved } from './percentiles.js';
 import { ZERO_PERCENTILES, type LatencyPercentiles } from './types.js';
 
 /** The seed's latency bins (ms, lower edges); the last one is open-ended. */
@@ -22,18 +22,22 @@ export function exactPercentiles(sorted: Float64Array): LatencyPercentiles {
   };
 }
 
-/** Percentiles from the histogram; mean, min and max from exact running figures. */
+/**
+ * Percentiles from the histogram, within the exact minimum and maximum; mean, min and max
+ * from exact running figures.
+ */
 export function histogramPercentiles(
   counts: LogLinearCounts,
   exact: { sum: number; min: number; max: number },
 ): LatencyPercentiles {
   if (counts.totalCount === 0) return { ...ZERO_PERCENTILES };
+  const at = (p: number) => withinObserved(counts.percentileMs(p), exact.min, exact.max);
   return {
-    p50: counts.percentileMs(50),
-    p90: counts.percentileMs(90),
-    p95: counts.percentileMs(95),
-    p99: counts.percentileMs(99),
-    p999: counts.percentileMs(99.9),
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
     avg: exact.sum / counts.totalCount,
     min: exact.min,
     max: exact.max,

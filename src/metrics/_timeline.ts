@@ -1,4 +1,5 @@
 import { LogLinearCounts } from './_log-linear.js';
+import { withinObserved } from './percentiles.js';
 
 /** Requests, failures and latency percentiles of one interval (1 s by default). */
 export interface ThroughputPoint {
@@ -38,6 +39,9 @@ export class IntervalTimeline {
   endMs = NaN;
   private requests = 0;
   private failures = 0;
+  /** The open interval's fastest and slowest success: its percentiles stay within them. */
+  private min = Infinity;
+  private max = -Infinity;
 
   constructor(
     runLatencies: LogLinearCounts,
@@ -55,6 +59,8 @@ export class IntervalTimeline {
     this.endMs = startMs + this.intervalMs;
     this.requests = 0;
     this.failures = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
   }
 
   /** Forgets everything; closed intervals will now accumulate into `runLatencies`. */
@@ -66,6 +72,8 @@ export class IntervalTimeline {
     this.points.length = 0;
     this.startMs = this.endMs = NaN;
     this.requests = this.failures = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
   }
 
   get started(): boolean {
@@ -77,6 +85,8 @@ export class IntervalTimeline {
     this.requests++;
     if (success) {
       const index = this.latencies.recordMsAt(latencyMs);
+      if (latencyMs < this.min) this.min = latencyMs;
+      if (latencyMs > this.max) this.max = latencyMs;
       if (index < this.lowIndex) this.lowIndex = index;
       if (index > this.highIndex) this.highIndex = index;
     } else this.failures++;
@@ -127,18 +137,24 @@ export class IntervalTimeline {
     const seconds = (endMs - this.startMs) / 1000;
     const hasLatencies = this.latencies.totalCount > 0;
     const from = hasLatencies ? this.lowIndex : 0;
+    const at = (p: number) =>
+      hasLatencies
+        ? withinObserved(this.latencies.percentileMicros(p, from) / 1000, this.min, this.max)
+        : 0;
     this.points.push({
       timestamp: this.startMs / 1000,
       interval_seconds: seconds,
       requests: this.requests,
       failures: this.failures,
       throughput_rps: seconds > 0 ? this.requests / seconds : 0,
-      p50_ms: hasLatencies ? this.latencies.percentileMicros(50, from) / 1000 : 0,
-      p95_ms: hasLatencies ? this.latencies.percentileMicros(95, from) / 1000 : 0,
-      p99_ms: hasLatencies ? this.latencies.percentileMicros(99, from) / 1000 : 0,
+      p50_ms: at(50),
+      p95_ms: at(95),
+      p99_ms: at(99),
     });
     this.requests = 0;
     this.failures = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
     this.fold();
     this.startMs = this.endMs;
     this.endMs = this.startMs + this.intervalMs;

@@ -14,6 +14,7 @@ import {
   exactPercentiles,
   histogramPercentiles,
 } from './_latency-stats.js';
+import { withinObserved } from './percentiles.js';
 import { ResourceSampler, summarizeResources, type ResourcePoint } from './resources.js';
 import type { AggregatedMetrics, SampleInput } from './types.js';
 
@@ -185,6 +186,8 @@ export class MetricsCollector {
       : Math.max(0, nowMs - this.startMs) / 1000;
     const successes = this.total - this.failed;
     const live = this.timeline.liveRunLatencies();
+    const at = (p: number) =>
+      withinObserved(live.percentileMs(p), this.successMin, this.successMax);
     return {
       timestamp: nowMs / 1000,
       elapsed_seconds: elapsedSeconds,
@@ -193,9 +196,9 @@ export class MetricsCollector {
       error_rate: this.total ? this.failed / this.total : 0,
       requests_per_second: elapsedSeconds > 0 ? this.total / elapsedSeconds : 0,
       latency_avg: successes ? this.successSum / successes : 0,
-      latency_p50: live.percentileMs(50),
-      latency_p95: live.percentileMs(95),
-      latency_p99: live.percentileMs(99),
+      latency_p50: at(50),
+      latency_p95: at(95),
+      latency_p99: at(99),
       cache_hit_rate: rate(this.cacheHits, this.cacheHits + this.cacheMisses),
       fallback_rate: rate(this.fallbacks, this.total),
       latest_resources: this.sampler?.points.at(-1) ?? null,

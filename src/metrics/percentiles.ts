@@ -16,6 +16,19 @@ export function percentileLinear(sorted: ArrayLike<number>, percentile: number):
   return fraction >= 0.5 ? above - diff * (1 - fraction) : below + diff * fraction;
 }
 
+/**
+ * A percentile read from a histogram, kept within the latencies actually recorded. What
+ * HdrHistogram reports for a percentile is the highest value of its bucket, which can lie
+ * above the largest latency seen (a p99.9 above the max), and rounding to the microsecond or
+ * clamping to the trackable range can put it below the smallest. `min > max` (nothing seen)
+ * leaves the value as it is. Exact (numpy) percentiles never need this: they interpolate
+ * between recorded values.
+ */
+export function withinObserved(value: number, min: number, max: number): number {
+  if (!(min <= max)) return value;
+  return value < min ? min : value > max ? max : value;
+}
+
 /** Mean and population standard deviation (numpy's `np.std`, ddof = 0), two-pass. */
 export function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
   const n = values.length;

@@ -8,7 +8,9 @@ export const CACHE_MISSES = 3;
 export const FALLBACKS = 4;
 export const SUCCESS_SUM = 5;
 export const SUCCESS_MAX = 6;
-export const FIXED_FIELDS = 7;
+/** Infinity in a row without successes (see `clearRow`). */
+export const SUCCESS_MIN = 7;
+export const FIXED_FIELDS = 8;
 
 /** At most this many running sums a ring (windows asked for); others are summed directly. */
 const MAX_RUNNING = 16;
@@ -44,6 +46,7 @@ export class SlotRing {
     this.size = capacity + 1;
     this.histogramSize = histogramCapacity + 1;
     this.counters = new Float64Array(this.size * fields);
+    for (let k = 0; k < this.size; k++) clearRow(this.row(k));
     this.histograms = Array.from({ length: this.histogramSize }, () => new LogLinearCounts(2));
   }
 
@@ -68,21 +71,22 @@ export class SlotRing {
       }
     }
     this.closed++;
-    this.row(this.closed).fill(0);
+    clearRow(this.row(this.closed));
     this.openHistogram().reset();
   }
 
   /** Forgets every slot (after a gap longer than the ring); `closed` is set by the caller. */
   clear(closed: number): void {
     this.closed = closed;
-    this.counters.fill(0);
+    for (let k = 0; k < this.size; k++) clearRow(this.row(k));
     for (const h of this.histograms) h.reset();
     this.running.clear();
   }
 
   /**
    * Adds the last `n` closed slots (n ≤ capacity) into `counters` and, when given and
-   * n ≤ histogramCapacity, `histogram`. The maximum field takes the largest slot maximum.
+   * n ≤ histogramCapacity, `histogram`. The maximum and minimum fields take the largest
+   * slot maximum and the smallest slot minimum.
    */
   addClosed(n: number, counters: Float64Array, histogram: LogLinearCounts | null): void {
     if (n <= 0) return;
@@ -97,19 +101,25 @@ export class SlotRing {
         if (histogram) histogram.add(this.histograms[k % this.histogramSize]!);
       }
     }
-    // A maximum cannot be subtracted: read it from the slots.
+    // A maximum or minimum cannot be subtracted: read them from the slots.
     let max = counters[SUCCESS_MAX]!;
+    let min = counters[SUCCESS_MIN]!;
     for (let k = Math.max(0, this.closed - n); k < this.closed; k++) {
-      const m = this.counters[(k % this.size) * this.fields + SUCCESS_MAX]!;
-      if (m > max) max = m;
+      const at = (k % this.size) * this.fields;
+      const high = this.counters[at + SUCCESS_MAX]!;
+      const low = this.counters[at + SUCCESS_MIN]!;
+      if (high > max) max = high;
+      if (low < min) min = low;
     }
     counters[SUCCESS_MAX] = max;
+    counters[SUCCESS_MIN] = min;
   }
 
   private runningSum(n: number, withHistogram: boolean): RunningSum | undefined {
     let sum = this.running.get(n);
     if (!sum) {
       if (this.running.size >= MAX_RUNNING) return undefined;
+      // Its minimum and maximum fields stay unused (`addInto` skips them).
       sum = { counters: new Float64Array(this.fields), histogram: null };
       for (let k = Math.max(0, this.closed - n); k < this.closed; k++) {
         addInto(sum.counters, this.row(k), 1);
@@ -131,11 +141,17 @@ export class SlotRing {
   }
 }
 
-/** `target += sign × source`, field by field; the maximum field is left to the caller. */
+/** `target += sign × source`, field by field; maximum and minimum are left to the caller. */
 function addInto(target: Float64Array, source: Float64Array, sign: 1 | -1): void {
   for (let i = 0; i < target.length; i++) {
-    if (i !== SUCCESS_MAX) target[i]! += sign * source[i]!;
+    if (i !== SUCCESS_MAX && i !== SUCCESS_MIN) target[i]! += sign * source[i]!;
   }
+}
+
+/** An empty row: zero counts, and a minimum any success will lower. */
+export function clearRow(row: Float64Array): void {
+  row.fill(0);
+  row[SUCCESS_MIN] = Infinity;
 }
 
 function addCounts(target: LogLinearCounts, source: LogLinearCounts, sign: 1 | -1): void {
@@ -146,8 +162,9 @@ function addCounts(target: LogLinearCounts, source: LogLinearCounts, sign: 1 | -
   target.totalCount += sign * source.totalCount;
 }
 
-/** Adds a row into another, the maximum field taking the larger value. */
+/** Adds a row into another, the maximum and minimum fields taking the extreme values. */
 export function mergeRow(target: Float64Array, source: Float64Array): void {
   addInto(target, source, 1);
   if (source[SUCCESS_MAX]! > target[SUCCESS_MAX]!) target[SUCCESS_MAX] = source[SUCCESS_MAX]!;
+  if (source[SUCCESS_MIN]! < target[SUCCESS_MIN]!) target[SUCCESS_MIN] = source[SUCCESS_MIN]!;
 }

@@ -4,6 +4,7 @@ import {
   FLAG_FALLBACK,
   FLAG_SUCCESS,
   LogLinearCounts,
+  withinObserved,
 } from '../metrics/index.js';
 import {
   CACHE_HITS,
@@ -13,8 +14,10 @@ import {
   FIXED_FIELDS,
   REQUESTS,
   SUCCESS_MAX,
+  SUCCESS_MIN,
   SUCCESS_SUM,
   SlotRing,
+  clearRow,
   mergeRow,
 } from './_ring.js';
 
@@ -60,13 +63,18 @@ export interface WindowFigures {
   cache_hit_rate: number;
   fallback_rate: number;
   latency_avg: number;
-  /** Percentiles of successful latencies (2 significant digits); null beyond 1 h windows. */
+  /**
+   * Percentiles of successful latencies (2 significant digits, kept within `latency_min` and
+   * `latency_max`); null beyond 1 h windows.
+   */
   latency_p50: number | null;
   latency_p90: number | null;
   latency_p95: number | null;
   latency_p99: number | null;
   latency_p999: number | null;
   latency_max: number;
+  /** Fastest successful latency; 0 when the window holds none. */
+  latency_min: number;
   /** Requests that failed or took longer than each latency threshold, in threshold order. */
   bad: number[];
 }
@@ -120,6 +128,7 @@ export class RollingWindows {
       options.coarseHistogramSlots ?? 60,
     );
     this.totalCounters = new Float64Array(this.fields);
+    clearRow(this.totalCounters);
     this.scratchCounters = new Float64Array(this.fields);
     this.current = this.fine.openRow();
     this.currentHistogram = this.fine.openHistogram();
@@ -141,6 +150,7 @@ export class RollingWindows {
     if ((flags & FLAG_SUCCESS) !== 0) {
       c[SUCCESS_SUM]! += latencyMs;
       if (latencyMs > c[SUCCESS_MAX]!) c[SUCCESS_MAX] = latencyMs;
+      if (latencyMs < c[SUCCESS_MIN]!) c[SUCCESS_MIN] = latencyMs;
       this.currentHistogram.recordMs(latencyMs);
       for (let i = 0; i < this.thresholdsMs.length; i++) {
         if (latencyMs > this.thresholdsMs[i]!) c[FIXED_FIELDS + i]!++;
@@ -180,7 +190,7 @@ export class RollingWindows {
    */
   window(windowMs: number, nowMs: number, latencies = true): WindowFigures {
     const counters = this.scratchCounters;
-    counters.fill(0);
+    clearRow(counters);
     const histogram = latencies ? this.scratchHistogram : null;
     histogram?.reset();
     const elapsed = this.started ? Math.max(0, nowMs - this.startMs) : 0;
@@ -246,9 +256,9 @@ export class RollingWindows {
       t: this.startMs + (this.fine.closed + 1) * this.fineMs,
       requests_per_second: requests / seconds,
       error_rate: requests ? row[FAILURES]! / requests : 0,
-      p50: histogram.percentileMs(50),
-      p95: histogram.percentileMs(95),
-      p99: histogram.percentileMs(99),
+      p50: withinObserved(histogram.percentileMs(50), row[SUCCESS_MIN]!, row[SUCCESS_MAX]!),
+      p95: withinObserved(histogram.percentileMs(95), row[SUCCESS_MIN]!, row[SUCCESS_MAX]!),
+      p99: withinObserved(histogram.percentileMs(99), row[SUCCESS_MIN]!, row[SUCCESS_MAX]!),
     });
     if (this.history.length > HISTORY_POINTS) this.history.shift();
   }
@@ -263,7 +273,9 @@ function figures(
   const failures = c[FAILURES]!;
   const successes = requests - failures;
   const cacheLookups = c[CACHE_HITS]! + c[CACHE_MISSES]!;
-  const q = histogram ? percentilesMs(histogram) : null;
+  const min = c[SUCCESS_MIN]!;
+  const max = c[SUCCESS_MAX]!;
+  const q = histogram ? percentilesMs(histogram, min, max) : null;
   return {
     span_seconds: spanMs / 1000,
     requests,
@@ -282,7 +294,8 @@ function figures(
     latency_p95: q && q[2]!,
     latency_p99: q && q[3]!,
     latency_p999: q && q[4]!,
-    latency_max: c[SUCCESS_MAX]!,
+    latency_max: max,
+    latency_min: successes ? min : 0,
     bad: Array.from(c.subarray(FIXED_FIELDS)),
   };
 }
@@ -292,9 +305,10 @@ const quantileScratch = new Float64Array(QUANTILES.length);
 
 /**
  * The five reported percentiles in one pass over the buckets (HdrHistogram's rule, as
- * `percentileMs`: the highest equivalent value of the first bucket reaching the rank).
+ * `percentileMs`: the highest equivalent value of the first bucket reaching the rank), kept
+ * within the window's fastest and slowest success.
  */
-function percentilesMs(histogram: LogLinearCounts): Float64Array {
+function percentilesMs(histogram: LogLinearCounts, min: number, max: number): Float64Array {
   const out = quantileScratch;
   out.fill(0);
   const total = histogram.totalCount;
@@ -306,7 +320,7 @@ function percentilesMs(histogram: LogLinearCounts): Float64Array {
   for (let i = 0; i < counts.length && next < QUANTILES.length; i++) {
     seen += counts[i]!;
     while (next < QUANTILES.length && seen >= wanted) {
-      out[next] = histogram.highestEquivalentMicros(i) / 1000;
+      out[next] = withinObserved(histogram.highestEquivalentMicros(i) / 1000, min, max);
       next++;
       if (next < QUANTILES.length)
         wanted = Math.max(1, Math.ceil((QUANTILES[next]! / 100) * total));

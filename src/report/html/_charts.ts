@@ -1,4 +1,4 @@
-import { decodeHdrBase64, type LogLinearCounts } from '../../metrics/index.js';
+import { decodeHdrBase64, withinObserved, type LogLinearCounts } from '../../metrics/index.js';
 import type { DetailedReport } from '../types.js';
 import { round4, type ChartSpec } from './_page.js';
 
@@ -12,6 +12,11 @@ const PURPLE = '#7b3fb5';
 export const CURVE_PERCENTILES = [
   0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 97, 98, 99, 99.5, 99.9, 99.95, 99.99,
 ];
+
+/** The exact fastest and slowest successful latency of a run, for its percentile curve. */
+export function observedLatencies(report: DetailedReport): { min: number; max: number } {
+  return { min: report.latency_metrics.min_ms, max: report.latency_metrics.max_ms };
+}
 
 /** Successful latencies of the run, from `latency_histogram_hdr` (3 significant digits). */
 export function histogramOf(report: DetailedReport): LogLinearCounts | null {
@@ -65,9 +70,17 @@ export function fineHistogramChart(counts: LogLinearCounts): ChartSpec {
   };
 }
 
-/** Latency at p0 … p99.99 against x = 1 / (1 − p), so each extra nine gets the same width. */
+/**
+ * Latency at p0 … p99.99 against x = 1 / (1 − p), so each extra nine gets the same width.
+ * `observed`: the run's exact fastest and slowest latency, which the curve stays within.
+ */
 export function percentileCurveChart(
-  series: Array<{ label: string; counts: LogLinearCounts; color: string }>,
+  series: Array<{
+    label: string;
+    counts: LogLinearCounts;
+    color: string;
+    observed?: { min: number; max: number };
+  }>,
 ): ChartSpec {
   return {
     id: 'chart-percentiles',
@@ -77,7 +90,13 @@ export function percentileCurveChart(
       label: s.label,
       color: s.color,
       values: CURVE_PERCENTILES.map((p) =>
-        round4(p === 0 ? s.counts.percentileMs(0) : s.counts.percentileMs(p)),
+        round4(
+          withinObserved(
+            s.counts.percentileMs(p),
+            s.observed?.min ?? -Infinity,
+            s.observed?.max ?? Infinity,
+          ),
+        ),
       ),
     })),
     xLabel: 'percentile',

@@ -1,6 +1,6 @@
 import type { ComparisonReport, MetricComparison, Verdict } from '../../analysis/types.js';
 import type { DetailedReport } from '../types.js';
-import { histogramOf, percentileCurveChart } from './_charts.js';
+import { histogramOf, observedLatencies, percentileCurveChart } from './_charts.js';
 import { chartFigure, renderPage, round4, type ChartSpec } from './_page.js';
 import { escapeHtml, formatNumber } from './_text.js';
 import { metricCI, metricLabel, metricValue, pValueText, sig } from '../_comparison-text.js';
@@ -103,11 +103,21 @@ export function renderComparisonHtml(input: ComparisonHtmlInput): string {
   const figures: string[] = [];
   const base = input.baseline ? histogramOf(input.baseline) : null;
   const curr = input.current ? histogramOf(input.current) : null;
-  if (base && curr) {
+  if (base && curr && input.baseline && input.current) {
     const hist = overlaidHistogram(base, curr);
     const curve = percentileCurveChart([
-      { label: 'baseline', counts: base, color: '#3f6fb5' },
-      { label: 'current', counts: curr, color: '#d9822b' },
+      {
+        label: 'baseline',
+        counts: base,
+        color: '#3f6fb5',
+        observed: observedLatencies(input.baseline),
+      },
+      {
+        label: 'current',
+        counts: curr,
+        color: '#d9822b',
+        observed: observedLatencies(input.current),
+      },
     ]);
     curve.id = 'chart-overlaid-percentiles';
     curve.title = 'Percentile curves, baseline vs current';

@@ -6,6 +6,7 @@ import {
   histogramOf,
   latencyOverTimeChart,
   percentileCurveChart,
+  observedLatencies,
   resourceCharts,
   seedBinsChart,
   throughputChart,
@@ -228,7 +229,9 @@ function distribution(r: DetailedReport, charts: ChartSpec[]): string {
   const counts = histogramOf(r);
   if (counts) {
     const fine = fineHistogramChart(counts);
-    const curve = percentileCurveChart([{ label: 'latency', counts, color: '#3f6fb5' }]);
+    const curve = percentileCurveChart([
+      { label: 'latency', counts, color: '#3f6fb5', observed: observedLatencies(r) },
+    ]);
     charts.push(fine, curve);
     figures.push(
       chartFigure(fine, 'From the HDR histogram in detailed.json (3 significant digits).'),
