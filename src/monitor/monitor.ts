@@ -69,6 +69,8 @@ export class ContinuousPerformanceMonitor {
   private readonly reports: Record<string, string> = {};
   private readonly sinks: Array<Sink<never>>;
   private startMs = NaN;
+  /** When `stop` ended the measurement: later snapshots describe the run up to there. */
+  private stoppedMs: number | undefined;
   private nextAnalysisMs = Infinity;
   private nextAlertsMs = Infinity;
   private nextDashboardMs = Infinity;
@@ -144,6 +146,7 @@ export class ContinuousPerformanceMonitor {
     for (const sink of this.sinks) await sink.start?.();
     const now = this.clock.now();
     this.startMs = now;
+    this.stoppedMs = undefined;
     for (const { windows } of this.watched.values()) windows.start(now);
     this.nextAlertsMs = now + (this.options.alertsEveryMs ?? 10_000);
     this.nextAnalysisMs = now + (this.options.analysisEveryMs ?? 30_000);
@@ -226,8 +229,11 @@ export class ContinuousPerformanceMonitor {
     return { ...this.analysis };
   }
 
-  /** The dashboard data now (the seed's `get_dashboard_data`). */
-  snapshot(nowMs = this.clock.now()): DashboardSnapshot {
+  /**
+   * The dashboard data now (the seed's `get_dashboard_data`); after `stop`, as of the stop:
+   * what sinks took to flush (a webhook draining its queue) is not part of the run.
+   */
+  snapshot(nowMs = this.stoppedMs ?? this.clock.now()): DashboardSnapshot {
     const collectors: Record<string, CollectorSnapshot> = {};
     for (const [name, { windows }] of this.watched) {
       const all = windows.sinceStart(nowMs);
@@ -296,6 +302,7 @@ export class ContinuousPerformanceMonitor {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     const now = this.clock.now();
+    this.stoppedMs = now;
     for (const { windows } of this.watched.values()) windows.advance(now);
     this.evaluateAlerts(now);
     this.analyze(now);

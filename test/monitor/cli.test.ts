@@ -148,6 +148,50 @@ describe('perfsight monitor', () => {
     expect(JSON.stringify(summary)).toContain('http_503');
   }, 60_000);
 
+  it('a dead webhook delays the exit, not the figures: elapsed is the measured span', async () => {
+    const target = await serve((_, res) => res.writeHead(503).end('x'));
+    // A receiver that takes the request and never answers: the exit drains for 5 s.
+    const hook = await serve(() => {});
+    const out = join(tempDir(), 'monitor');
+    const result = await runCli(
+      [
+        'monitor',
+        '--duration',
+        '2s',
+        '--alerts-every',
+        '250ms',
+        '--rate',
+        '40',
+        '--target',
+        `api_endpoints=${target}/health`,
+        '--alert-rule',
+        'success>=99% over 1s for 0s min_events 5 on api_endpoints',
+        '--group-wait',
+        '0',
+        '--webhook',
+        `${hook}/alerts`,
+        '--out',
+        out,
+        '--no-dashboard',
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(result.code).toBe(0);
+    // The webhook did hold the exit: nothing delivered, the drain waited its 5 s.
+    expect(result.stderr).toMatch(/Webhook: 0 delivered, [1-9]\d* failed attempt/);
+    const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
+    const summary = readJson<{ ended_at: string; test_duration_seconds: number }>(
+      join(out, 'api_endpoints', 'summary.json'),
+    );
+    // The export is as of the stop, which comes before the collectors end (and before the
+    // drain): never after the measured span.
+    expect(Date.parse(data.timestamp)).toBeLessThanOrEqual(Date.parse(summary.ended_at));
+    expect(data.elapsed_seconds).toBe(
+      (Date.parse(data.timestamp) - Date.parse(data.started_at)) / 1000,
+    );
+    expect(data.collectors.api_endpoints!.since_start.span_seconds).toBe(data.elapsed_seconds);
+  }, 60_000);
+
   it('alerts on the objectives of perfsight.config.json when no rule is given', async () => {
     let calls = 0;
     const target = await serve((_, res) => {
