@@ -1,3 +1,4 @@
+import { terminalText } from '../neutralise/index.js';
 import type { AlertsReport, AnalysisReport } from '../analysis/index.js';
 
 /**
@@ -18,5 +19,6 @@ export function renderAnalysisSummary(analysis: AnalysisReport, alerts: AlertsRe
   const risk = analysis.risk_assessment;
   lines.push(`Risk: ${risk.overall_risk.toUpperCase()} — ${risk.recommendation}`);
   for (const alert of alerts.alerts) lines.push(`Alert ${alert.level}: ${alert.message}`);
-  return lines.join('\n') + '\n';
+  // Messages quote data (objective sources, error types): neutralised for the terminal.
+  return terminalText(lines.join('\n') + '\n');
 }

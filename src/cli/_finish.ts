@@ -57,7 +57,7 @@ export async function finishRun(
   const policy = options.policy ?? loadPolicy({});
   reports.analysis = analyzeRun(reports.summary, policy.objectives, {
     thresholds: policy.thresholds,
-    testContext: { objectives_source: policy.source, workload: run.workload },
+    testContext: { objectives_source: policy.source, workload: reports.summary.workload },
   });
   reports.alerts = buildAlertsReport(
     reports.summary,

@@ -8,6 +8,7 @@ import {
   writeReportFiles,
   type ReportFile,
 } from '../report/index.js';
+import { terminalText } from '../neutralise/index.js';
 import { defaultOutDir } from './_options.js';
 
 interface CompareFlags {
@@ -102,7 +103,7 @@ async function compareAction(
     process.stdout.write(json(report));
     process.stderr.write(`perfsight: comparison written to ${out}\n`);
   } else {
-    process.stdout.write(renderComparisonMarkdown(report));
+    process.stdout.write(terminalText(renderComparisonMarkdown(report)));
     process.stdout.write(`\nComparison written to ${out}/\n`);
   }
   return flags.failOnRegression && report.overall_verdict === 'regressed' ? 1 : 0;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { openHistory, type HistoryRecord } from '../history/index.js';
+import { terminalLine } from '../neutralise/index.js';
 import { json } from '../report/index.js';
 import { positiveInt } from './_options.js';
 
@@ -55,10 +56,10 @@ const COLUMNS: Array<[string, (run: HistoryRecord) => string]> = [
 
 /** A plain-text table, columns padded to their widest cell; numbers right-aligned. */
 export function renderHistoryTable(runs: readonly HistoryRecord[], location: string): string {
-  if (runs.length === 0) return `No runs in the history at ${location}.\n`;
+  if (runs.length === 0) return `No runs in the history at ${terminalLine(location)}.\n`;
   const rows = [
     COLUMNS.map(([title]) => title),
-    ...runs.map((run) => COLUMNS.map(([, cell]) => cell(run))),
+    ...runs.map((run) => COLUMNS.map(([, cell]) => terminalLine(cell(run)))),
   ];
   const widths = COLUMNS.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const numeric = new Set([4, 5, 6, 7, 8, 9]);
@@ -68,5 +69,5 @@ export function renderHistoryTable(runs: readonly HistoryRecord[], location: str
       .join('  ')
       .trimEnd(),
   );
-  return `${lines.join('\n')}\n${runs.length} run${runs.length === 1 ? '' : 's'} from ${location}\n`;
+  return `${lines.join('\n')}\n${runs.length} run${runs.length === 1 ? '' : 's'} from ${terminalLine(location)}\n`;
 }

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { PerfsightError } from '../errors.js';
 import { PERFSIGHT_VERSION } from '../environment/index.js';
+import { terminalText } from '../neutralise/index.js';
+import { redactText } from '../redact/index.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { compareCommand } from './compare.js';
@@ -44,18 +46,29 @@ function reportError(error: unknown): number {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) {
       return error.code === 'commander.help' ? 2 : 0;
     }
-    process.stderr.write(
-      `perfsight: ${error.message.replace(/^error: /, '')} (see perfsight --help)\n`,
-    );
+    say(`${error.message.replace(/^error: /, '')} (see perfsight --help)`);
     return 2;
   }
   if (error instanceof PerfsightError) {
-    process.stderr.write(`perfsight: ${error.message}\n`);
+    say(error.message);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`perfsight: internal error: ${message.split('\n')[0]}\n`);
+  say(`internal error: ${message.split('\n')[0]}`);
   if (process.env.PERFSIGHT_DEBUG && error instanceof Error)
-    process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`${safe(error.stack ?? '')}\n`);
   return 3;
+}
+
+/**
+ * Every message the CLI prints passes here: messages quote what the user gave (a history
+ * URL, a webhook, a cell of a file), so secrets are redacted and control characters shown
+ * as escapes, whoever wrote the message (perfsight, pg, undici, commander).
+ */
+function safe(text: string): string {
+  return terminalText(redactText(text));
+}
+
+function say(message: string): void {
+  process.stderr.write(`perfsight: ${safe(message)}\n`);
 }

@@ -22,6 +22,8 @@ import {
   type Sink,
 } from '../monitor/index.js';
 import { RealTimeDashboard, WebDashboard, parseListenAddress } from '../dashboard/index.js';
+import { terminalText } from '../neutralise/index.js';
+import { credentialsApart, redactText, redactUrl } from '../redact/index.js';
 import { duration, positiveNumber } from './_options.js';
 import { stopOnSignals } from './_signals.js';
 
@@ -127,11 +129,12 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   for (const text of flags.alertRule ?? []) rules.push(parseAlertRule(text));
   for (const text of flags.slo ?? []) rules.push(...parseSloRules(text));
   const objectives = (flags.slo ?? []).map((text) => parseObjective(text.trim().split(/\s+/)[0]!));
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // Log lines quote URLs and names from the command line and the workloads.
+  const log = (line: string) => process.stderr.write(`${terminalText(redactText(line))}\n`);
   const watching = projectRules(flags, rules.length > 0);
   rules.push(...watching.rules);
   if (flags.webhook && !/^https?:\/\//.test(flags.webhook)) {
-    throw new UsageError(`--webhook expects an http(s) URL, got "${flags.webhook}"`);
+    throw new UsageError(`--webhook expects an http(s) URL, got "${redactUrl(flags.webhook)}"`);
   }
   const listen =
     flags.web === undefined ? undefined : parseListenAddress(flags.web === true ? '' : flags.web);
@@ -328,14 +331,19 @@ async function defaultWorkloads(
   return workloads;
 }
 
-/** An HTTP GET per call (undici, pooled): 2xx/3xx succeed, others fail as `http_<status>`. */
+/**
+ * An HTTP GET per call (undici, pooled): 2xx/3xx succeed, others fail as `http_<status>`.
+ * Userinfo in the URL is sent as Basic authentication; reports show the URL redacted.
+ */
 export function httpWorkload(name: string, url: string): Workload {
+  const target = credentialsApart(url);
+  const shown = redactUrl(url);
   return {
     name,
-    description: `HTTP GET ${url}`,
-    info: () => ({ kind: 'http', method: 'GET', url }),
+    description: `HTTP GET ${shown}`,
+    info: () => ({ kind: 'http', method: 'GET', url: shown }),
     async call() {
-      const response = await request(url, { method: 'GET' });
+      const response = await request(target.url, { method: 'GET', headers: target.headers });
       await response.body.dump();
       const ok = response.statusCode < 400;
       return ok ? undefined : { success: false, errorType: `http_${response.statusCode}` };

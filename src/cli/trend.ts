@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { TrendAnalysis } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import { openHistory, TREND_METRICS, trendFromStore, type TrendMetric } from '../history/index.js';
+import { terminalText } from '../neutralise/index.js';
 import { json } from '../report/index.js';
 
 interface TrendFlags {
@@ -61,7 +62,7 @@ function renderTrend(name: string, trend: TrendAnalysis): string {
   const lines = [`Trend of ${trend.metric} for "${name}"`];
   if (trend.insufficient_data) {
     lines.push(`  insufficient data: ${trend.recommendation ?? ''}`);
-    return `${lines.join('\n')}\n`;
+    return terminalText(`${lines.join('\n')}\n`);
   }
   const interval = trend.prediction_interval!;
   lines.push(
@@ -78,7 +79,7 @@ function renderTrend(name: string, trend: TrendAnalysis): string {
       );
     }
   }
-  return `${lines.join('\n')}\n`;
+  return terminalText(`${lines.join('\n')}\n`);
 }
 
 function figure(value: number): string {

@@ -1,3 +1,4 @@
+import { terminalLine, terminalText } from '../neutralise/index.js';
 import type { MetricsCollector } from '../metrics/index.js';
 import type { Sink } from '../monitor/sinks.js';
 import type { CollectorSnapshot, DashboardSnapshot } from '../monitor/snapshot.js';
@@ -56,7 +57,8 @@ export function renderDashboard(snapshot: DashboardSnapshot): string {
   for (const [name, c] of Object.entries(snapshot.collectors))
     lines.push(...renderCollector(name, c));
   lines.push(RULE, 'Press Ctrl+C to stop monitoring');
-  return `${lines.join('\n')}\n`;
+  // Names and alert messages come from data; the TTY sink adds its own escapes afterwards.
+  return terminalText(`${lines.join('\n')}\n`);
 }
 
 /** One line a collector, for logs and pipes. */
@@ -66,7 +68,7 @@ export function renderPlainLines(snapshot: DashboardSnapshot): string {
     .map(([name, c]) => {
       const m = c.windows['1m'];
       const firing = c.alerts.filter((a) => a.state === 'firing').length;
-      return `[${time}] ${name}: ${c.total_samples} requests, ${m.requests_per_second.toFixed(1)} rps, p95 ${ms(m.latency_p95)}, errors ${pct(m.error_rate)}${firing ? `, ${firing} alert(s) firing` : ''}\n`;
+      return `[${time}] ${terminalLine(name)}: ${c.total_samples} requests, ${m.requests_per_second.toFixed(1)} rps, p95 ${ms(m.latency_p95)}, errors ${pct(m.error_rate)}${firing ? `, ${firing} alert(s) firing` : ''}\n`;
     })
     .join('');
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { InputError } from '../errors.js';
+import { redactText, redactUrl } from '../redact/index.js';
 import { COLUMNS, fromRow, toRow } from './_columns.js';
 import { TREND_METRICS, type HistoryRecord, type HistoryStore, type TrendMetric } from './types.js';
 
@@ -43,7 +44,7 @@ export class PostgresHistory implements HistoryStore {
   ) {}
 
   static async open(url: string): Promise<PostgresHistory> {
-    const location = redact(url);
+    const location = redactUrl(url);
     const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
     // An idle client's network error must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
@@ -133,18 +134,8 @@ export class PostgresHistory implements HistoryStore {
   }
 }
 
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
-
+/** pg's own messages may quote the connection string (a parse error does): redacted too. */
 function storeError(location: string, error: unknown): InputError {
   const message = error instanceof Error ? error.message : String(error);
-  return new InputError(`history database ${location}: ${message.split('\n')[0]}`);
+  return new InputError(`history database ${location}: ${redactText(message.split('\n')[0]!)}`);
 }

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { terminalLine } from '../neutralise/index.js';
 import type { AlertEvent } from './alerts.js';
 import type { AlertNotification } from './notifier.js';
 
@@ -23,7 +24,10 @@ export class ConsoleAlertSink implements Sink<AlertNotification> {
     for (const alert of notification.alerts) {
       const time = notification.sent_at.slice(11, 19);
       const what = alert.state === 'resolved' ? `RESOLVED ${alert.level}` : alert.level;
-      this.out.write(`[${time}] ${what}: ${alert.collector} - ${alert.message}\n`);
+      // Collector names and messages come from data: no escape sequence reaches the terminal.
+      this.out.write(
+        `[${time}] ${what}: ${terminalLine(`${alert.collector} - ${alert.message}`)}\n`,
+      );
     }
   }
 }

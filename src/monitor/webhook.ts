@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { credentialsApart, redactText, redactUrl } from '../redact/index.js';
 import type { AlertNotification } from './notifier.js';
 import type { Sink } from './sinks.js';
 
@@ -32,11 +33,17 @@ export class WebhookSink implements Sink<AlertNotification> {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  /** Where to post (userinfo moved to the Authorization header it stands for). */
+  private readonly target: { url: string; headers: Record<string, string> };
+  /** The URL as messages show it: without userinfo, query values or fragment. */
+  readonly location: string;
 
   constructor(
     readonly url: string,
     private readonly config: WebhookOptions = {},
   ) {
+    this.target = credentialsApart(url);
+    this.location = redactUrl(url);
     this.options = {
       maxQueue: config.maxQueue ?? 1000,
       timeoutMs: config.timeoutMs ?? 5000,
@@ -76,7 +83,7 @@ export class WebhookSink implements Sink<AlertNotification> {
     }
     if (this.queue.length > 0) {
       this.config.onError?.(
-        `webhook ${this.url}: ${this.queue.length} notification(s) not delivered before exit (they are in the alert log)`,
+        `webhook ${this.location}: ${this.queue.length} notification(s) not delivered before exit (they are in the alert log)`,
       );
     }
   }
@@ -109,9 +116,13 @@ export class WebhookSink implements Sink<AlertNotification> {
   private async post(notification: AlertNotification): Promise<'done' | 'retry'> {
     this.stats.attempts++;
     try {
-      const response = await request(this.url, {
+      const response = await request(this.target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'perfsight-monitor' },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'perfsight-monitor',
+          ...this.target.headers,
+        },
         body: JSON.stringify(notification),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
@@ -127,7 +138,7 @@ export class WebhookSink implements Sink<AlertNotification> {
         return this.failed(`HTTP ${status}`);
       }
       this.stats.rejected++;
-      this.config.onError?.(`webhook ${this.url}: HTTP ${status}, notification dropped`);
+      this.config.onError?.(`webhook ${this.location}: HTTP ${status}, notification dropped`);
       return 'done';
     } catch (error) {
       return this.failed(error instanceof Error ? error.message : String(error));
@@ -136,7 +147,8 @@ export class WebhookSink implements Sink<AlertNotification> {
 
   private failed(reason: string): 'retry' {
     this.stats.failedAttempts++;
-    this.config.onError?.(`webhook ${this.url}: ${reason}; will retry`);
+    // undici's messages may quote the URL.
+    this.config.onError?.(`webhook ${this.location}: ${redactText(reason)}; will retry`);
     return 'retry';
   }
 

@@ -1,3 +1,4 @@
+import { markdownText } from '../neutralise/index.js';
 import type { ComparisonReport, MetricComparison, Verdict } from '../analysis/types.js';
 import { metricCI, metricLabel, metricValue, pValueText, sig } from './_comparison-text.js';
 
@@ -9,10 +10,8 @@ const VERDICT: Record<Verdict, string> = {
   insufficient_data: '❔ insufficient data',
 };
 
-/** Text from data, made safe inside a Markdown table cell or inline code. */
-function cell(text: string): string {
-  return text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
-}
+/** Text from data, safe in a Markdown table cell (no markup, no mention, no table break). */
+const cell = markdownText;
 
 function change(m: MetricComparison): string {
   if (m.change_ratio === null) return '–';

@@ -1,8 +1,9 @@
+import { terminalText } from '../neutralise/index.js';
 import type { SummaryReport } from './types.js';
 
 const RULE = '='.repeat(60);
 
-/** The seed's end-of-run summary, as printed on the terminal. Pure. */
+/** The seed's end-of-run summary, as printed on the terminal (data neutralised). Pure. */
 export function renderConsoleSummary(report: SummaryReport, p95TargetMs = 100): string {
   const perf = report.performance_summary;
   const latency = report.latency_metrics;
@@ -46,7 +47,7 @@ export function renderConsoleSummary(report: SummaryReport, p95TargetMs = 100): 
   }
   if (report.interrupted) lines.push('⚠️  Run interrupted: figures cover what ran until then');
   lines.push(RULE);
-  return lines.join('\n') + '\n';
+  return terminalText(lines.join('\n') + '\n');
 }
 
 function percent(ratio: number): string {

@@ -1,5 +1,6 @@
 import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/index.js';
 import type { RecordedRun } from '../metrics/index.js';
+import { csvField } from '../neutralise/index.js';
 import type { SummaryReport } from './types.js';
 
 /** `summary.csv`: the seed's Metric/Value/Unit rows, then the figures it left out. */
@@ -61,9 +62,7 @@ export function* renderSamplesCsv(recorded: RecordedRun, rowsPerChunk = 10_000):
   if (chunk) yield chunk;
 }
 
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
+export { csvField };
 
 /** A figure as the CSV shows it: at most six decimals, no trailing zeros. */
 function number(value: number): string {

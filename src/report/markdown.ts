@@ -1,15 +1,12 @@
+import { markdownText } from '../neutralise/index.js';
 import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
 import { formatCount, formatMs, formatPercent, formatRps } from './html/_text.js';
 import type { SummaryReport } from './types.js';
 
 export { renderComparisonMarkdown } from './comparison-markdown.js';
 
-/** Text from data, safe in a Markdown table cell (no table break, no inline HTML). */
-function cell(text: unknown): string {
-  return String(text ?? '')
-    .replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, ' ');
-}
+/** Text from data, safe in a Markdown table cell (no markup, no mention, no table break). */
+const cell = markdownText;
 
 /**
  * `report.md`: verdict first, then the figures — fit for a CI job summary

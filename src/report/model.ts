@@ -1,4 +1,5 @@
 import { encodeHdrBase64, type LatencyPercentiles } from '../metrics/index.js';
+import { redactDeep, redactText } from '../redact/index.js';
 import {
   SCHEMA_VERSION,
   type DetailedReport,
@@ -17,7 +18,9 @@ export function buildSummaryReport(run: RunResult): SummaryReport {
     schema_version: SCHEMA_VERSION,
     report_type: 'summary',
     test_name: run.name,
-    test_description: run.description,
+    // Descriptions, configuration and workload may quote a URL or a password (a target, a
+    // connection string): reports and the history keep them redacted.
+    test_description: redactText(run.description),
     generated_at: run.generatedAt.toISOString(),
     started_at: isoOrEmpty(m.startTime),
     ended_at: isoOrEmpty(m.endTime),
@@ -53,8 +56,8 @@ export function buildSummaryReport(run: RunResult): SummaryReport {
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .slice(0, 5),
     },
-    configuration: run.configuration,
-    workload: run.workload,
+    configuration: redactDeep(run.configuration),
+    workload: redactDeep(run.workload),
     environment: run.environment,
   };
 }

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors.js';
+import { fromSpreadsheetCell } from '../neutralise/index.js';
 import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
 
 /** The raw-sample columns (CSV header) or keys (JSON Lines). Only `latency_ms` is required. */
@@ -186,7 +187,8 @@ async function readCsv(input: Readable, state: ReadState): Promise<void> {
       state.sawHeader = true;
       continue;
     }
-    const row = record;
+    // perfsight's own CSV cells may carry a formula-neutralising `'` (report/csv.ts).
+    const row = record.map(fromSpreadsheetCell);
     const cols = columns;
     state.add((column) => {
       const index = cols.indexOf(column);

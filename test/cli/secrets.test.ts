@@ -1,0 +1,158 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../_helpers.js';
+
+// These spawn dist/: run `npm run build` first (npm test does).
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Every file under `dir` (gzip files unpacked), with its path. */
+function filesUnder(dir: string): Array<{ path: string; text: string }> {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => {
+      const bytes = readFileSync(path);
+      return { path, text: (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('latin1') };
+    });
+}
+
+function expectNoSecret(where: string, text: string, secrets: readonly string[]): void {
+  for (const secret of secrets) expect(text, `${secret} in ${where}`).not.toContain(secret);
+}
+
+describe('secrets never leave the place they were given', () => {
+  it('--history with a password in the userinfo and in the query: no secret printed', async () => {
+    const dir = tempDir();
+    const result = await runCli([
+      'run',
+      'synthetic',
+      ...['-n', '20', '-w', '0', '--no-progress', '-o', join(dir, 'run')],
+      ...['--history', 'postgres://u:secret1@127.0.0.1:1/db?password=secret2'],
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('history database postgres://***@127.0.0.1:1/db');
+    expectNoSecret('output', result.stdout + result.stderr, ['secret1', 'secret2']);
+    for (const file of filesUnder(dir)) expectNoSecret(file.path, file.text, ['secret']);
+  });
+
+  it('a description quoting credentials is stored redacted in the reports and the history', async () => {
+    const dir = tempDir();
+    const result = await runCli([
+      'run',
+      'synthetic',
+      ...['-n', '20', '-w', '0', '--no-progress', '-o', join(dir, 'run')],
+      ...['--history', join(dir, 'history.db')],
+      ...[
+        '--description',
+        'calls https://bob:hunter22@api.example/v1?sig=s1gnature PGPASSWORD=pgpw33',
+      ],
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8')) as {
+      test_description: string;
+    };
+    expect(summary.test_description).toBe(
+      'calls https://***@api.example/v1?sig=*** PGPASSWORD=***',
+    );
+    const files = filesUnder(dir);
+    expect(files.some((f) => f.path.endsWith('history.db'))).toBe(true);
+    for (const file of files) {
+      expectNoSecret(file.path, file.text, ['bob', 'hunter22', 's1gnature', 'pgpw33']);
+    }
+  });
+
+  it('monitor: webhook and target credentials reach their servers only, never output, files or the dashboard', async () => {
+    let calls = 0;
+    const targetAuth = new Set<string | undefined>();
+    const target = await serve((req, res) => {
+      targetAuth.add(req.headers.authorization);
+      res.writeHead(++calls % 2 === 0 ? 503 : 200).end('x');
+    });
+    const hookAuth = new Set<string | undefined>();
+    let posts = 0;
+    const hook = await serve((req, res) => {
+      hookAuth.add(req.headers.authorization);
+      posts++;
+      req.resume();
+      // A failing receiver: perfsight reports the failure, naming the webhook.
+      req.on('end', () => res.writeHead(500).end());
+    });
+    const secrets = ['hookuser', 'hookpw9', 'abc123tok', 'tuser', 'tpw7secret', 'tkey42'];
+    const out = join(tempDir(), 'monitor');
+    let snapshot = '';
+    const result = await runCli(
+      [
+        'monitor',
+        ...['--duration', '4s', '--interval', '500ms', '--alerts-every', '500ms', '--rate', '40'],
+        ...['--target', `api=http://tuser:tpw7secret@${target}/health?api_key=tkey42`],
+        '--alert-rule',
+        'error_rate<10% over 2s for 0s min_events 5 severity critical on api',
+        ...[
+          '--group-wait',
+          '0',
+          '--webhook',
+          `http://hookuser:hookpw9@${hook}/hook?token=abc123tok`,
+        ],
+        ...['--web', '127.0.0.1:0', '--out', out, '--no-dashboard'],
+      ],
+      {
+        timeoutMs: 60_000,
+        onSpawn: (child) => {
+          let seen = '';
+          child.stderr!.on('data', (d: Buffer) => {
+            seen += d.toString();
+            const url = /Web dashboard: (\S+)/.exec(seen)?.[1];
+            if (url && !snapshot) {
+              snapshot = 'pending';
+              setTimeout(() => {
+                void fetch(new URL('/api/snapshot', url))
+                  .then((r) => r.text())
+                  .then((text) => (snapshot = text));
+              }, 2500);
+            }
+          });
+        },
+      },
+    );
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    // The credentials did their job: sent as Basic authentication, to their servers only.
+    const basic = (user: string, pw: string) =>
+      `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
+    expect([...targetAuth]).toEqual([basic('tuser', 'tpw7secret')]);
+    expect(posts).toBeGreaterThan(0);
+    expect([...hookAuth]).toEqual([basic('hookuser', 'hookpw9')]);
+    // The webhook's failures are reported, naming it redacted.
+    expect(result.stderr).toContain(`webhook http://***@${hook}/hook?token=***: HTTP 500`);
+    expectNoSecret('output', result.stdout + result.stderr, secrets);
+    expect(snapshot).toContain('"collectors"');
+    expectNoSecret('/api/snapshot', snapshot, secrets);
+    const files = filesUnder(out);
+    expect(files.map((f) => f.path)).toContain(join(out, 'api', 'summary.json'));
+    for (const file of files) expectNoSecret(file.path, file.text, secrets);
+    const summary = JSON.parse(readFileSync(join(out, 'api', 'summary.json'), 'utf8')) as {
+      test_description: string;
+      workload: { url: string };
+    };
+    expect(summary.test_description).toBe(`HTTP GET http://***@${target}/health?api_key=***`);
+    expect(summary.workload.url).toBe(`http://***@${target}/health?api_key=***`);
+  }, 60_000);
+});
