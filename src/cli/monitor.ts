@@ -21,10 +21,15 @@ import {
   type DashboardSnapshot,
   type Sink,
 } from '../monitor/index.js';
-import { RealTimeDashboard, WebDashboard, parseListenAddress } from '../dashboard/index.js';
+import {
+  DEFAULT_MAX_CLIENTS,
+  RealTimeDashboard,
+  WebDashboard,
+  parseListenAddress,
+} from '../dashboard/index.js';
 import { terminalText } from '../neutralise/index.js';
 import { credentialsApart, redactText, redactUrl } from '../redact/index.js';
-import { duration, positiveNumber } from './_options.js';
+import { duration, positiveInt, positiveNumber } from './_options.js';
 import { stopOnSignals } from './_signals.js';
 
 interface MonitorFlags {
@@ -44,6 +49,7 @@ interface MonitorFlags {
   alertLog?: string;
   web?: string | true;
   token?: string;
+  webMaxClients?: number;
   out?: string;
   dashboard: boolean;
   timeout: number;
@@ -108,6 +114,11 @@ export function monitorCommand(exit: (code: number) => void): Command {
     .option('--alert-log <file>', 'JSON Lines alert log (default <out>/alerts.jsonl)')
     .option('--web [host:port]', 'serve the web dashboard (default 127.0.0.1:9464)')
     .option('--token <token>', 'required on every web request; needed to bind beyond loopback')
+    .option(
+      '--web-max-clients <n>',
+      `live web dashboard viewers at once, more get 503 (default ${DEFAULT_MAX_CLIENTS})`,
+      positiveInt,
+    )
     .option('-o, --out <dir>', 'output folder (default perfsight-reports/monitor-<time>)')
     .option('--no-dashboard', 'no terminal dashboard')
     .action(async (flags: MonitorFlags) => exit(await monitorAction(flags)));
@@ -171,7 +182,12 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   const dashboardSinks: Sink<DashboardSnapshot>[] = [];
   if (flags.dashboard) dashboardSinks.push(new RealTimeDashboard(flags.interval, process.stdout));
   const web = listen
-    ? new WebDashboard({ ...listen, token: flags.token, read: () => monitor.dashboardData })
+    ? new WebDashboard({
+        ...listen,
+        token: flags.token,
+        maxClients: flags.webMaxClients,
+        read: () => monitor.dashboardData,
+      })
     : undefined;
   if (web) dashboardSinks.push(web);
 

@@ -14,12 +14,20 @@ export interface WebDashboardOptions {
   /** Default 9464; 0 picks a free port. */
   port?: number;
   token?: string;
+  /**
+   * Live viewers (`/events` streams) at once; more get 503. Each holds a socket, and a
+   * process out of file descriptors cannot measure. Default 32.
+   */
+  maxClients?: number;
   /** The dashboard data now (`/api/snapshot`, `/metrics`, first SSE message). */
   read: () => DashboardSnapshot;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const HEARTBEAT_MS = 15_000;
+export const DEFAULT_MAX_CLIENTS = 32;
+/** Connections beyond the live viewers: page loads, snapshots, Prometheus scrapes. */
+const OTHER_CONNECTIONS = 32;
 
 /** `host:port`, `:port`, `host` or nothing → where to listen. */
 export function parseListenAddress(text: string | undefined): { host: string; port: number } {
@@ -38,7 +46,10 @@ export function parseListenAddress(text: string | undefined): { host: string; po
  * The web dashboard as a sink of snapshots: `/` the page, `/events` Server-Sent Events (one
  * message per snapshot), `/api/snapshot` JSON, `/metrics` Prometheus. Every request is
  * checked against the token (constant time) when one is set; binding beyond loopback
- * without one is refused.
+ * without one is refused. Without a token, only requests whose `Host` names this server on
+ * loopback are answered: a web page whose name resolves to 127.0.0.1 (DNS rebinding) gets
+ * 403 and never the data. Live viewers are capped (`maxClients`, 503 beyond), and no
+ * viewer can stop the monitor: writes to a viewer never throw, a server error is logged.
  */
 export class WebDashboard implements Sink<DashboardSnapshot> {
   readonly name = 'web';
@@ -49,6 +60,7 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly host: string;
   private readonly port: number;
+  private readonly maxClients: number;
 
   constructor(private readonly options: WebDashboardOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -58,6 +70,10 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
         `--web ${this.host} is reachable from other machines: set --token to protect it`,
       );
     }
+    this.maxClients = options.maxClients ?? DEFAULT_MAX_CLIENTS;
+    if (!Number.isSafeInteger(this.maxClients) || this.maxClients < 1) {
+      throw new UsageError(`--web-max-clients must be a whole number ≥ 1`);
+    }
     this.tokenDigest = options.token ? digest(options.token) : undefined;
     this.registry = createMetricsRegistry(options.read);
     this.server = createServer((req, res) => {
@@ -66,6 +82,8 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
         res.end(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
       });
     });
+    // Past this, connections are closed as they are accepted: sockets stay bounded.
+    this.server.maxConnections = this.maxClients + OTHER_CONNECTIONS;
   }
 
   async start(): Promise<void> {
@@ -81,6 +99,9 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
       );
       this.server.listen(this.port, this.host, () => resolve());
     });
+    // Once listening, a server error (EMFILE on accept…) is the viewers' problem, never the
+    // monitor's: without a listener it would end the process.
+    this.server.on('error', () => undefined);
     this.heartbeat = setInterval(() => this.broadcast(': keep-alive\n\n'), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -88,7 +109,7 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
   /** The page's address (with the token, when there is one). */
   get url(): string {
     const address = this.server.address() as AddressInfo | null;
-    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    const host = bracketed(this.host);
     const base = `http://${host}:${address?.port ?? this.port}/`;
     return this.options.token ? `${base}?token=${encodeURIComponent(this.options.token)}` : base;
   }
@@ -109,10 +130,29 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
 
   private broadcast(message: string): void {
     for (const client of this.clients) {
+      if (client.destroyed || client.writableEnded) {
+        this.clients.delete(client);
+        continue;
+      }
       // A client that cannot keep up misses frames rather than growing our buffers.
       if (client.writableNeedDrain) continue;
       client.write(message);
     }
+  }
+
+  /**
+   * The `Host` a browser sends names the server it thinks it talks to. Without a token,
+   * only this server's loopback names (with its port) are accepted: a rebinding name is not.
+   */
+  private hostAllowed(req: IncomingMessage): boolean {
+    if (this.tokenDigest) return true;
+    const port = (this.server.address() as AddressInfo | null)?.port ?? this.port;
+    const given = (req.headers.host ?? '').toLowerCase();
+    const names = new Set(['127.0.0.1', 'localhost', '[::1]', bracketed(this.host.toLowerCase())]);
+    for (const name of names) {
+      if (given === `${name}:${port}` || (port === 80 && given === name)) return true;
+    }
+    return false;
   }
 
   private authorized(req: IncomingMessage, url: URL): boolean {
@@ -128,6 +168,13 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('cache-control', 'no-store');
+    if (!this.hostAllowed(req)) {
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      res.end(
+        'forbidden: this dashboard answers only on its loopback address (set --token to reach it by another name)\n',
+      );
+      return;
+    }
     if (!this.authorized(req, url)) {
       res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
       res.end('unauthorized: pass the token as ?token= or Authorization: Bearer\n');
@@ -149,6 +196,11 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
         return;
       }
       case '/events': {
+        if (this.clients.size >= this.maxClients) {
+          res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '10' });
+          res.end(`too many live viewers (${this.maxClients}); try again later\n`);
+          return;
+        }
         res.writeHead(200, {
           'content-type': 'text/event-stream',
           connection: 'keep-alive',
@@ -156,6 +208,8 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
         res.write(`retry: 2000\ndata: ${JSON.stringify(this.options.read())}\n\n`);
         this.clients.add(res);
         req.on('close', () => this.clients.delete(res));
+        // A viewer that went away fails its writes: dropped, never thrown at the monitor.
+        res.on('error', () => this.clients.delete(res));
         return;
       }
       case '/api/snapshot':
@@ -173,6 +227,10 @@ export class WebDashboard implements Sink<DashboardSnapshot> {
         res.end('not found\n');
     }
   }
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Equal-length digests, so `timingSafeEqual` never throws and leaks no length. */
