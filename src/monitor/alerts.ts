@@ -146,8 +146,9 @@ export class AlertEvaluator {
   private check(rule: AlertRule, collector: string, source: WindowSource): Check {
     if (rule.kind === 'threshold') {
       const window = source(collector, rule.windowMs, true);
-      const value =
-        window.requests >= rule.minEvents ? measure(rule.objective.metric, window) : null;
+      // "p95 over 1m" is a statement about a minute: a window not yet watched whole is silent.
+      const speaks = coverage(window, rule.windowMs) === 1 && window.requests >= rule.minEvents;
+      const value = speaks ? measure(rule.objective.metric, window) : null;
       const breached =
         value !== null && !holds(value, rule.objective.comparator, rule.objective.threshold);
       const upper = rule.objective.comparator.startsWith('<');
@@ -162,16 +163,27 @@ export class AlertEvaluator {
         message: `${describeFigure(rule.objective.metric, value ?? 0)} ${upper ? 'exceeds' : 'below'} threshold ${shownThreshold} (last ${formatShort(rule.windowMs)})`,
       };
     }
-    const long = this.burnRate(rule, source(collector, rule.longWindowMs, false));
-    const short = this.burnRate(rule, source(collector, rule.shortWindowMs, false));
+    const longWindow = source(collector, rule.longWindowMs, false);
+    const shortWindow = source(collector, rule.shortWindowMs, false);
+    // The short window says whether the budget is burning *now*: it must be watched whole.
+    const short =
+      coverage(shortWindow, rule.shortWindowMs) === 1 ? this.burnRate(rule, shortWindow) : null;
+    // The long window speaks before it is covered only if what was watched already burns the
+    // budget that fast over its whole length: its unwatched part counts as requests (at the
+    // watched rate) that were all good, so the figure is a lower bound, exact once covered.
+    const covered = coverage(longWindow, rule.longWindowMs);
+    const watched = this.burnRate(rule, longWindow);
+    const long = watched === null ? null : watched * covered;
     const breached = long !== null && short !== null && long >= rule.factor && short >= rule.factor;
+    const partly =
+      covered < 1 ? ` (${Math.floor(covered * 100)}% watched, the rest counted as good)` : '';
     return {
       breached,
       value: Math.min(long ?? 0, short ?? 0),
       threshold: rule.factor,
       level: rule.severity,
       metric: 'error_budget_burn_rate',
-      message: `Error budget of ${rule.objective.source} burning ${(long ?? 0).toFixed(1)}x over ${formatShort(rule.longWindowMs)} and ${(short ?? 0).toFixed(1)}x over ${formatShort(rule.shortWindowMs)} (threshold ${rule.factor}x)`,
+      message: `Error budget of ${rule.objective.source} burning ${(long ?? 0).toFixed(1)}x over ${formatShort(rule.longWindowMs)}${partly} and ${(short ?? 0).toFixed(1)}x over ${formatShort(rule.shortWindowMs)} (threshold ${rule.factor}x)`,
     };
   }
 
@@ -187,6 +199,16 @@ export class AlertEvaluator {
         : (window.bad[this.thresholds.indexOf(rule.latencyMs)] ?? window.failures);
     return bad / window.requests / rule.budget;
   }
+}
+
+/**
+ * The share of its length a window's data covers: 1 once the collector has been watched for
+ * the whole window (slot-aligned windows then span at least their length), less before.
+ */
+export function coverage(window: WindowFigures, windowMs: number): number {
+  const spanMs = window.span_seconds * 1000;
+  // 1 ms of slack: the span went through seconds and back.
+  return spanMs >= windowMs - 1 ? 1 : Math.max(0, spanMs) / windowMs;
 }
 
 interface Check {

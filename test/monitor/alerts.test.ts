@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sampleFlags } from '../../src/metrics/index.js';
 import {
   AlertEvaluator,
+  ContinuousPerformanceMonitor,
+  MemorySink,
   Notifier,
   RollingWindows,
   latencyThresholds,
@@ -175,6 +177,92 @@ describe('burn-rate rules (SRE workbook windows)', () => {
     const page = h.events.find((e) => e.alert.includes('burn 1h/5m'));
     expect(page?.state).toBe('firing');
     expect(page!.message).toMatch(/^Error budget of p99<100ms burning \d+\.\dx over 1h/);
+  });
+});
+
+/**
+ * A monitor on an injected clock, fed `perTick` samples (the first `failing` of them failing,
+ * the rest at `latencyMs`) every 10 s, evaluating its rules every minute.
+ */
+async function watched(
+  rules: AlertRule[],
+  perTick: { n: number; failing: number; latencyMs?: number },
+) {
+  let now = T0;
+  const events = new MemorySink<AlertEvent>();
+  const monitor = new ContinuousPerformanceMonitor(['api'], {
+    clock: { now: () => now },
+    rules,
+    alertsEveryMs: MINUTE,
+    analysisEveryMs: 24 * 60 * MINUTE,
+    intervalMs: 24 * 60 * MINUTE,
+    eventSinks: [events],
+  });
+  await monitor.start({ schedule: false });
+  const collector = monitor.collector('api')!;
+  return {
+    events,
+    get now() {
+      return now;
+    },
+    runUntil(endMs: number) {
+      while (now < endMs) {
+        for (let i = 0; i < perTick.n; i++) {
+          collector.record(perTick.latencyMs ?? 10, sampleFlags(i >= perTick.failing), 'E', now);
+        }
+        monitor.tick((now += 10 * SECOND));
+      }
+    },
+  };
+}
+
+describe('a window not yet watched whole says nothing', () => {
+  it('burning 2x: the 3 d/6 h rule waits for a full 6 h and a burn that holds over 72 h', async () => {
+    // 2 % failing against a 1 % budget: 2x. On the old rule this fired after 10 s of data.
+    const m = await watched(parseSloRules('success>=99%'), { n: 50, failing: 1 });
+    m.runUntil(T0 + 10 * SECOND);
+    m.runUntil(T0 + 6 * 60 * MINUTE);
+    expect(m.events.items).toEqual([]);
+    // The 72 h window counts its unwatched part as good: 2x × (watched / 72 h) reaches 1x
+    // once 36 h are watched, not before.
+    m.runUntil(T0 + 36 * 60 * MINUTE - 10 * SECOND);
+    expect(m.events.items).toEqual([]);
+    m.runUntil(T0 + 36 * 60 * MINUTE + 2 * MINUTE);
+    const ticket = m.events.items.map((e) => [e.alert, e.state]);
+    expect(ticket).toEqual([['success>=99% burn 72h/6h', 'firing']]);
+    const fired = m.events.items[0]!;
+    expect(at(fired.firing_at) - T0).toBeGreaterThanOrEqual(36 * 60 * MINUTE);
+    expect(fired.value).toBeGreaterThanOrEqual(1);
+    expect(fired.message).toMatch(
+      /^Error budget of success>=99% burning 1\.0x over 72h \(50% watched, the rest counted as good\) and 2\.0x over 6h/,
+    );
+  });
+
+  it('a total outage pages once the short window is whole, not before', async () => {
+    // Every call fails against a 0.1 % budget: 1000x; the 1 h/5 m page needs 14.4x.
+    const m = await watched(parseSloRules('success>=99.9%'), { n: 20, failing: 20 });
+    m.runUntil(T0 + 5 * MINUTE - 10 * SECOND);
+    expect(m.events.items).toEqual([]);
+    m.runUntil(T0 + 6 * MINUTE);
+    const page = m.events.items.find((e) => e.alert === 'success>=99.9% burn 1h/5m');
+    expect(page?.state).toBe('firing');
+    expect(at(page!.firing_at) - T0).toBe(5 * MINUTE);
+    // 1000x over the 5 watched minutes is at least 83x over the hour, whatever came before.
+    expect(page!.value).toBeCloseTo(1000 / 12, 6);
+  });
+
+  it('a threshold rule speaks once its window is watched whole', async () => {
+    const m = await watched([parseAlertRule('p95<100ms over 2m for 0s min_events 1')], {
+      n: 5,
+      failing: 0,
+      latencyMs: 250,
+    });
+    m.runUntil(T0 + 2 * MINUTE - 10 * SECOND);
+    expect(m.events.items).toEqual([]);
+    m.runUntil(T0 + 3 * MINUTE);
+    expect(m.events.items.map((e) => [e.state, at(e.firing_at) - T0])).toEqual([
+      ['firing', 2 * MINUTE],
+    ]);
   });
 });
 

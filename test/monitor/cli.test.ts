@@ -91,7 +91,7 @@ describe('perfsight monitor', () => {
       [
         'monitor',
         '--duration',
-        '4s',
+        '6s',
         '--interval',
         '1s',
         '--alerts-every',
@@ -227,14 +227,9 @@ describe('perfsight monitor', () => {
     expect(result.stderr).toContain(
       `Alerting on ${join(dir, 'perfsight.config.json')}: error_rate<10% (over 1m; --slo or --alert-rule to choose); not measured per window: cpu<80%`,
     );
-    // Broken on api_endpoints (half its calls fail): pending at once, firing only after 30 s.
-    const events = readFileSync(join(out, 'alerts.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as AlertEvent);
-    expect(events.map((e) => [e.alert, e.collector, e.state])).toEqual([
-      ['error_rate<10% over 1m', 'api_endpoints', 'pending'],
-    ]);
+    // Broken on api_endpoints (half its calls fail), but 3 s say nothing about a 1 m window:
+    // the rule stays silent, not even pending, until the window is watched whole.
+    expect(readFileSync(join(out, 'alerts.jsonl'), 'utf8')).toBe('');
     const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
     const checked = data.analysis.api_endpoints!.objectives;
     expect(checked.map((o) => [o.objective, o.passed])).toEqual([['error_rate<10%', false]]);
