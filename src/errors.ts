@@ -26,3 +26,25 @@ export class InputError extends PerfsightError {
     );
   }
 }
+
+/** How much of a value a message quotes: enough to recognise it, never a whole bad file. */
+const QUOTED_CHARS = 80;
+
+/**
+ * A value from the user's input as a message quotes it: strings in double quotes, numbers
+ * and other values as written, anything longer than 80 characters cut with "…" — a 10 MB
+ * bad cell must not become 10 MB on stderr.
+ */
+export function quote(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (text.length <= QUOTED_CHARS) return text;
+  return `${text.slice(0, QUOTED_CHARS - 1)}…${typeof value === 'string' ? '"' : ''}`;
+}
+
+/**
+ * Text from the user's input cut like `quote`, unquoted; `max` is larger for a library's
+ * message that may quote input (a parser's complaint about a line).
+ */
+export function cut(text: string, max = QUOTED_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

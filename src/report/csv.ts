@@ -45,13 +45,16 @@ export function* renderSamplesCsv(recorded: RecordedRun, rowsPerChunk = 10_000):
   const log = recorded.samples;
   if (!log) return;
   const errorNames = recorded.errorTypes.map(csvField);
+  // Samples read without timestamps are recorded at 0: their cell stays empty, so reading
+  // the file back gives an untimed run again, not one second-zero burst (no throughput).
+  const timed = recorded.metrics.requestsPerSecond !== null;
   let chunk = SAMPLES_HEADER + '\n';
   for (let i = 0; i < log.length; i++) {
     const flags = log.flagsAt(i);
     const cache =
       (flags & FLAG_CACHE_HIT) !== 0 ? 'true' : (flags & FLAG_CACHE_MISS) !== 0 ? 'false' : '';
     chunk +=
-      `${String(log.timestampAt(i) / 1000)},${String(log.latencyAt(i))},` +
+      `${timed ? String(log.timestampAt(i) / 1000) : ''},${String(log.latencyAt(i))},` +
       `${(flags & FLAG_SUCCESS) !== 0},${cache},${(flags & FLAG_FALLBACK) !== 0},` +
       `${errorNames[log.errorCodeAt(i)] ?? ''}\n`;
     if ((i + 1) % rowsPerChunk === 0) {

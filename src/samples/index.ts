@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { stat } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
-import { InputError } from '../errors.js';
+import { cut, InputError, quote } from '../errors.js';
 import { fromSpreadsheetCell } from '../neutralise/index.js';
 import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
 
@@ -29,7 +28,13 @@ export interface ReadSummary {
   endMs: number;
 }
 
-type Cell = string | number | boolean | null | undefined;
+type Cell = string | number | boolean | OutOfRange | null | undefined;
+
+/** A cell as a message quotes it: strings in quotes, numbers as the file wrote them, cut. */
+function shown(cell: Cell | object): string {
+  if (cell instanceof OutOfRange) return cut(cell.written);
+  return typeof cell === 'object' && cell !== null ? cut(JSON.stringify(cell)) : quote(cell);
+}
 
 /**
  * Reads raw samples (CSV with a header row, or JSON Lines; optionally gzipped) into a
@@ -40,32 +45,32 @@ export async function readSamplesFile(
   path: string,
   collector: MetricsCollector,
 ): Promise<ReadSummary> {
-  const file = basename(path);
+  let isDirectory: boolean;
   try {
-    await access(path);
+    isDirectory = (await stat(path)).isDirectory();
   } catch {
     throw InputError.at(path, undefined, 'cannot read the file (does it exist?)');
   }
+  if (isDirectory) throw InputError.at(path, undefined, DIRECTORY);
   const gzipped = /\.gz$/i.test(path);
   const jsonLines = /\.(jsonl|ndjson|json)(\.gz)?$/i.test(path);
-  const open = (): Readable => {
-    const raw = createReadStream(path);
-    return gzipped ? raw.pipe(createGunzip()) : raw;
-  };
-  const state = new ReadState(file, collector);
+  const state = new ReadState(path, collector);
   collector.startCollection({ replay: true });
   try {
-    if (jsonLines) await readJsonLines(open(), state);
-    else await readCsv(open(), state);
+    // One pipeline, not pipe(): an error of any stage (a truncated gzip, a read error)
+    // rejects here instead of being emitted on a stream nobody listens to.
+    const read = createReadStream(path);
+    const decoded = gzipped ? createGunzip() : new PassThrough();
+    if (jsonLines) await pipeline(read, decoded, (source) => readJsonLines(source, state));
+    else await pipeline(read, decoded, csvParser(), (records) => readCsv(records, state));
   } catch (error) {
     collector.reset();
-    if (error instanceof InputError) throw error;
-    throw InputError.at(file, state.line || undefined, describeReadError(error));
+    throw state.failure ?? (error instanceof InputError ? error : describeReadError(error, state));
   }
   if (state.samples === 0) {
     collector.reset();
     throw InputError.at(
-      file,
+      path,
       undefined,
       state.sawHeader ? 'has a header but no samples' : 'is empty: no samples to report',
     );
@@ -97,8 +102,14 @@ class ReadState {
     private readonly collector: MetricsCollector,
   ) {}
 
+  /**
+   * The first bad line's error: pipeline() may reject with its own AbortError when the
+   * reader throws while the source is still being opened.
+   */
+  failure: InputError | undefined;
+
   fail(problem: string): never {
-    throw InputError.at(this.file, this.line, problem);
+    throw (this.failure = InputError.at(this.file, this.line, problem));
   }
 
   add(get: (column: Column) => Cell): void {
@@ -132,9 +143,9 @@ class ReadState {
     if (cell === undefined || cell === null || cell === '') this.fail('latency_ms is missing');
     const value = typeof cell === 'number' ? cell : parseDecimal(String(cell));
     if (value === undefined || !Number.isFinite(value)) {
-      this.fail(`latency_ms ${JSON.stringify(cell)} is not a finite number`);
+      this.fail(`latency_ms ${shown(cell)} is not a finite number`);
     }
-    if (value < 0) this.fail(`latency_ms ${String(cell)} is negative`);
+    if (value < 0) this.fail(`latency_ms ${cut(String(cell))} is negative`);
     return value;
   }
 
@@ -146,17 +157,17 @@ class ReadState {
     ) {
       const seconds = typeof cell === 'number' ? cell : parseDecimal(String(cell))!;
       if (!Number.isFinite(seconds) || seconds < 0)
-        this.fail(`timestamp ${String(cell)} is not valid`);
+        this.fail(`timestamp ${cut(String(cell))} is not valid`);
       if (seconds > 1e11) {
         this.fail(
-          `timestamp ${String(cell)} looks like milliseconds; use epoch seconds or ISO-8601`,
+          `timestamp ${cut(String(cell))} looks like milliseconds; use epoch seconds or ISO-8601`,
         );
       }
       return seconds * 1000;
     }
     const parsed = typeof cell === 'string' ? Date.parse(cell) : NaN;
     if (Number.isNaN(parsed)) {
-      this.fail(`timestamp ${JSON.stringify(cell)} is neither epoch seconds nor ISO-8601`);
+      this.fail(`timestamp ${shown(cell)} is neither epoch seconds nor ISO-8601`);
     }
     return parsed;
   }
@@ -167,19 +178,23 @@ class ReadState {
     const text = String(cell).trim().toLowerCase();
     if (text === 'true' || text === '1') return true;
     if (text === 'false' || text === '0') return false;
-    this.fail(`${column} ${JSON.stringify(cell)} is not true/false/1/0`);
+    this.fail(`${column} ${shown(cell)} is not true/false/1/0`);
   }
 }
 
-async function readCsv(input: Readable, state: ReadState): Promise<void> {
-  const parser = input.pipe(
-    parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: false, info: true }),
-  );
+function csvParser() {
+  return parse({
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: false,
+    info: true,
+  });
+}
+
+async function readCsv(records: AsyncIterable<CsvRecord>, state: ReadState): Promise<void> {
   let columns: Column[] | undefined;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
+  for await (const { record, info } of records) {
     state.line = info.lines;
     if (!columns) {
       columns = record.map((name) => name.trim().toLowerCase() as Column);
@@ -197,14 +212,18 @@ async function readCsv(input: Readable, state: ReadState): Promise<void> {
   }
 }
 
-async function readJsonLines(input: Readable, state: ReadState): Promise<void> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const text of lines) {
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+async function readJsonLines(source: AsyncIterable<Buffer>, state: ReadState): Promise<void> {
+  for await (const text of lines(source)) {
     state.line++;
     if (text.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(text, keepOutOfRangeNumbers(text));
     } catch {
       state.fail('is not valid JSON');
     }
@@ -217,16 +236,58 @@ async function readJsonLines(input: Readable, state: ReadState): Promise<void> {
   }
 }
 
+/**
+ * The lines of UTF-8 text, without their `\n` or `\r\n`. TextDecoder drops a leading BOM,
+ * as csv-parse does for CSV. A long line is gathered in pieces, so it costs linear time.
+ */
+async function* lines(source: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending: string[] = [];
+  const line = (last: string) => {
+    const text = pending.join('') + last;
+    pending = [];
+    return text.endsWith('\r') ? text.slice(0, -1) : text;
+  };
+  for await (const chunk of source) {
+    const parts = decoder.decode(chunk, { stream: true }).split('\n');
+    for (let i = 0; i < parts.length - 1; i++) yield line(parts[i]!);
+    pending.push(parts[parts.length - 1]!);
+  }
+  const last = line(decoder.decode());
+  if (last !== '') yield last;
+}
+
+/**
+ * JSON.parse reads `1e999` as Infinity, which a message would show as `null`: such a number
+ * is kept as the text the file said, and refused by the checks as any bad cell is.
+ */
+function keepOutOfRangeNumbers(line: string) {
+  return (key: string, value: unknown): unknown => {
+    if (typeof value !== 'number' || Number.isFinite(value)) return value;
+    const name = JSON.stringify(key);
+    const at = line.indexOf(name);
+    const written =
+      at < 0 ? undefined : /^\s*:\s*(-?[\d.eE+-]+)/.exec(line.slice(at + name.length));
+    return new OutOfRange(written?.[1] ?? `${value < 0 ? '-' : ''}a number beyond ±1.8e308`);
+  };
+}
+
+/** A JSON number too large for a double, as the file wrote it. */
+class OutOfRange {
+  constructor(readonly written: string) {}
+  toString(): string {
+    return this.written;
+  }
+}
+
 function validateColumns(columns: readonly string[], state: ReadState): void {
   const unknown = columns.find((c) => !(SAMPLE_COLUMNS as readonly string[]).includes(c));
   if (unknown !== undefined) {
-    state.fail(
-      `unknown column ${JSON.stringify(unknown)} (expected: ${SAMPLE_COLUMNS.join(', ')})`,
-    );
+    state.fail(`unknown column ${quote(unknown)} (expected: ${SAMPLE_COLUMNS.join(', ')})`);
   }
   const seen = new Set<string>();
   for (const c of columns) {
-    if (seen.has(c)) state.fail(`column ${JSON.stringify(c)} appears twice`);
+    if (seen.has(c)) state.fail(`column ${quote(c)} appears twice`);
     seen.add(c);
   }
   if (!seen.has('latency_ms')) state.fail('has no latency_ms column (it is required)');
@@ -239,12 +300,17 @@ function parseDecimal(text: string): number | undefined {
   return DECIMAL.test(trimmed) ? Number(trimmed) : undefined;
 }
 
-function describeReadError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+const DIRECTORY = 'is a directory, not a samples file';
+
+function describeReadError(error: unknown, state: ReadState): InputError {
   const code = (error as { code?: string }).code;
+  const whole = (problem: string) => InputError.at(state.file, undefined, problem);
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR')
-    return 'is not valid gzip (truncated or corrupt?)';
-  if (code === 'EISDIR') return 'is a directory, not a samples file';
-  if (code?.startsWith('CSV_')) return `malformed CSV: ${message.replace(/^Invalid [^:]*: /, '')}`;
-  return message;
+    return whole('is not valid gzip (truncated or corrupt?)');
+  if (code === 'EISDIR') return whole(DIRECTORY);
+  const message = error instanceof Error ? error.message : String(error);
+  const problem = code?.startsWith('CSV_')
+    ? `malformed CSV: ${message.replace(/^Invalid [^:]*: /, '')}`
+    : message;
+  return InputError.at(state.file, state.line || undefined, cut(problem, 200));
 }

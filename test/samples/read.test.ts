@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { MetricsCollector } from '../../src/metrics/index.js';
+import { renderSamplesCsv } from '../../src/report/index.js';
 import { readSamplesFile } from '../../src/samples/index.js';
 import { tempDir } from '../_helpers.js';
 
@@ -86,5 +87,65 @@ describe('readSamplesFile', () => {
 
   it('names a file that does not exist', async () => {
     expect(await problem(join(dir, 'missing.csv'))).toMatch(/missing\.csv/);
+  });
+
+  it.each([
+    ['truncated.csv.gz', gzipSync('latency_ms\n' + '1\n'.repeat(5000)).subarray(0, 40)],
+    ['plain.csv.gz', 'latency_ms\n1\n'],
+    ['truncated.jsonl.gz', gzipSync('{"latency_ms":1}\n'.repeat(5000)).subarray(0, 40)],
+  ])('refuses %s as gzip that is not, whole or at all', async (name, content) => {
+    expect(await problem(file(name, content))).toMatch(
+      new RegExp(`${name.replaceAll('.', '\\.')}: is not valid gzip`),
+    );
+  });
+
+  it('refuses a directory', async () => {
+    const path = join(dir, 'folder.csv');
+    mkdirSync(path);
+    expect(await problem(path)).toMatch(/folder\.csv: is a directory/);
+  });
+
+  it.each([
+    ['huge.csv', `latency_ms\n${'x'.repeat(10_000_000)}\n`],
+    ['huge.jsonl', `{"latency_ms": "${'x'.repeat(10_000_000)}"}\n`],
+    ['huge-column.csv', `latency_ms,${'y'.repeat(1_000_000)}\n1,2\n`],
+    ['huge-number.jsonl', `{"latency_ms": 1${'0'.repeat(1_000_000)}}\n`],
+  ])('quotes a bad 10 MB value in %s cut short', async (name, content) => {
+    const message = await problem(file(name, content));
+    expect(message.length).toBeLessThan(dir.length + 200);
+    expect(message).toMatch(/…/);
+  });
+
+  it('reports an out-of-range JSON number as the file wrote it', async () => {
+    expect(await problem(file('inf.jsonl', '{"latency_ms": 1e999}\n'))).toMatch(
+      /inf\.jsonl:1: latency_ms 1e999 is not a finite number/,
+    );
+    expect(
+      await problem(file('inf-ts.jsonl', '{"timestamp": -1E+999, "latency_ms": 1}\n')),
+    ).toMatch(/inf-ts\.jsonl:1: timestamp -1E\+999 is not valid/);
+  });
+
+  it.each([
+    ['bom.jsonl', '\uFEFF{"latency_ms": 1}\n{"latency_ms": 3}\n'],
+    ['bom.csv', '\uFEFFlatency_ms\n1\n3\n'],
+    ['bom.jsonl.gz', gzipSync('\uFEFF{"latency_ms": 1}\r\n{"latency_ms": 3}')],
+  ])('accepts a byte-order mark at the start of %s', async (name, content) => {
+    const { result, metrics } = await read(file(name, content));
+    expect(result.samples).toBe(2);
+    expect(metrics.latencyPercentiles.avg).toBe(2);
+  });
+
+  it('untimed samples stay untimed when written back as samples.csv.gz and read again', async () => {
+    const collector = new MetricsCollector({ sampleResources: false });
+    const first = await readSamplesFile(
+      file('untimed.csv', 'latency_ms,success\n1.5,true\n2.5,true\n3,false\n4,true\n'),
+      collector,
+    );
+    expect(first.timed).toBe(false);
+    const written = gzipSync([...renderSamplesCsv(collector.recorded())].join(''));
+    const again = await read(file('untimed-again.csv.gz', written));
+    expect(again.result.timed).toBe(false);
+    expect(again.metrics.requestsPerSecond).toBeNull();
+    expect(again.metrics).toEqual(collector.aggregatedMetrics);
   });
 });
