@@ -5,7 +5,7 @@ import {
   renderJunitXml,
   renderReportHtml,
   renderReportMarkdown,
-  writeReportFiles,
+  StagedFolder,
   type RunResult,
   type RunReports,
 } from '../report/index.js';
@@ -18,18 +18,23 @@ import {
   type HistoryTarget,
   type ResolvedBaseline,
 } from '../history/index.js';
-import { writeComparison } from './compare.js';
+import { comparisonFiles } from './compare.js';
 import {
   analyzeRun,
+  loadRunForComparison,
   buildAlertsReport,
   evaluateAlerts,
   loadPolicy,
+  type ComparableRun,
   type RunPolicy,
 } from '../analysis/index.js';
+import type { ComparisonReport } from '../analysis/types.js';
 import { renderAnalysisSummary } from './_analysis-summary.js';
 
 export interface OutputOptions {
   out: string;
+  /** perfsight chose `out`: a name taken meanwhile silently becomes `<out>-2`… */
+  defaultOut?: boolean;
   json?: boolean;
   /** `--history <target>`, false for `--no-history`, undefined for the default store. */
   history?: HistoryTarget;
@@ -51,7 +56,7 @@ export async function finishRun(
   options: OutputOptions,
   stdout: NodeJS.WritableStream = process.stdout,
   stderr: NodeJS.WritableStream = process.stderr,
-): Promise<{ exitCode: number; reports: RunReports; written: string[] }> {
+): Promise<{ exitCode: number; reports: RunReports; out: string }> {
   const reports = buildRunReports(run);
   // Stage 1 — analysis (objectives, analysis.json, alerts.json, history): sets reports.analysis.
   const policy = options.policy ?? loadPolicy({});
@@ -73,16 +78,21 @@ export async function finishRun(
   if (history) await fillTrend(history, reports);
   // Resolved before this run is saved (`latest` is never the run itself) and before any file
   // is written (a baseline that does not exist is bad input: exit 2, nothing written).
-  let baseline: ResolvedBaseline | undefined;
+  // The baseline is read whole here too: one that turns out truncated or foreign must not
+  // be found after the folder was written.
+  let baseline: { resolved: ResolvedBaseline; run: ComparableRun } | undefined;
   if (options.baseline !== undefined) {
-    baseline = await resolveBaseline(
-      options.baseline,
-      reports.summary.test_name,
-      history?.store,
-    ).catch(async (error: unknown) => {
+    try {
+      const resolved = await resolveBaseline(
+        options.baseline,
+        reports.summary.test_name,
+        history?.store,
+      );
+      baseline = { resolved, run: await loadRunForComparison(resolved.path) };
+    } catch (error) {
       await history?.store?.close().catch(() => undefined);
       throw error;
-    });
+    }
   }
   // Stage 2 — readable renderers (report.html, report.md, junit.xml): append to reports.files.
   reports.files.push(
@@ -93,33 +103,56 @@ export async function finishRun(
     },
     { name: 'junit.xml', render: () => renderJunitXml(reports.summary, reports.analysis) },
   );
-  const written = await writeReportFiles(options.out, reports.files);
-  const historyError = history && (await saveRunHistory(history, reports, options.out));
+  // The folder is written whole beside its target and renamed into place: complete or absent.
+  let comparison: ComparisonReport | undefined;
+  let out: string;
+  const folder = await StagedFolder.create(options.out, 'run').catch(async (error: unknown) => {
+    await history?.store?.close().catch(() => undefined);
+    throw error;
+  });
+  try {
+    await folder.write(reports.files);
+    if (baseline) {
+      // comparison.* join the run's folder (read back from it, as `compare` would); the
+      // exit code stays the objectives' (`compare --fail-on-regression` gates regressions).
+      const compared = comparisonFiles(baseline.run, await loadRunForComparison(folder.path));
+      comparison = compared.report;
+      await folder.write(compared.files);
+    }
+    out = await folder.commit();
+  } catch (error) {
+    await history?.store?.close().catch(() => undefined);
+    throw error;
+  } finally {
+    await folder.discard();
+  }
+  const historyError = history && (await saveRunHistory(history, reports, out));
   const met = reports.analysis.objectives_met;
   const p95Objective = policy.objectives.find(
     (o) => o.metric === 'p95' && o.comparator.startsWith('<'),
   );
   if (options.json) {
     stdout.write(json(reports.summary));
-    stderr.write(`perfsight: reports written to ${options.out}\n`);
+    stderr.write(`perfsight: reports written to ${out}\n`);
   } else {
     stdout.write(renderConsoleSummary(reports.summary, p95Objective?.threshold ?? P95_TARGET_MS));
     stdout.write(renderAnalysisSummary(reports.analysis, reports.alerts));
-    stdout.write(`Reports written to ${options.out}/\n`);
+    stdout.write(`Reports written to ${out}/\n`);
     if (history?.trend) stdout.write(`Trend (p95): ${history.trend.recommendation ?? ''}\n`);
   }
   if (history?.saved) {
     (options.json ? stderr : stdout).write(`Saved to the history as run ${history.runId}\n`);
   }
-  if (baseline) {
-    // comparison.json and comparison.md join the run's folder; the exit code stays the
-    // objectives' (`perfsight compare --fail-on-regression` is the regression gate).
-    const { report } = await writeComparison(baseline.path, options.out, options.out);
+  if (out !== options.out && !options.defaultOut) {
+    // Another process filled the folder while this run measured: both sets of reports kept.
+    stderr.write(`perfsight: ${options.out} was filled meanwhile; these reports are in ${out}\n`);
+  }
+  if (baseline && comparison) {
     (options.json ? stderr : stdout).write(
-      `Compared with ${baseline.runId ? `run ${baseline.runId}` : baseline.path}: ${report.overall_verdict} (comparison.json)\n`,
+      `Compared with ${baseline.resolved.runId ? `run ${baseline.resolved.runId}` : baseline.resolved.path}: ${comparison.overall_verdict} (comparison.json)\n`,
     );
   }
   // The reports are safe on disk; a history store that failed is still an input error (exit 2).
   if (historyError) throw historyError;
-  return { exitCode: met ? 0 : 1, reports, written };
+  return { exitCode: met ? 0 : 1, reports, out };
 }

@@ -53,6 +53,16 @@ export function duration(value: string): number {
   return ms;
 }
 
+/** `--history`: a place runs are kept; '' or `:memory:` would be a database lost at exit. */
+export function historyTarget(value: string): string {
+  if (value.trim() === '' || value.trim() === ':memory:') {
+    throw new InvalidArgumentError(
+      'expected a SQLite file path or a postgres:// URL (--no-history saves nothing).',
+    );
+  }
+  return value;
+}
+
 /** `20261124-115330-my-test`: a folder name that sorts by time and says what ran. */
 export function defaultOutDir(name: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -72,6 +82,7 @@ export function withOutputOptions(command: Command): Command {
     .option(
       '--history <target>',
       'history store: SQLite file or postgres:// URL (default $PERFSIGHT_HISTORY, else .perfsight/history.db)',
+      historyTarget,
     )
     .option('--no-history', 'do not read or save the history store')
     .option(

@@ -1,11 +1,14 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { compareRuns, loadRunForComparison } from '../analysis/index.js';
+import { compareRuns, loadRunForComparison, type ComparableRun } from '../analysis/index.js';
 import type { ComparisonReport } from '../analysis/types.js';
 import {
   json,
   renderComparisonHtml,
   renderComparisonMarkdown,
-  writeReportFiles,
+  addToReportFolder,
+  checkReportFolder,
+  isPerfsightFolder,
+  writeReportFolder,
   type ReportFile,
 } from '../report/index.js';
 import { terminalText } from '../neutralise/index.js';
@@ -62,18 +65,12 @@ export function compareCommand(exit: (code: number) => void): Command {
     });
 }
 
-/** Compares two runs and writes the comparison files; also used by `run --baseline`. */
-export async function writeComparison(
-  baselinePath: string,
-  currentPath: string,
-  out: string,
+/** The comparison of two loaded runs and the files it makes. Pure: nothing is written. */
+export function comparisonFiles(
+  baseline: ComparableRun,
+  current: ComparableRun,
   options: { alpha?: number; noise?: number; seed?: number } = {},
-): Promise<{ report: ComparisonReport; files: ReportFile[] }> {
-  // Both inputs are read and checked before anything is written.
-  const [baseline, current] = await Promise.all([
-    loadRunForComparison(baselinePath),
-    loadRunForComparison(currentPath),
-  ]);
+): { report: ComparisonReport; files: ReportFile[] } {
   const report = compareRuns(baseline, current, options);
   const files: ReportFile[] = [
     { name: 'comparison.json', render: () => json(report) },
@@ -88,8 +85,33 @@ export async function writeComparison(
         }),
     },
   ];
-  await writeReportFiles(out, files);
   return { report, files };
+}
+
+/**
+ * Compares two runs and writes the comparison files: into a new (absent or empty) folder,
+ * written whole, or beside a run's reports in a folder perfsight created, replacing that
+ * folder's earlier comparison files as a set. Returns where they went.
+ */
+export async function writeComparison(
+  baselinePath: string,
+  currentPath: string,
+  out: string,
+  options: { alpha?: number; noise?: number; seed?: number; defaultOut?: boolean } = {},
+): Promise<{ report: ComparisonReport; out: string }> {
+  const addTo = (await isPerfsightFolder(out)) ? out : undefined;
+  if (!addTo) await checkReportFolder(out, { unique: options.defaultOut });
+  // Both inputs are read and checked before anything is written.
+  const [baseline, current] = await Promise.all([
+    loadRunForComparison(baselinePath),
+    loadRunForComparison(currentPath),
+  ]);
+  const { report, files } = comparisonFiles(baseline, current, options);
+  if (addTo) {
+    await addToReportFolder(addTo, files);
+    return { report, out: addTo };
+  }
+  return { report, out: await writeReportFolder(out, files, 'comparison') };
 }
 
 async function compareAction(
@@ -97,8 +119,12 @@ async function compareAction(
   currentPath: string,
   flags: CompareFlags,
 ): Promise<number> {
-  const out = flags.out ?? defaultOutDir('compare');
-  const { report } = await writeComparison(baselinePath, currentPath, out, flags);
+  const { report, out } = await writeComparison(
+    baselinePath,
+    currentPath,
+    flags.out ?? defaultOutDir('compare'),
+    { ...flags, defaultOut: flags.out === undefined },
+  );
   if (flags.json) {
     process.stdout.write(json(report));
     process.stderr.write(`perfsight: comparison written to ${out}\n`);

@@ -3,9 +3,20 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
 import { loadPolicy } from '../analysis/index.js';
 import { describeEnvironment } from '../environment/index.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { Workload } from '../load/index.js';
-import { buildRunReports, json, writeFileAtomic, writeReportFiles } from '../report/index.js';
+import {
+  SAFE_NAME,
+  buildRunReports,
+  checkOutputFile,
+  checkReportFolder,
+  claimFolder,
+  folderError,
+  insideFolder,
+  json,
+  writeFileAtomic,
+  writeReportFolder,
+} from '../report/index.js';
 import { builtInWorkloads, createWorkload, syntheticWorkload } from '../workloads/index.js';
 import {
   ConsoleAlertSink,
@@ -62,9 +73,18 @@ const collect =
   <T>(parse: (v: string) => T) =>
   (value: string, previous: T[] = []) => [...previous, parse(value)];
 
+/** Files the monitor writes at the top of `--out`, beside one folder per collector. */
+const MONITOR_FILES = new Set(['alerts.jsonl', 'continuous_monitoring_data.json']);
+
 function target(value: string): { name: string; url: string } {
-  const match = /^([A-Za-z0-9_.-]+)=(https?:\/\/.+)$/.exec(value.trim());
+  const match = /^([^=]*)=(https?:\/\/.+)$/.exec(value.trim());
   if (!match) throw new InvalidArgumentError('expected name=http://host:port/path.');
+  // The name becomes the collector's report folder: one plain folder name, none of ours.
+  if (!SAFE_NAME.test(match[1]!) || MONITOR_FILES.has(match[1]!)) {
+    throw new InvalidArgumentError(
+      `the name "${match[1]!.slice(0, 80)}" cannot name the collector's report folder: use letters, digits, "_", "-" and "." (not first).`,
+    );
+  }
   return { name: match[1]!, url: match[2]! };
 }
 
@@ -157,7 +177,10 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   if (flags.token !== undefined && flags.token.length < 8) {
     throw new UsageError('--token must be at least 8 characters');
   }
-  const out = flags.out ?? defaultMonitorDir();
+  // Refused before anything is created: a folder that is not ours, an alert log that is a
+  // folder or under a file.
+  if (flags.out !== undefined) await checkReportFolder(flags.out);
+  if (flags.alertLog !== undefined) await checkOutputFile(flags.alertLog, '--alert-log');
 
   const workloads = await defaultWorkloads(flags, log);
   const names = workloads.map((w) => w.name);
@@ -165,7 +188,16 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     throw new UsageError(`collector names must be unique: ${names.join(', ')}`);
   }
 
+  // The folder is created now, exclusively: the alert log is written into it as alerts come.
+  const out = await claimFolder(flags.out ?? defaultMonitorDir(), flags.out === undefined);
   const alertLog = new JsonLinesSink(flags.alertLog ?? join(out, 'alerts.jsonl'));
+  try {
+    alertLog.start();
+  } catch (error) {
+    throw new InputError(
+      `--alert-log ${alertLog.path}: ${folderError(alertLog.path, error).message}`,
+    );
+  }
   const notificationSinks: Sink<AlertNotification>[] = [new ConsoleAlertSink(process.stderr)];
   let webhook: WebhookSink | undefined;
   let lastWebhookError = 0;
@@ -269,8 +301,11 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
         generatedAt: new Date(),
       });
-      const folder = join(out, workload.name);
-      await writeReportFiles(folder, reports.files);
+      // Each collector's folder is written whole (complete or absent), inside `out` only.
+      const folder = await writeReportFolder(
+        insideFolder(out, workload.name, 'collector name'),
+        reports.files,
+      );
       monitor.setReportFolder(workload.name, folder);
     }
     const data = join(out, 'continuous_monitoring_data.json');

@@ -6,6 +6,7 @@ import { readSamplesFile } from '../samples/index.js';
 import { loadPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
 import { defaultOutDir, withOutputOptions } from './_options.js';
+import { checkReportFolder } from '../report/index.js';
 
 interface ReportFlags {
   name?: string;
@@ -32,6 +33,7 @@ export function reportCommand(exit: (code: number) => void): Command {
 
 async function reportAction(file: string, flags: ReportFlags): Promise<number> {
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
+  if (flags.out !== undefined) await checkReportFolder(flags.out);
   // Everything is read and checked before a single output file is created.
   const collector = new MetricsCollector({ sampleResources: false });
   const read = await readSamplesFile(file, collector);
@@ -50,6 +52,7 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
     },
     {
       out: flags.out ?? defaultOutDir(name),
+      defaultOut: flags.out === undefined,
       json: flags.json,
       history: flags.history,
       baseline: flags.baseline,

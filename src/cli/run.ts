@@ -16,6 +16,8 @@ import {
   withOutputOptions,
 } from './_options.js';
 import { startProgress } from './_progress.js';
+import { InputError } from '../errors.js';
+import { checkReportFolder } from '../report/index.js';
 import { stopOnSignals } from './_signals.js';
 
 interface RunFlags {
@@ -152,6 +154,8 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
   const workload = await createWorkload(workloadName, workloadOptions);
   const name = flags.name ?? workload.name;
   const out = flags.out ?? defaultOutDir(name);
+  // Checked before anything runs: a folder that cannot take the reports costs nothing.
+  await checkReportFolder(out, { unique: flags.out === undefined });
   const plan: RunPlan = {
     iterations: flags.iterations,
     durationMs: flags.duration,
@@ -177,8 +181,14 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
       : () => undefined;
     const outcome = await runWorkload(workload, collector, { ...plan, signal: stop.signal });
     stopProgress();
-    await workload.teardown?.();
-    const { exitCode } = await finishRun(
+    // A teardown that throws does not cost the reports: they are written, then it is reported.
+    let teardownError: unknown;
+    try {
+      await workload.teardown?.();
+    } catch (error) {
+      teardownError = error ?? new Error(String(error));
+    }
+    const finished = await finishRun(
       {
         name,
         description: flags.description ?? workload.description ?? '',
@@ -203,10 +213,27 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
         generatedAt: new Date(),
       },
-      { out, json: flags.json, history: flags.history, baseline: flags.baseline, policy },
+      {
+        out,
+        defaultOut: flags.out === undefined,
+        json: flags.json,
+        history: flags.history,
+        baseline: flags.baseline,
+        policy,
+      },
     );
-    return stop.exitCode(exitCode);
+    if (teardownError !== undefined) {
+      throw new InputError(
+        `${workload.name}: teardown() failed: ${errorText(teardownError)}; the reports were written to ${finished.out}`,
+      );
+    }
+    return stop.exitCode(finished.exitCode);
   } finally {
     stop.dispose();
   }
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.slice(0, 300);
 }

@@ -44,7 +44,9 @@ export class JsonLinesSink<T = AlertEvent> implements Sink<T> {
 
   constructor(readonly path: string) {}
 
+  /** Opens the log; idempotent (the CLI opens it early, to refuse a bad path at once). */
   start(): void {
+    if (this.fd !== undefined) return;
     mkdirSync(dirname(this.path), { recursive: true });
     this.fd = openSync(this.path, 'a');
   }

@@ -3,7 +3,21 @@ export { renderSummaryCsv, renderSamplesCsv, SAMPLES_HEADER, csvField } from './
 export { renderConsoleSummary } from './console.js';
 export { buildRunReports, json } from './files.js';
 export type { ReportFile, RunReports } from './files.js';
-export { writeFileAtomic, writeReportFiles } from './write.js';
+export { writeFileAtomic } from './write.js';
+export {
+  FOLDER_MARKER,
+  SAFE_NAME,
+  StagedFolder,
+  checkOutputFile,
+  addToReportFolder,
+  checkReportFolder,
+  claimFolder,
+  folderError,
+  insideFolder,
+  isPerfsightFolder,
+  writeReportFiles,
+  writeReportFolder,
+} from './folder.js';
 export { ReportGenerator } from './generator.js';
 export { SCHEMA_VERSION } from './types.js';
 export type { RunResult, SummaryReport, DetailedReport, LatencyMetrics } from './types.js';

@@ -1,14 +1,26 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import type { ReportFile } from './files.js';
+
+/** Writes `content` (text, or chunks of text for large files) to `path`, gzipped on request. */
+export async function writeFileTo(
+  path: string,
+  content: string | Iterable<string>,
+  options: { gzip?: boolean } = {},
+): Promise<void> {
+  const chunks = typeof content === 'string' ? [content] : content;
+  const source = Readable.from(chunks, { objectMode: false });
+  const sink = createWriteStream(path, { flags: 'wx' });
+  if (options.gzip) await pipeline(source, createGzip(), sink);
+  else await pipeline(source, sink);
+}
 
 /**
  * Writes `content` to `path` through a temp file in the same folder and a rename, so a
- * crash or Ctrl-C never leaves a half-written file behind.
+ * crash or Ctrl-C never leaves a half-written file behind (the temp file is removed on exit).
  */
 export async function writeFileAtomic(
   path: string,
@@ -17,30 +29,15 @@ export async function writeFileAtomic(
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const cleanUp = () => rmSync(temp, { force: true });
+  process.on('exit', cleanUp);
   try {
-    const chunks = typeof content === 'string' ? [content] : content;
-    const source = Readable.from(chunks, { objectMode: false });
-    const sink = createWriteStream(temp);
-    if (options.gzip) await pipeline(source, createGzip(), sink);
-    else await pipeline(source, sink);
+    await writeFileTo(temp, content, options);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  } finally {
+    process.off('exit', cleanUp);
   }
-}
-
-/** Writes every file of a report folder; returns their paths. */
-export async function writeReportFiles(
-  dir: string,
-  files: readonly ReportFile[],
-): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  for (const file of files) {
-    const path = join(dir, file.name);
-    await writeFileAtomic(path, file.render(), { gzip: file.gzip ?? false });
-    written.push(path);
-  }
-  return written;
 }
