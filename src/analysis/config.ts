@@ -3,10 +3,11 @@
  * measuring starts. Its JSON Schema (schema/config.schema.json, for editors) is generated
  * from the same zod schema, and a test keeps the two equal.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { cut, InputError } from '../errors.js';
+import { readTextFileSync } from '../input.js';
 import type { AlertThresholds } from './alerting.js';
 import type { AnalyzerThresholds } from './analyzer.js';
 import { DEFAULT_OBJECTIVES, parseObjectives } from './objectives.js';
@@ -93,7 +94,7 @@ function discover(cwd: string): string | undefined {
 export function loadConfig(path: string): z.infer<typeof configSchema> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFileSync(path);
   } catch {
     throw new InputError(`${path}: cannot read the config file (does it exist?)`);
   }
@@ -107,7 +108,8 @@ export function loadConfig(path: string): z.infer<typeof configSchema> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : 'the top level';
-    throw new InputError(`${path}: ${where}: ${issue.message}`);
+    // zod quotes unknown keys: a key of a megabyte must not become a megabyte message.
+    throw new InputError(`${path}: ${cut(where)}: ${cut(issue.message, 200)}`);
   }
   if (parsed.data.objectives) {
     try {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { access } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { cut, InputError, UsageError } from '../errors.js';
 import type { CallResult, Workload } from '../load/index.js';
 import { syntheticWorkload, type SyntheticOptions } from './synthetic.js';
 
@@ -54,7 +54,13 @@ export async function createWorkload(
   } catch {
     throw new UsageError(`workload module not found: ${nameOrPath}`);
   }
-  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    // A syntax error, a missing import, a throw at the top level: the module is the user's.
+    throw new InputError(`${nameOrPath}: the workload module failed to load: ${firstLine(error)}`);
+  }
   const exported = module.default ?? module.workload;
   if (typeof exported === 'function') {
     const fn = exported as (i: number) => CallResult | Promise<CallResult>;
@@ -69,10 +75,44 @@ export async function createWorkload(
     typeof exported === 'object' &&
     typeof (exported as Workload).call === 'function'
   ) {
-    const workload = exported as Workload;
-    return { ...workload, name: workload.name ?? nameOrPath };
+    return fromObject(exported as Workload, nameOrPath);
   }
   throw new UsageError(
     `${nameOrPath}: export a function (default export) or a workload object with call()`,
   );
+}
+
+/**
+ * The user's workload object, its methods called on it (a class instance keeps its
+ * prototype); a setup() that throws is the module's mistake, reported as such (exit 2).
+ */
+function fromObject(workload: Workload, nameOrPath: string): Workload {
+  const { setup, teardown, info } = workload;
+  return {
+    name: workload.name ?? nameOrPath,
+    description: workload.description,
+    call: (i) => workload.call(i),
+    setup:
+      setup &&
+      (async () => {
+        try {
+          await setup.call(workload);
+        } catch (error) {
+          throw new InputError(`${nameOrPath}: setup() failed: ${firstLine(error)}`);
+        }
+      }),
+    teardown: teardown && (() => teardown.call(workload)),
+    info: info && (() => info.call(workload)),
+  };
+}
+
+/** The first line of what user code threw, short: enough to find it, never a stack. */
+function firstLine(error: unknown): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    text = 'a value that cannot be shown';
+  }
+  return cut(text.split('\n')[0]!, 200);
 }

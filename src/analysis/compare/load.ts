@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError, quote } from '../../errors.js';
+import { readTextFileSync } from '../../input.js';
 import { decodeHdrBase64, MetricsCollector } from '../../metrics/index.js';
 import { SCHEMA_VERSION, type DetailedReport } from '../../report/types.js';
 import { readSamplesFile } from '../../samples/index.js';
@@ -36,7 +37,7 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
   }
   let report: DetailedReport;
   try {
-    report = JSON.parse(readFileSync(file, 'utf8')) as DetailedReport;
+    report = JSON.parse(readTextFileSync(file)) as DetailedReport;
   } catch (error) {
     throw new InputError(
       `${file}: not valid JSON, truncated or corrupt (${(error as Error).message})`,
@@ -46,15 +47,15 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
     throw new InputError(`${file}: not a perfsight report`);
   if (report.schema_version !== SCHEMA_VERSION) {
     throw new InputError(
-      `${file}: schema_version ${String(report.schema_version)} is not supported (this perfsight reads ${SCHEMA_VERSION})`,
+      `${file}: schema_version ${quote(report.schema_version)} is not supported (this perfsight reads ${SCHEMA_VERSION})`,
     );
   }
   if (report.report_type !== 'detailed' || !report.performance_summary || !report.latency_metrics) {
     throw new InputError(
-      `${file}: not a detailed.json report (report_type "${String(report.report_type)}")`,
+      `${file}: not a detailed.json report (report_type ${quote(report.report_type)})`,
     );
   }
-  const samplesPath = report.samples_file ? join(dirname(file), report.samples_file) : undefined;
+  const samplesPath = samplesFile(report.samples_file, file);
   let latencies: Float64Array;
   let method: ComparableRun['method'];
   if (samplesPath && existsSync(samplesPath)) {
@@ -80,6 +81,24 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
     throughputPerInterval,
   };
 }
+
+/**
+ * Where the run's samples are: `samples_file` names a file beside detailed.json, nothing
+ * else — a report from elsewhere must not make perfsight read `../../etc/passwd`.
+ */
+function samplesFile(name: unknown, file: string): string | undefined {
+  if (name === undefined || name === null || name === '') return undefined;
+  if (typeof name !== 'string' || !PLAIN_FILE_NAME.test(name) || name === '.' || name === '..') {
+    throw new InputError(
+      `${file}: samples_file ${quote(name)} is not a file name in the report folder`,
+    );
+  }
+  return join(dirname(file), name);
+}
+
+/** No separator of any platform, no drive letter, no NUL or other control character. */
+// eslint-disable-next-line no-control-regex
+const PLAIN_FILE_NAME = /^[^/\\:\x00-\x1f]+$/;
 
 /** Bucket values (ms) repeated by count, ascending; proportionally thinned past 1 M values. */
 function histogramValues(base64: string | undefined, file: string): Float64Array {
