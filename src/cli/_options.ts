@@ -47,7 +47,9 @@ export function ratio(value: string): number {
 
 export function duration(value: string): number {
   const ms = parseDurationMs(value);
-  if (ms === undefined || ms <= 0) {
+  // Any finite length is honoured (timers longer than Node's 24.8-day limit are chained);
+  // a number of digits that overflows to Infinity is not a duration.
+  if (ms === undefined || ms <= 0 || !Number.isFinite(ms)) {
     throw new InvalidArgumentError('expected a duration such as 30s, 500ms, 5m or 1h.');
   }
   return ms;

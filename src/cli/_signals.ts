@@ -1,3 +1,6 @@
+/** Set when perfsight itself exits at once (a second Ctrl-C): not the workload's doing. */
+let exitingOnSignal = false;
+
 /** Exit codes for a command stopped by a signal, as shells report them (128 + signal). */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -21,7 +24,10 @@ export function stopOnSignals(announce: (signal: NodeJS.Signals) => void): Signa
   const controller = new AbortController();
   let stopSignal: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal) process.exit(SIGNAL_EXIT[signal] ?? 1);
+    if (stopSignal) {
+      exitingOnSignal = true;
+      process.exit(SIGNAL_EXIT[signal] ?? 1);
+    }
     stopSignal = signal;
     announce(signal);
     controller.abort();
@@ -38,5 +44,31 @@ export function stopOnSignals(announce: (signal: NodeJS.Signals) => void): Signa
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
+  };
+}
+
+/**
+ * While a command runs the user's code (a workload's setup, calls, teardown), the process
+ * must end only when perfsight says so:
+ * - a ref'd handle keeps it alive, so a call that never settles and holds nothing does not
+ *   let Node exit mid-run (exit 13, no message, no report) — the timeout, the duration or
+ *   Ctrl-C end the run instead;
+ * - a `process.exit()` from the workload is said on stderr and exits 3 (internal failure:
+ *   the run is lost), not silently with the workload's code.
+ * Returns the function that ends the guard.
+ */
+export function guardRun(who: string): () => void {
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const onExit = (code: number) => {
+    if (exitingOnSignal) return;
+    process.stderr.write(
+      `perfsight: ${who} called process.exit(${code}) during the run; the run is lost, no report written\n`,
+    );
+    process.exitCode = 3;
+  };
+  process.on('exit', onExit);
+  return () => {
+    clearInterval(keepAlive);
+    process.off('exit', onExit);
   };
 }

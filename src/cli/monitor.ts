@@ -385,6 +385,7 @@ async function defaultWorkloads(
 /**
  * An HTTP GET per call (undici, pooled): 2xx/3xx succeed, others fail as `http_<status>`.
  * Userinfo in the URL is sent as Basic authentication; reports show the URL redacted.
+ * A request abandoned at its timeout is aborted, so a hung endpoint holds no socket.
  */
 export function httpWorkload(name: string, url: string): Workload {
   const target = credentialsApart(url);
@@ -393,8 +394,12 @@ export function httpWorkload(name: string, url: string): Workload {
     name,
     description: `HTTP GET ${shown}`,
     info: () => ({ kind: 'http', method: 'GET', url: shown }),
-    async call() {
-      const response = await request(target.url, { method: 'GET', headers: target.headers });
+    async call(_iteration, { signal }) {
+      const response = await request(target.url, {
+        method: 'GET',
+        headers: target.headers,
+        signal,
+      });
       await response.body.dump();
       const ok = response.statusCode < 400;
       return ok ? undefined : { success: false, errorType: `http_${response.statusCode}` };

@@ -3,7 +3,7 @@ import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector, DEFAULT_EXACT_CAP } from '../metrics/index.js';
 import { runWorkload, type RunPlan } from '../load/index.js';
 import { DEFAULT_WORKLOAD, createWorkload, type WorkloadOptions } from '../workloads/index.js';
-import { loadPolicy } from '../analysis/index.js';
+import { loadPolicy, type RunPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
 import {
   defaultOutDir,
@@ -18,7 +18,8 @@ import {
 import { startProgress } from './_progress.js';
 import { InputError } from '../errors.js';
 import { checkReportFolder } from '../report/index.js';
-import { stopOnSignals } from './_signals.js';
+import { guardRun, stopOnSignals } from './_signals.js';
+import { reserveStdout } from './_stdout.js';
 
 interface RunFlags {
   iterations?: number;
@@ -131,6 +132,24 @@ export function runCommand(exit: (code: number) => void): Command {
 async function runAction(workloadName: string, flags: RunFlags): Promise<number> {
   // Objectives are checked before anything runs: a typo costs nothing.
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
+  // From the workload's import to its teardown, its prints stay off a --json stdout, and the
+  // process ends only when perfsight says so.
+  const reserved = flags.json ? reserveStdout() : undefined;
+  const endGuard = guardRun('the workload');
+  try {
+    return await measureAndReport(workloadName, flags, policy, reserved?.stdout);
+  } finally {
+    endGuard();
+    reserved?.restore();
+  }
+}
+
+async function measureAndReport(
+  workloadName: string,
+  flags: RunFlags,
+  policy: RunPolicy,
+  stdout: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const workloadOptions: WorkloadOptions = {};
   // Each workload takes the options it knows: synthetic's, then feature-extraction's.
   const passed = [
@@ -221,6 +240,7 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
         baseline: flags.baseline,
         policy,
       },
+      stdout,
     );
     if (teardownError !== undefined) {
       throw new InputError(

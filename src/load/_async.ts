@@ -1,19 +1,73 @@
 /** Small async helpers shared by the runner and the monitor's open-loop driver (src/monitor/_driver.ts). */
+import { afterMs } from './timers.js';
+import type { CallOptions } from './workload.js';
 
 export function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
-/** Waits `ms` (a turn of the event loop below 1 ms); an abort ends the wait early. */
+/** Waits `ms` (a turn of the event loop below 1 ms; any length above); an abort ends the wait early. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (ms < 1) return void setImmediate(resolve);
-    const timer = setTimeout(done, ms);
+    if (ms < 1 || signal?.aborted) return void setImmediate(resolve);
+    const timer = afterMs(ms, done);
     function done() {
-      clearTimeout(timer);
+      timer.cancel();
       signal?.removeEventListener('abort', done);
       resolve();
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** A call that outlived the timeout; counted under the error type `timeout`. */
+export class TimeoutError extends Error {
+  override name = 'timeout';
+}
+
+/**
+ * One call's options. Its AbortSignal is made only when the workload reads it (most never
+ * do, and a controller per call is not free); one read after the call was abandoned is
+ * aborted already.
+ */
+export class CallHandle implements CallOptions {
+  private controller: AbortController | undefined;
+  private abandonedFor: unknown = undefined;
+  private abandoned = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abandoned) this.controller.abort(this.abandonedFor);
+    }
+    return this.controller.signal;
+  }
+
+  /** perfsight no longer waits for this call: tell the workload, if it listens. */
+  abandon(reason: string, name: 'TimeoutError' | 'AbortError'): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    this.abandonedFor = new DOMException(reason, name);
+    this.controller?.abort(this.abandonedFor);
+  }
+}
+
+/**
+ * `pending`, or a `TimeoutError` once `timeoutMs` has passed; the call is then abandoned
+ * (its signal aborted) and its late answer ignored.
+ */
+export function withTimeout<T>(
+  pending: Promise<T>,
+  timeoutMs: number | undefined,
+  call: CallHandle,
+): Promise<T> {
+  if (timeoutMs === undefined) return pending;
+  let timer: { cancel(): void } | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = afterMs(timeoutMs, () => {
+      call.abandon(`the call took longer than its ${timeoutMs} ms timeout`, 'TimeoutError');
+      reject(new TimeoutError(`no answer after ${timeoutMs} ms`));
+    });
+  });
+  return Promise.race([pending, expired]).finally(() => timer?.cancel());
 }

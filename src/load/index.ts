@@ -1,5 +1,7 @@
 export { runWorkload } from './runner.js';
 export type { RunPlan, RunOutcome } from './runner.js';
-export type { Workload, CallResult, CallReport } from './workload.js';
+export type { Workload, CallResult, CallReport, CallOptions } from './workload.js';
 export { errorTypeOf } from './workload.js';
 export { parseDurationMs, formatDuration } from './duration.js';
+export { afterMs, MAX_TIMER_MS } from './timers.js';
+export type { LongTimer } from './timers.js';

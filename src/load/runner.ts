@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MetricsCollector, sampleFlags } from '../metrics/index.js';
 import { errorTypeOf, type CallResult, type Workload } from './workload.js';
-import { isThenable, sleep } from './_async.js';
+import { CallHandle, TimeoutError, isThenable, sleep, withTimeout } from './_async.js';
+import { afterMs } from './timers.js';
 
 /** How long to drive a workload, and how. */
 export interface RunPlan {
@@ -13,7 +14,10 @@ export interface RunPlan {
   warmup?: number;
   /** Calls in flight at once (closed loop), or at most in flight (open loop). Default 1. */
   concurrency?: number;
-  /** A call taking longer is a `timeout` failure; an async one is abandoned, not awaited. */
+  /**
+   * A call taking longer is a `timeout` failure; an async one is abandoned, not awaited (its
+   * `signal` is aborted). Warm-up calls are held to it too. Any length: long ones are chained.
+   */
   timeoutMs?: number;
   /**
    * Open loop: start calls at this rate (per second) on a fixed schedule, whatever the
@@ -29,7 +33,7 @@ export interface RunOutcome {
   interrupted: boolean;
   /** Open loop only: latencies measured from each call's actual start, for comparison. */
   uncorrected: MetricsCollector | null;
-  /** Calls still running when the run ended (abandoned after a timeout or an interrupt). */
+  /** Calls still running when the run ended (abandoned after a timeout or an interrupt; their signals aborted). */
   abandonedCalls: number;
 }
 
@@ -45,10 +49,6 @@ const YIELD_EVERY_MS = 100;
 /** After an interrupt, calls in flight get this long to finish before they are abandoned. */
 const INTERRUPT_GRACE_MS = 1000;
 
-class TimeoutError extends Error {
-  override name = 'timeout';
-}
-
 /**
  * Drives `workload` according to `plan`, recording every measured call into `collector`
  * (which it starts and ends). The only clock reads are one pair per call.
@@ -63,9 +63,61 @@ export async function runWorkload(
   const concurrency = Math.max(1, plan.concurrency ?? (plan.rate ? 10_000 : 1));
   const timeoutMs = plan.timeoutMs;
   const signal = plan.signal;
+  /** Async calls not settled yet, including those abandoned after a timeout. */
+  const unsettled = new Set<CallHandle>();
 
-  await warmUp(workload, plan.warmup ?? 0, timeoutMs, signal);
+  /** Starts call `i`: its result, or (async) a promise of it held to the timeout. */
+  const start = (i: number): CallResult | Promise<CallResult> => {
+    const call = new CallHandle();
+    const pending = workload.call(i, call);
+    if (!isThenable(pending)) return pending;
+    unsettled.add(call);
+    const forget = () => void unsettled.delete(call);
+    Promise.resolve(pending).then(forget, forget);
+    return withTimeout(pending, timeoutMs, call);
+  };
+  const abandonUnsettled = (reason: string) => {
+    for (const call of unsettled) call.abandon(reason, 'AbortError');
+  };
 
+  // A call that never settles and holds nothing (no timer, no socket) leaves Node with an
+  // empty event loop, and it exits mid-run (code 13: no message, no report). This handle
+  // keeps the process alive while the run lasts, so the timeout, the duration and Ctrl-C
+  // can end it.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    const warmup = plan.warmup ?? 0;
+    if (warmup > 0 && (await settle(new Set([warmUp(start, warmup, signal)]), signal))) {
+      abandonUnsettled('the run was interrupted during warm-up');
+      collector.startCollection();
+      collector.endCollection();
+      return { interrupted: true, uncorrected: null, abandonedCalls: unsettled.size };
+    }
+    return await measured(start, collector, plan, { iterations, concurrency, timeoutMs }).then(
+      (outcome) => {
+        abandonUnsettled(outcome.interrupted ? 'the run was interrupted' : 'the run ended');
+        return { ...outcome, abandonedCalls: unsettled.size };
+      },
+    );
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+type Start = (i: number) => CallResult | Promise<CallResult>;
+
+/** The measured calls: closed loop (workers) or open loop (a schedule). */
+async function measured(
+  start: Start,
+  collector: MetricsCollector,
+  plan: RunPlan,
+  {
+    iterations,
+    concurrency,
+    timeoutMs,
+  }: { iterations: number; concurrency: number; timeoutMs?: number },
+): Promise<Omit<RunOutcome, 'abandonedCalls'>> {
+  const signal = plan.signal;
   const uncorrected = plan.rate ? new MetricsCollector({ sampleResources: false }) : null;
   const inFlight = new Set<Promise<void>>();
   let lastYield = performance.now();
@@ -73,28 +125,33 @@ export async function runWorkload(
 
   /** Runs call `i` as if it should have started at `intendedStart`, and records it. */
   const measure = async (i: number, intendedStart?: number): Promise<void> => {
-    const start = performance.now();
+    const begin = performance.now();
     let result: CallResult;
+    // Failure is "the call threw or rejected", whatever it threw: `undefined`, `null` and `0`
+    // included, so it is tracked apart from the value thrown.
+    let threw = false;
     let failure: unknown;
     try {
-      const pending = workload.call(i);
-      result = isThenable(pending) ? await withTimeout(pending, timeoutMs) : pending;
+      const pending = start(i);
+      result = isThenable(pending) ? await pending : pending;
     } catch (error) {
+      threw = true;
       failure = error;
     }
     const end = performance.now();
-    const latency = end - (intendedStart ?? start);
-    if (timeoutMs !== undefined && failure === undefined && end - start > timeoutMs) {
+    const latency = end - (intendedStart ?? begin);
+    if (timeoutMs !== undefined && !threw && end - begin > timeoutMs) {
+      threw = true;
       failure = new TimeoutError();
     }
-    const flags = failure
+    const flags = threw
       ? sampleFlags(false, result?.cacheHit, result?.fallbackUsed)
       : sampleFlags(result?.success ?? true, result?.cacheHit, result?.fallbackUsed);
-    const errorType = failure ? errorTypeOf(failure) : result?.errorType;
+    const errorType = threw ? errorTypeOf(failure) : result?.errorType;
     if (closed) return; // a call abandoned at the end of the run finished late
     const timestampMs = performance.timeOrigin + end;
     collector.record(latency, flags, errorType, timestampMs);
-    uncorrected?.record(end - start, flags, errorType, timestampMs);
+    uncorrected?.record(end - begin, flags, errorType, timestampMs);
   };
 
   collector.startCollection();
@@ -143,21 +200,20 @@ export async function runWorkload(
   closed = true;
   collector.endCollection();
   uncorrected?.endCollection();
-  return { interrupted, uncorrected, abandonedCalls: interrupted ? inFlight.size : 0 };
+  return { interrupted, uncorrected };
 }
 
-async function warmUp(
-  workload: Workload,
-  count: number,
-  timeoutMs: number | undefined,
-  signal: AbortSignal | undefined,
-): Promise<void> {
+/**
+ * Unmeasured calls first, one at a time, held to the timeout like measured calls; the
+ * caller's `settle` makes them answer Ctrl-C too.
+ */
+async function warmUp(start: Start, count: number, signal: AbortSignal | undefined): Promise<void> {
   for (let i = 0; i < count && !signal?.aborted; i++) {
     try {
-      const pending = workload.call(-1 - i);
-      if (isThenable(pending)) await withTimeout(pending, timeoutMs);
+      const pending = start(-1 - i);
+      if (isThenable(pending)) await pending;
     } catch {
-      // Warmup failures are not measured; the measured run will show them.
+      // Warm-up failures are not measured; the measured run will show them.
     }
   }
 }
@@ -166,25 +222,21 @@ async function warmUp(
 async function settle(inFlight: Set<Promise<void>>, signal?: AbortSignal): Promise<boolean> {
   const all = Promise.all(inFlight).then(() => false);
   if (!signal) return all;
+  let grace: { cancel(): void } | undefined;
+  const onAbort = () => void (grace = afterMs(INTERRUPT_GRACE_MS, () => resolveAborted(true)));
+  let resolveAborted: (value: boolean) => void = () => undefined;
   const aborted = new Promise<boolean>((resolve) => {
-    const onAbort = () => setTimeout(() => resolve(true), INTERRUPT_GRACE_MS).unref();
+    resolveAborted = resolve;
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
   const finishedFirst = await Promise.race([all, aborted]);
+  signal.removeEventListener('abort', onAbort);
+  grace?.cancel();
   return finishedFirst || signal.aborted;
 }
 
 function track(inFlight: Set<Promise<void>>, task: Promise<void>): void {
   inFlight.add(task);
   void task.finally(() => inFlight.delete(task));
-}
-
-function withTimeout<T>(pending: Promise<T>, timeoutMs: number | undefined): Promise<T> {
-  if (timeoutMs === undefined) return pending;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
-  });
-  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
 }

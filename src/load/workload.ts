@@ -10,6 +10,17 @@ export interface CallReport {
   errorType?: string;
 }
 
+/** What perfsight gives each call. */
+export interface CallOptions {
+  /**
+   * Aborted when perfsight abandons the call: it outlived `--timeout`, or the run was
+   * interrupted and the call did not finish within the grace period. An abandoned call is
+   * no longer measured; a workload that passes this signal on (`fetch(url, { signal })`)
+   * frees what the call holds instead of letting it run on.
+   */
+  readonly signal: AbortSignal;
+}
+
 /** Something perfsight can measure: one `call` is one sample. */
 export interface Workload {
   name: string;
@@ -17,16 +28,37 @@ export interface Workload {
   /** Facts about the workload for the report (model, backend, parameter count…). */
   info?: () => Record<string, unknown>;
   setup?(): void | Promise<void>;
-  call(iteration: number): CallResult | Promise<CallResult>;
+  /** One call. It failed if it threw or rejected — whatever it threw — or said `success: false`. */
+  call(iteration: number, options: CallOptions): CallResult | Promise<CallResult>;
   teardown?(): void | Promise<void>;
 }
 
-/** The error type a failed call is counted under: its `code`, else its class name. */
+/**
+ * The error type a failed call is counted under: its `code`, else its `name`, else its
+ * class; for a thrown non-object, its kind (`undefined`, `null`, `number`…). Never throws,
+ * whatever was thrown (a getter that throws, a revoked Proxy…).
+ */
 export function errorTypeOf(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string' && code) return code;
-    if (typeof name === 'string' && name) return name;
+  if (error === null) return 'null';
+  if (typeof error === 'string') return 'Error';
+  if (typeof error !== 'object' && typeof error !== 'function') return typeof error;
+  const code = read(() => (error as { code?: unknown }).code);
+  if (typeof code === 'string' && code) return code;
+  const name = read(() => (error as { name?: unknown }).name);
+  if (typeof name === 'string' && name) return name;
+  const className = read(
+    () =>
+      (Object.getPrototypeOf(error) as { constructor?: { name?: unknown } } | null)?.constructor
+        ?.name,
+  );
+  return typeof className === 'string' && className ? className : 'object';
+}
+
+/** A property of something a workload threw: anything, including a getter that throws. */
+function read(get: () => unknown): unknown {
+  try {
+    return get();
+  } catch {
+    return undefined;
   }
-  return typeof error === 'string' ? 'Error' : 'unknown';
 }

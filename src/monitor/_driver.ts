@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errorTypeOf, type CallResult, type Workload } from '../load/index.js';
-import { isThenable, sleep } from '../load/_async.js';
+import { CallHandle, isThenable, sleep, withTimeout } from '../load/_async.js';
+import { afterMs } from '../load/timers.js';
 import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
 
 export interface DrivePlan {
@@ -34,36 +35,29 @@ export async function driveOpenLoop(
   const inFlight = new Set<Promise<void>>();
   let closed = false;
 
-  const record = (intended: number, result: CallResult, failure: unknown) => {
+  /** Async calls not settled yet, including those abandoned after a timeout. */
+  const unsettled = new Set<CallHandle>();
+
+  // Failure is "the call threw or rejected", whatever it threw (`undefined`, `null`, `0`…),
+  // so `threw` is tracked apart from the value thrown.
+  const record = (intended: number, result: CallResult, threw: boolean, failure?: unknown) => {
     if (closed) return; // abandoned at the end of the run, finished late
     const end = performance.now();
-    const flags = failure
+    const flags = threw
       ? sampleFlags(false, result?.cacheHit, result?.fallbackUsed)
       : sampleFlags(result?.success ?? true, result?.cacheHit, result?.fallbackUsed);
-    const errorType = failure ? errorTypeOf(failure) : result?.errorType;
+    const errorType = threw ? errorTypeOf(failure) : result?.errorType;
     collector.record(end - intended, flags, errorType, performance.timeOrigin + end);
   };
 
-  const finish = async (pending: Promise<CallResult>, intended: number) => {
-    let timer: NodeJS.Timeout | undefined;
+  const finish = async (pending: Promise<CallResult>, call: CallHandle, intended: number) => {
+    unsettled.add(call);
+    const forget = () => void unsettled.delete(call);
+    Promise.resolve(pending).then(forget, forget);
     try {
-      const result =
-        timeoutMs === undefined
-          ? await pending
-          : await Promise.race([
-              pending,
-              new Promise<never>((_, reject) => {
-                timer = setTimeout(
-                  () => reject(Object.assign(new Error('timeout'), { name: 'timeout' })),
-                  timeoutMs,
-                );
-              }),
-            ]);
-      record(intended, result, undefined);
+      record(intended, await withTimeout(pending, timeoutMs, call), false);
     } catch (error) {
-      record(intended, undefined, error ?? new Error('rejected'));
-    } finally {
-      clearTimeout(timer);
+      record(intended, undefined, true, error);
     }
   };
 
@@ -84,19 +78,20 @@ export async function driveOpenLoop(
       await Promise.race(inFlight);
       continue;
     }
+    const call = new CallHandle();
     let pending: CallResult | Promise<CallResult>;
     try {
-      pending = workload.call(next++);
+      pending = workload.call(next++, call);
     } catch (error) {
-      record(intended, undefined, error ?? new Error('thrown'));
+      record(intended, undefined, true, error);
       continue;
     }
     if (isThenable(pending)) {
-      const task = finish(pending, intended);
+      const task = finish(pending, call, intended);
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
     } else {
-      record(intended, pending, undefined);
+      record(intended, pending, false);
     }
     if (now - lastYield > YIELD_EVERY_MS) {
       lastYield = now;
@@ -104,12 +99,15 @@ export async function driveOpenLoop(
     }
   }
   const graceMs = signal?.aborted ? INTERRUPT_GRACE_MS : (timeoutMs ?? 10_000) + 100;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { cancel(): void } | undefined;
   await Promise.race([
     Promise.all(inFlight),
-    new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    new Promise((resolve) => (timer = afterMs(graceMs, () => resolve(undefined)))),
   ]);
-  clearTimeout(timer);
+  timer?.cancel();
   closed = true;
-  return { interrupted: signal?.aborted ?? false, abandonedCalls: inFlight.size };
+  // Calls still running are abandoned: their signals tell the workload (an HTTP request is
+  // aborted), so they do not hold the process once the monitor is done.
+  for (const call of unsettled) call.abandon('the monitor stopped', 'AbortError');
+  return { interrupted: signal?.aborted ?? false, abandonedCalls: unsettled.size };
 }

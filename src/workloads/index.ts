@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { access } from 'node:fs/promises';
 import { cut, InputError, UsageError } from '../errors.js';
-import type { CallResult, Workload } from '../load/index.js';
+import type { CallOptions, CallResult, Workload } from '../load/index.js';
 import { syntheticWorkload, type SyntheticOptions } from './synthetic.js';
 
 export { syntheticWorkload } from './synthetic.js';
@@ -63,10 +63,10 @@ export async function createWorkload(
   }
   const exported = module.default ?? module.workload;
   if (typeof exported === 'function') {
-    const fn = exported as (i: number) => CallResult | Promise<CallResult>;
+    const fn = exported as (i: number, options: CallOptions) => CallResult | Promise<CallResult>;
     return {
       name: fn.name || nameOrPath,
-      call: (i) => fn(i),
+      call: (i, options) => fn(i, options),
       info: () => ({ kind: 'module', path: nameOrPath }),
     };
   }
@@ -91,7 +91,7 @@ function fromObject(workload: Workload, nameOrPath: string): Workload {
   return {
     name: workload.name ?? nameOrPath,
     description: workload.description,
-    call: (i) => workload.call(i),
+    call: (i, options) => workload.call(i, options),
     setup:
       setup &&
       (async () => {

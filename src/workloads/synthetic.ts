@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { CallResult, Workload } from '../load/index.js';
+import { afterMs, type CallOptions, type CallResult, type Workload } from '../load/index.js';
 import { normalFrom, seededRandom } from './random.js';
 
 export interface SyntheticOptions {
@@ -47,16 +46,32 @@ export function syntheticWorkload(options: SyntheticOptions = {}): Workload {
       mode,
       seed,
     }),
-    async call(): Promise<CallResult> {
+    async call(_iteration: number, options?: CallOptions): Promise<CallResult> {
       const cacheHit = hasCache && random() < cacheHitRate;
       const fails = random() < errorRate;
       const ms = latencyMs * Math.exp(jitter * normal()) * (cacheHit ? 0.1 : 1);
       if (mode === 'busy') spin(ms);
-      else await sleep(ms);
+      else await sleep(ms, options?.signal);
       if (fails) throw new SyntheticFailure('injected failure');
       return hasCache ? { cacheHit } : undefined;
     },
   };
+}
+
+/** A timer wait of any length (a long one is chained); an abandoned call stops waiting. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = afterMs(ms, done);
+    function done() {
+      signal?.removeEventListener('abort', abandoned);
+      resolve();
+    }
+    function abandoned() {
+      timer.cancel();
+      reject(signal!.reason);
+    }
+    signal?.addEventListener('abort', abandoned, { once: true });
+  });
 }
 
 function spin(ms: number): void {

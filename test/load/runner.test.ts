@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MetricsCollector } from '../../src/metrics/index.js';
-import { parseDurationMs, runWorkload, type Workload } from '../../src/load/index.js';
+import {
+  MAX_TIMER_MS,
+  afterMs,
+  errorTypeOf,
+  parseDurationMs,
+  runWorkload,
+  type Workload,
+} from '../../src/load/index.js';
 
 const quiet = () => new MetricsCollector({ sampleResources: false });
 
@@ -134,6 +141,188 @@ describe('runWorkload', () => {
     const n = collector.aggregatedMetrics.totalSamples;
     expect(n).toBeGreaterThanOrEqual(180);
     expect(n).toBeLessThanOrEqual(201);
+  });
+});
+
+describe('runWorkload: a failure is a call that threw, whatever it threw', () => {
+  /** An error whose `name` getter throws. */
+  const nasty = () => {
+    const error = new Error('nasty');
+    Object.defineProperty(error, 'name', {
+      get() {
+        throw new Error('no name');
+      },
+    });
+    return error;
+  };
+  const throwing: Array<() => unknown> = [
+    () => {
+      throw undefined;
+    },
+    () => {
+      throw null;
+    },
+    () => {
+      throw 0;
+    },
+    () => Promise.reject(undefined),
+    () => Promise.reject(nasty()),
+    () => {
+      throw nasty();
+    },
+  ];
+
+  it.each([
+    ['closed loop', {}],
+    ['open loop', { rate: 2000 }],
+  ])(
+    '%s: thrown or rejected undefined, null, 0 and errors with a throwing name all fail',
+    async (_, extra) => {
+      const collector = quiet();
+      const workload: Workload = {
+        name: 'throws anything',
+        call: (i) => throwing[i % throwing.length]!() as undefined,
+      };
+      await runWorkload(workload, collector, { iterations: 60, warmup: 6, ...extra });
+      const m = collector.aggregatedMetrics;
+      expect(m.totalSamples).toBe(60);
+      expect(m.failedSamples).toBe(60);
+      expect(m.errorCounts).toEqual({ undefined: 20, null: 10, number: 10, Error: 20 });
+    },
+  );
+
+  it('errorTypeOf never throws and names what was thrown', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    class QuotaExceeded {}
+    expect(errorTypeOf(undefined)).toBe('undefined');
+    expect(errorTypeOf(null)).toBe('null');
+    expect(errorTypeOf(0)).toBe('number');
+    expect(errorTypeOf(Symbol('s'))).toBe('symbol');
+    expect(errorTypeOf('text')).toBe('Error');
+    expect(errorTypeOf(nasty())).toBe('Error');
+    expect(errorTypeOf(new QuotaExceeded())).toBe('QuotaExceeded');
+    expect(errorTypeOf(Object.create(null))).toBe('object');
+    expect(errorTypeOf(proxy)).toBe('object');
+    expect(errorTypeOf(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
+  });
+});
+
+describe('runWorkload: timeouts and abandoned calls', () => {
+  it('a timeout longer than one Node timer holds (600 h) does not fire early', async () => {
+    const collector = quiet();
+    await runWorkload({ name: 'tick', call: () => sleep(20) }, collector, {
+      iterations: 5,
+      warmup: 1,
+      timeoutMs: 600 * 3_600_000,
+    });
+    expect(collector.aggregatedMetrics.failedSamples).toBe(0);
+  });
+
+  it('a timed-out call is abandoned: its signal aborts with a TimeoutError', async () => {
+    const reasons: string[] = [];
+    const workload: Workload = {
+      name: 'listens',
+      call: (_, { signal }) =>
+        new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => {
+            reasons.push((signal.reason as Error).name);
+            resolve(); // too late to count: the call already timed out
+          });
+        }),
+    };
+    const collector = quiet();
+    const outcome = await runWorkload(workload, collector, {
+      iterations: 3,
+      warmup: 2,
+      timeoutMs: 30,
+    });
+    expect(reasons).toEqual(Array(5).fill('TimeoutError'));
+    expect(collector.aggregatedMetrics.errorCounts).toEqual({ timeout: 3 });
+    expect(outcome.abandonedCalls).toBe(0); // each settled once aborted
+  });
+
+  it('calls still running when an interrupted run gives up on them are aborted and counted', async () => {
+    const signals: AbortSignal[] = [];
+    const controller = new AbortController();
+    const workload: Workload = {
+      name: 'never',
+      call: (_, { signal }) => {
+        signals.push(signal);
+        return new Promise<void>(() => undefined);
+      },
+    };
+    setTimeout(() => controller.abort(), 50);
+    const outcome = await runWorkload(workload, quiet(), {
+      iterations: 10,
+      concurrency: 2,
+      signal: controller.signal,
+    });
+    expect(outcome.interrupted).toBe(true);
+    expect(outcome.abandonedCalls).toBe(2);
+    expect(signals.map((s) => [s.aborted, (s.reason as Error).name])).toEqual([
+      [true, 'AbortError'],
+      [true, 'AbortError'],
+    ]);
+  });
+
+  it('warm-up answers the signal: a hung warm-up call is abandoned and nothing is measured', async () => {
+    const controller = new AbortController();
+    let measuredCalls = 0;
+    const workload: Workload = {
+      name: 'hangs in warm-up',
+      call: (i) => (i < 0 ? new Promise<void>(() => undefined) : void measuredCalls++),
+    };
+    setTimeout(() => controller.abort(), 50);
+    const collector = quiet();
+    const outcome = await runWorkload(workload, collector, {
+      iterations: 10,
+      warmup: 3,
+      signal: controller.signal,
+    });
+    expect(outcome).toMatchObject({ interrupted: true, abandonedCalls: 1 });
+    expect(measuredCalls).toBe(0);
+    expect(collector.aggregatedMetrics.totalSamples).toBe(0);
+  });
+
+  it('warm-up calls are held to the timeout', async () => {
+    const collector = quiet();
+    const outcome = await runWorkload(
+      {
+        name: 'slow warm-up',
+        call: (i) => (i < 0 ? new Promise<void>(() => undefined) : undefined),
+      },
+      collector,
+      { iterations: 4, warmup: 2, timeoutMs: 30 },
+    );
+    expect(outcome.interrupted).toBe(false);
+    expect(collector.aggregatedMetrics.successfulSamples).toBe(4);
+  });
+});
+
+describe('afterMs', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('chains timers for delays one timer cannot hold, and fires once, on time', () => {
+    vi.useFakeTimers();
+    const fired = vi.fn();
+    afterMs(2 * MAX_TIMER_MS + 10, fired);
+    vi.advanceTimersByTime(2 * MAX_TIMER_MS);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(10);
+    expect(fired).toHaveBeenCalledTimes(1);
+  });
+
+  it('never fires for Infinity, and cancel stops a chained timer', () => {
+    vi.useFakeTimers();
+    const fired = vi.fn();
+    afterMs(Infinity, fired);
+    afterMs(MAX_TIMER_MS + 5, fired).cancel();
+    const chained = afterMs(MAX_TIMER_MS + 5, fired);
+    vi.advanceTimersByTime(MAX_TIMER_MS + 1);
+    chained.cancel();
+    vi.advanceTimersByTime(10 * MAX_TIMER_MS);
+    expect(fired).not.toHaveBeenCalled();
   });
 });
 

@@ -116,6 +116,35 @@ describe('ContinuousPerformanceMonitor', () => {
     expect(seedCollectors.api_endpoints.aggregatedMetrics.totalSamples).toBe(100);
   });
 
+  it('a call that throws or rejects undefined, null or 0 failed (the open loop too)', async () => {
+    const monitor = new ContinuousPerformanceMonitor(['falsy'], {
+      windows: { fineMs: 100, coarseMs: 1000 },
+    });
+    await monitor.start();
+    const throwing: Array<() => unknown> = [
+      () => {
+        throw undefined;
+      },
+      () => {
+        throw null;
+      },
+      () => {
+        throw 0;
+      },
+      () => Promise.reject(0),
+    ];
+    await monitor.drive(
+      'falsy',
+      { name: 'falsy', call: (i) => throwing[i % throwing.length]!() as undefined },
+      { rate: 400, durationMs: 200 },
+    );
+    await monitor.stop();
+    const m = monitor.collector('falsy')!.recorded().metrics;
+    expect(m.totalSamples).toBeGreaterThan(20);
+    expect(m.failedSamples).toBe(m.totalSamples);
+    expect(Object.keys(m.errorCounts).sort()).toEqual(['null', 'number', 'undefined']);
+  });
+
   it('a workload that throws keeps running and its errors are counted', async () => {
     const monitor = new ContinuousPerformanceMonitor(['flaky'], {
       windows: { fineMs: 100, coarseMs: 1000 },

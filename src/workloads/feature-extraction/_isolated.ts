@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Backend, ModelAnswer, tf } from './model.js';
+import { afterMs, type LongTimer } from '../../load/timers.js';
 
 /** What `infer` answers when the model took longer than the timeout. */
 export const TIMED_OUT = Symbol('timed out');
@@ -175,13 +176,14 @@ type WorkerMessage =
 
 /** `pending`'s value, or `TIMED_OUT` if the deadline comes first. */
 async function within<T>(pending: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
   const expired = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - performance.now()));
+    // `--model-timeout` is the user's: afterMs chains timers for what one cannot hold.
+    timer = afterMs(Math.max(0, deadline - performance.now()), () => resolve(TIMED_OUT));
   });
   try {
     return await Promise.race([pending, expired]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { errorTypeOf } from '../../load/index.js';
 import { statisticalFeatures } from './_fallback.js';
 import { IsolatedModel, TIMED_OUT } from './_isolated.js';
 import type { tf } from './model.js';
@@ -144,7 +145,7 @@ class ModelFeatureExtractor implements FeatureExtractor {
       }
     } catch (error) {
       if (!this.config.enableFallback) throw error;
-      result = this.fallback(values, batch, errorName(error), performance.now() - started);
+      result = this.fallback(values, batch, errorTypeOf(error), performance.now() - started);
     }
     return result;
   }
@@ -209,15 +210,6 @@ function cacheKey(values: Float32Array): string {
   return createHash('sha1')
     .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
     .digest('base64');
-}
-
-function errorName(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string' && code) return code;
-    if (typeof name === 'string' && name) return name;
-  }
-  return 'Error';
 }
 
 const PER_SERIES = TIMESTEPS * FEATURES;
