@@ -3,6 +3,6 @@
  * the terminal (control and escape sequences), CSV (spreadsheet formulas), Markdown
  * (markup, mentions). HTML is escaped by `escapeHtml` in `report/html`.
  */
-export { terminalLine, terminalText } from './terminal.js';
+export { terminalLine, terminalSafeJson, terminalText } from './terminal.js';
 export { csvField, fromSpreadsheetCell, spreadsheetCell } from './csv.js';
 export { markdownText } from './markdown.js';

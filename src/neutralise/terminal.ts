@@ -31,3 +31,16 @@ export function terminalText(text: string): string {
 export function terminalLine(text: string): string {
   return text.replace(UNSAFE_OR_NEWLINE, escaped);
 }
+
+/**
+ * JSON text (`--json` on stdout, the report's JSON files) safe on a terminal too.
+ * `JSON.stringify` escapes C0 controls but leaves DEL, C1 controls and bidi overrides raw;
+ * they can only occur inside strings, where `\uXXXX` is the same value: the data is
+ * unchanged for any JSON reader.
+ */
+export function terminalSafeJson(text: string): string {
+  return text.replace(
+    /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

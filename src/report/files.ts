@@ -1,3 +1,4 @@
+import { terminalSafeJson } from '../neutralise/index.js';
 import { renderSamplesCsv, renderSummaryCsv } from './csv.js';
 import { SAMPLES_FILE, buildDetailedReport, buildSummaryReport } from './model.js';
 import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
@@ -21,8 +22,9 @@ export interface RunReports {
   files: ReportFile[];
 }
 
+/** Pretty JSON, never carrying a raw terminal control character (it is also printed). */
 export function json(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
+  return terminalSafeJson(JSON.stringify(value, null, 2)) + '\n';
 }
 
 /** The report model of a run and the files it makes. Pure: nothing is written here. */

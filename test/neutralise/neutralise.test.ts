@@ -9,6 +9,7 @@ import {
   terminalText,
 } from '../../src/neutralise/index.js';
 import { renderDashboard, renderPlainLines } from '../../src/dashboard/index.js';
+import { json } from '../../src/report/index.js';
 import {
   ConsoleAlertSink,
   ContinuousPerformanceMonitor,
@@ -28,16 +29,27 @@ describe('terminal', () => {
     expect(terminalText('✅ P95 — ünïcode 東京')).toBe('✅ P95 — ünïcode 東京');
   });
 
+  it('JSON (--json on stdout, report files) carries no raw control character, same data', () => {
+    const value = { name: HOSTILE, nested: ['\u007f\u2066x'] };
+    const text = json(value);
+    expect(text).not.toMatch(CONTROL);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
   it('the terminal dashboard, its plain lines and the console alert lines show data inert', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
     const monitor = new ContinuousPerformanceMonitor([HOSTILE], {
+      clock: { now: () => now },
       rules: [parseAlertRule('error_rate<5% over 1s for 0s min_events 1 severity critical')],
       throttle: { groupWaitMs: 0 },
     });
-    for (let i = 0; i < 20; i++) {
-      monitor.collector(HOSTILE)!.recordSample({ latencyMs: 5, success: false });
-    }
     await monitor.start({ schedule: false });
-    const events = monitor.evaluateAlerts();
+    // Failing for two seconds: the alert's window is covered, it fires.
+    for (let t = 0; t < 20; t++) {
+      monitor.collector(HOSTILE)!.recordSample({ latencyMs: 5, success: false });
+      monitor.tick((now += 100));
+    }
+    const events = monitor.evaluateAlerts(now);
     expect(events.length).toBeGreaterThan(0);
     const snapshot = monitor.snapshot();
     const frame = renderDashboard(snapshot);
