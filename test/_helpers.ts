@@ -11,6 +11,8 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** The folder the CLI ran in. */
+  cwd: string;
 }
 
 /** A fresh temp folder for one test. */
@@ -21,6 +23,11 @@ export function tempDir(prefix = 'perfsight-test-'): string {
 /**
  * Runs the built CLI (`npm test` builds first) as a user would, without a TTY.
  * `onSpawn` gets the child, e.g. to send it a signal.
+ *
+ * Each call runs in a folder of its own (a fresh temp folder unless `cwd` is given) and
+ * without the caller's `PERFSIGHT_HISTORY` (unless `env` sets it): the default history
+ * (`.perfsight/history.db`), default report folders and `perfsight.config.json` are then the
+ * test's own, never the checkout's, which other tests and perfsight processes share.
  */
 export function runCli(
   args: string[],
@@ -32,9 +39,11 @@ export function runCli(
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
+    const { PERFSIGHT_HISTORY: _inherited, ...environment } = process.env;
+    const cwd = options.cwd ?? tempDir('perfsight-cwd-');
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, CI: 'true', ...options.env },
+      cwd,
+      env: { ...environment, CI: 'true', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -45,7 +54,7 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
+      resolvePromise({ code, signal, stdout, stderr, cwd });
     });
     options.onSpawn?.(child);
   });
