@@ -11,8 +11,8 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** The folder the CLI ran in. */
-  cwd: string;
+  /** The folder the CLI ran in (set by `runCli`). */
+  cwd?: string;
 }
 
 /** A fresh temp folder for one test. */

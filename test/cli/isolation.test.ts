@@ -29,8 +29,8 @@ describe('CLI tests are independent of the machine', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Saved to the history as run');
     expect(result.cwd).not.toBe(ROOT);
-    expect(existsSync(join(result.cwd, '.perfsight', 'history.db'))).toBe(true);
-    expect(existsSync(join(result.cwd, 'perfsight-reports'))).toBe(true);
+    expect(existsSync(join(result.cwd!, '.perfsight', 'history.db'))).toBe(true);
+    expect(existsSync(join(result.cwd!, 'perfsight-reports'))).toBe(true);
     expect(existsSync(elsewhere)).toBe(false);
     expect(stamp()).toBe(before);
   });
