@@ -65,8 +65,9 @@ export function withTimeout<T>(
   let timer: { cancel(): void } | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = afterMs(timeoutMs, () => {
-      call.abandon(`the call took longer than its ${timeoutMs} ms timeout`, 'TimeoutError');
+      // The timeout first: a workload that settles as soon as it is aborted is still late.
       reject(new TimeoutError(`no answer after ${timeoutMs} ms`));
+      call.abandon(`the call took longer than its ${timeoutMs} ms timeout`, 'TimeoutError');
     });
   });
   return Promise.race([pending, expired]).finally(() => timer?.cancel());
