@@ -2,7 +2,7 @@
  * Objectives (SLOs): a small grammar parsed once at start-up (`p95<100ms`, `success>=99%`,
  * `throughput>=20rps`, `memory<100MB`…), then checked against a run's summary.
  */
-import { UsageError } from '../errors.js';
+import { cut, quote, UsageError } from '../errors.js';
 import type { SummaryReport } from '../report/types.js';
 import type { Comparator, Objective, ObjectiveMetric, ObjectiveResult } from './types.js';
 
@@ -58,7 +58,7 @@ export function parseObjective(text: string): Objective {
   const match = /^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ%/]*)\s*$/i.exec(
     text,
   );
-  if (!match) throw new UsageError(`bad objective "${text}": ${GRAMMAR}`);
+  if (!match) throw new UsageError(`bad objective ${quote(text)}: ${GRAMMAR}`);
   const [, name, comparator, value, rawUnit] = match as unknown as [
     string,
     string,
@@ -69,7 +69,7 @@ export function parseObjective(text: string): Objective {
   const known = METRICS[name.toLowerCase()];
   if (!known) {
     throw new UsageError(
-      `bad objective "${text}": unknown metric "${name}" (known: ${Object.keys(METRICS).join(', ')})`,
+      `bad objective ${quote(text)}: unknown metric ${quote(name)} (known: ${Object.keys(METRICS).join(', ')})`,
     );
   }
   const unit = rawUnit.toLowerCase();
@@ -77,7 +77,7 @@ export function parseObjective(text: string): Objective {
   if (factor === undefined) {
     const allowed = Object.keys(UNITS[known.unit]).filter(Boolean).join(', ');
     throw new UsageError(
-      `bad objective "${text}": ${name} takes ${allowed || 'no unit'}, not "${rawUnit}"`,
+      `bad objective ${quote(text)}: ${cut(name)} takes ${allowed || 'no unit'}, not ${quote(rawUnit)}`,
     );
   }
   // A bare number for a rate is a ratio (0.99), unless it cannot be one (99 means 99 %).
@@ -86,7 +86,7 @@ export function parseObjective(text: string): Objective {
       ? Number(value) / 100
       : Number(value) * factor;
   if (known.unit === 'ratio' && threshold > 1) {
-    throw new UsageError(`bad objective "${text}": a rate is at most 100%`);
+    throw new UsageError(`bad objective ${quote(text)}: a rate is at most 100%`);
   }
   return {
     source: `${known.metric}${comparator}${formatThreshold(threshold, known.unit)}`,

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { PerfsightError } from '../errors.js';
+import { cut, PerfsightError } from '../errors.js';
 import { PERFSIGHT_VERSION } from '../environment/index.js';
 import { terminalText } from '../neutralise/index.js';
 import { redactText } from '../redact/index.js';
@@ -46,7 +46,11 @@ function reportError(error: unknown): number {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) {
       return error.code === 'commander.help' ? 2 : 0;
     }
-    say(`${error.message.replace(/^error: /, '')} (see perfsight --help)`);
+    // Commander quotes the offending argument whole: a pasted megabyte is cut like any value.
+    const message = error.message
+      .replace(/^error: /, '')
+      .replace(/'([^']*)'/g, (_, value: string) => `'${cut(value)}'`);
+    say(`${message} (see perfsight --help)`);
     return 2;
   }
   if (error instanceof PerfsightError) {

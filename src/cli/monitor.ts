@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
 import { loadPolicy } from '../analysis/index.js';
 import { describeEnvironment } from '../environment/index.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, quote, UsageError } from '../errors.js';
 import type { Workload } from '../load/index.js';
 import {
   SAFE_NAME,
@@ -82,7 +82,7 @@ function target(value: string): { name: string; url: string } {
   // The name becomes the collector's report folder: one plain folder name, none of ours.
   if (!SAFE_NAME.test(match[1]!) || MONITOR_FILES.has(match[1]!)) {
     throw new InvalidArgumentError(
-      `the name "${match[1]!.slice(0, 80)}" cannot name the collector's report folder: use letters, digits, "_", "-" and "." (not first).`,
+      `the name ${quote(match[1]!)} cannot name the collector's report folder: use letters, digits, "_", "-" and "." (not first).`,
     );
   }
   return { name: match[1]!, url: match[2]! };
@@ -165,7 +165,9 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   const watching = projectRules(flags, rules.length > 0);
   rules.push(...watching.rules);
   if (flags.webhook && !/^https?:\/\//.test(flags.webhook)) {
-    throw new UsageError(`--webhook expects an http(s) URL, got "${redactUrl(flags.webhook)}"`);
+    throw new UsageError(
+      `--webhook expects an http(s) URL, got ${quote(redactUrl(flags.webhook))}`,
+    );
   }
   const listen =
     flags.web === undefined ? undefined : parseListenAddress(flags.web === true ? '' : flags.web);

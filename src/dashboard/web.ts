@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { UsageError } from '../errors.js';
+import { quote, UsageError } from '../errors.js';
 import type { Sink } from '../monitor/sinks.js';
 import type { DashboardSnapshot } from '../monitor/snapshot.js';
 import { renderPage } from './_page.js';
@@ -37,7 +37,9 @@ export function parseListenAddress(text: string | undefined): { host: string; po
   const match = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?$/.exec(value);
   const port = match?.[3] === undefined ? 9464 : Number(match[3]);
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`bad --web address "${text}": expected host:port, e.g. 127.0.0.1:9464`);
+    throw new UsageError(
+      `bad --web address ${quote(text)}: expected host:port, e.g. 127.0.0.1:9464`,
+    );
   }
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }

@@ -4,7 +4,7 @@
  * run itself), to a report folder or `detailed.json` the comparison can load.
  */
 import { existsSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, quote } from '../errors.js';
 import type { HistoryStore } from './types.js';
 
 export interface ResolvedBaseline {
@@ -33,13 +33,13 @@ export async function resolveBaseline(
   if (!record) {
     throw new InputError(
       spec === 'latest'
-        ? `--baseline latest: no earlier run of "${testName}" in the history at ${store.location}`
+        ? `--baseline latest: no earlier run of ${quote(testName)} in the history at ${store.location}`
         : `--baseline ${spec}: no such file or folder, and no run with that id in the history at ${store.location}`,
     );
   }
   if (!record.report_dir || !existsSync(record.report_dir)) {
     throw new InputError(
-      `--baseline ${spec}: run ${record.run_id} of "${record.test_name}" was saved with its report folder ${record.report_dir ?? '(none)'}, which no longer exists`,
+      `--baseline ${spec}: run ${record.run_id} of ${quote(record.test_name)} was saved with its report folder ${record.report_dir ?? '(none)'}, which no longer exists`,
     );
   }
   return { path: record.report_dir, runId: record.run_id };

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { quote, UsageError } from '../errors.js';
 import { parseObjective as parseAnalysisObjective } from '../analysis/objectives.js';
 import type { Objective, ObjectiveMetric } from '../analysis/types.js';
 import type { WindowFigures } from './_windows.js';
@@ -31,7 +31,7 @@ export function parseObjective(text: string): Objective {
   const objective = parseAnalysisObjective(text);
   if (!measuredPerWindow(objective)) {
     throw new UsageError(
-      `objective "${text}": ${objective.metric} is not measured per window by the monitor (use latency, success, error_rate, cache_hit, fallback or throughput)`,
+      `objective ${quote(text)}: ${objective.metric} is not measured per window by the monitor (use latency, success, error_rate, cache_hit, fallback or throughput)`,
     );
   }
   return objective;

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { quote, UsageError } from '../errors.js';
 import { formatDuration, parseDurationMs } from '../load/index.js';
 import type { AlertLevel, Objective } from '../analysis/types.js';
 import { errorBudget, parseObjective } from './_objective.js';
@@ -102,7 +102,7 @@ export function parseSloRules(text: string): AlertRule[] {
   const budget = errorBudget(objective);
   if (!budget) return [parseAlertRule(text)];
   if (budget.budget <= 0) {
-    throw new UsageError(`SLO "${text}" leaves no error budget: use a target below 100%`);
+    throw new UsageError(`SLO ${quote(text)} leaves no error budget: use a target below 100%`);
   }
   return BURN_RATE_WINDOWS.map((w) => ({
     kind: 'burn_rate' as const,
@@ -137,7 +137,8 @@ function splitRule(text: string): { objective: Objective; options: RuleOptions }
   for (let i = 1; i < words.length; i += 2) {
     const key = words[i]!.toLowerCase();
     const value = words[i + 1];
-    if (value === undefined) throw new UsageError(`rule "${text}": "${key}" needs a value`);
+    if (value === undefined)
+      throw new UsageError(`rule ${quote(text)}: ${quote(key)} needs a value`);
     switch (key) {
       case 'over':
       case 'window':
@@ -153,7 +154,7 @@ function splitRule(text: string): { objective: Objective; options: RuleOptions }
       case 'min_events': {
         const n = Number(value);
         if (!Number.isInteger(n) || n < 0) {
-          throw new UsageError(`rule "${text}": min_events expects a whole number ≥ 0`);
+          throw new UsageError(`rule ${quote(text)}: min_events expects a whole number ≥ 0`);
         }
         options.min_events = n;
         break;
@@ -161,7 +162,7 @@ function splitRule(text: string): { objective: Objective; options: RuleOptions }
       case 'severity': {
         const level = value.toUpperCase();
         if (level !== 'CRITICAL' && level !== 'WARNING' && level !== 'INFO') {
-          throw new UsageError(`rule "${text}": severity is critical, warning or info`);
+          throw new UsageError(`rule ${quote(text)}: severity is critical, warning or info`);
         }
         options.severity = level;
         break;
@@ -171,7 +172,7 @@ function splitRule(text: string): { objective: Objective; options: RuleOptions }
         break;
       default:
         throw new UsageError(
-          `rule "${text}": unknown "${key}" (expected over, for, keep_firing_for, min_events, severity, on)`,
+          `rule ${quote(text)}: unknown ${quote(key)} (expected over, for, keep_firing_for, min_events, severity, on)`,
         );
     }
   }
@@ -181,7 +182,7 @@ function splitRule(text: string): { objective: Objective; options: RuleOptions }
 function durationOf(value: string, text: string, zeroAllowed: boolean): number {
   const ms = value === '0' ? 0 : parseDurationMs(value);
   if (ms === undefined || (!zeroAllowed && ms <= 0)) {
-    throw new UsageError(`rule "${text}": bad duration "${value}" (e.g. 30s, 5m, 1h)`);
+    throw new UsageError(`rule ${quote(text)}: bad duration ${quote(value)} (e.g. 30s, 5m, 1h)`);
   }
   return ms;
 }

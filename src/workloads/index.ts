@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { access } from 'node:fs/promises';
-import { cut, InputError, UsageError } from '../errors.js';
+import { cut, InputError, quote, UsageError } from '../errors.js';
 import type { CallOptions, CallResult, Workload } from '../load/index.js';
 import { syntheticWorkload, type SyntheticOptions } from './synthetic.js';
 
@@ -45,7 +45,7 @@ export async function createWorkload(
   if (factory) return factory(options);
   if (!/[\\/.]/.test(nameOrPath)) {
     throw new UsageError(
-      `unknown workload "${nameOrPath}" (built in: ${builtInWorkloads().join(', ')}; or a path to a module)`,
+      `unknown workload ${quote(nameOrPath)} (built in: ${builtInWorkloads().join(', ')}; or a path to a module)`,
     );
   }
   const path = resolve(nameOrPath);

@@ -58,6 +58,25 @@ describe('what perfsight reads: every mistake is one line, exit 2, nothing writt
     expect(line.length).toBeLessThan(dir.length + 200);
   });
 
+  it.each([
+    ['an objective', { objectives: ['p95<1ms', `p95<${'9'.repeat(1_000_000)}x`] }],
+    ['a key', { [`k${'e'.repeat(1_000_000)}y`]: 1 }],
+  ])('a config file with a 1 MB bad %s is quoted cut short', async (_, config) => {
+    const path = at(`big-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(path, JSON.stringify(config));
+    const result = await runCli(['report', at('good.csv'), '--config', path, '-o', out()]);
+    const line = rejection(result);
+    expect(line).toMatch(/…/);
+    expect(line.length).toBeLessThan(dir.length + 500);
+  });
+
+  it('a bad 100 kB command-line value is quoted cut short', async () => {
+    const result = await runCli(['run', 'synthetic', '-n', '9'.repeat(100_000), '-o', out()]);
+    const line = rejection(result);
+    expect(line).toMatch(/'9{40,}…'/);
+    expect(line.length).toBeLessThan(300);
+  });
+
   it('compare and run --baseline refuse a truncated samples.csv.gz in a report folder', async () => {
     const broken = at('broken');
     cpSync(good, broken, { recursive: true });

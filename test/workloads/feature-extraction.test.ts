@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -135,6 +136,14 @@ describe('the CNN+LSTM feature extractor (TensorFlow.js, WASM backend)', () => {
     expect(Array.from(b.fusedFeatures)).toEqual(Array.from(a.fusedFeatures));
     expect(loaded.countParams()).toBe(model.countParams());
     await expect(loadModel(join(dir, 'nope'))).rejects.toThrow(/cannot read the model/);
+  });
+
+  it('loads a model.json saved with a byte-order mark', async () => {
+    const dir = join(tempDir('perfsight-model-'), 'model');
+    await saveModel(model, dir);
+    const file = join(dir, 'model.json');
+    writeFileSync(file, '\uFEFF' + readFileSync(file, 'utf8'));
+    expect((await loadModel(dir)).countParams()).toBe(model.countParams());
   });
 
   it('disposes its tensors: memory stays flat over many calls', async () => {

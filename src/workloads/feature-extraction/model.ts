@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../../errors.js';
+import { withoutBom } from '../../input.js';
 
 export const TIMESTEPS = 60;
 export const FEATURES = 15;
@@ -197,7 +198,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
   };
   try {
-    modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    modelJson = JSON.parse(withoutBom(await readFile(join(dir, 'model.json'), 'utf8')));
   } catch (error) {
     throw new InputError(
       `${join(dir, 'model.json')}: cannot read the model (${(error as Error).message})`,
