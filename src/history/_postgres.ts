@@ -35,6 +35,15 @@ const MIGRATIONS = [
    CREATE INDEX perfsight_runs_by_test ON perfsight_runs (test_name, seq);`,
 ];
 const MIGRATION_LOCK = 0x70657266; // "perf"
+/**
+ * The history never holds a run hostage: a lock held by another session (a migration, a
+ * `LOCK TABLE`, a long transaction) or a server that stops answering fails the history
+ * after these, and the reports are kept.
+ */
+const LOCK_TIMEOUT_MS = 5000;
+const STATEMENT_TIMEOUT_MS = 10_000;
+/** Client side, for a server or network that goes silent. */
+const QUERY_TIMEOUT_MS = 15_000;
 
 /** For teams whose CI runs on many machines: one PostgreSQL database, same interface. */
 export class PostgresHistory implements HistoryStore {
@@ -45,7 +54,14 @@ export class PostgresHistory implements HistoryStore {
 
   static async open(url: string): Promise<PostgresHistory> {
     const location = redactUrl(url);
-    const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 2,
+      connectionTimeoutMillis: 5000,
+      lock_timeout: LOCK_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+    });
     // An idle client's network error must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     try {
@@ -137,5 +153,21 @@ export class PostgresHistory implements HistoryStore {
 /** pg's own messages may quote the connection string (a parse error does): redacted too. */
 function storeError(location: string, error: unknown): InputError {
   const message = error instanceof Error ? error.message : String(error);
-  return new InputError(`history database ${location}: ${redactText(message.split('\n')[0]!)}`);
+  const reason = timedOut(error);
+  return new InputError(
+    `history database ${location}${reason ? ` ${reason}` : `: ${redactText(message.split('\n')[0]!)}`}`,
+  );
+}
+
+/** A time-box that fired, in the user's words (the server's words name no lock or limit). */
+function timedOut(error: unknown): string | undefined {
+  const code = (error as { code?: string }).code;
+  if (code === '55P03') {
+    return `is locked by another session (waited ${LOCK_TIMEOUT_MS / 1000} s)`;
+  }
+  if (code === '57014') return `did not answer within ${STATEMENT_TIMEOUT_MS / 1000} s`;
+  if (error instanceof Error && /Query read timeout/i.test(error.message)) {
+    return `did not answer within ${QUERY_TIMEOUT_MS / 1000} s`;
+  }
+  return undefined;
 }

@@ -53,6 +53,15 @@ export class SqliteHistory implements HistoryStore {
       const db = new Database(path, { timeout: 5000 });
       // Several CI jobs may save at once: wait for the lock (busy timeout) instead of failing.
       db.pragma('busy_timeout = 5000');
+      // Read-only until we know the file is ours: another application's database is left
+      // exactly as it was (no tables added, no user_version, no WAL).
+      const foreign = foreignTables(db);
+      if (foreign) {
+        db.close();
+        throw new InputError(
+          `history database ${path} is not a perfsight history database (it holds ${foreign}); perfsight leaves it untouched: give --history a file of its own`,
+        );
+      }
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       migrate(db);
@@ -118,6 +127,32 @@ export class SqliteHistory implements HistoryStore {
   }
 }
 
+/** Columns only perfsight's `runs` table has together: how an existing store is recognised. */
+const OUR_COLUMNS = ['run_id', 'test_name', 'config_hash', 'summary_json', 'report_dir'];
+
+/**
+ * Undefined when the database is empty or perfsight's; else a description of what it holds.
+ * Only reads: an empty database (new file, or created by hand) is ours to set up.
+ */
+function foreignTables(db: Database.Database): string | undefined {
+  const tables = (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as Array<{ name: string }>
+  ).map((row) => row.name);
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (tables.length === 0 && version === 0) return undefined;
+  const columns = tables.includes('runs')
+    ? (
+        db.prepare("SELECT name FROM pragma_table_info('runs')").all() as Array<{ name: string }>
+      ).map((row) => row.name)
+    : [];
+  if (version > 0 && OUR_COLUMNS.every((column) => columns.includes(column))) return undefined;
+  if (tables.length === 0) return `no tables but user_version ${version}`;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '');
+  return `other tables: ${shown}`;
+}
+
 function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
@@ -134,6 +169,7 @@ function migrate(db: Database.Database): void {
 }
 
 function storeError(path: string, error: unknown): InputError {
+  if (error instanceof InputError) return error;
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
   const why =

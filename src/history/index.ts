@@ -37,6 +37,12 @@ export async function openHistory(target?: string): Promise<HistoryStore> {
       `the history store is turned off (PERFSIGHT_HISTORY=${fromEnvironment}): pass --history <sqlite-path|postgres-url>`,
     );
   }
+  // An empty path or `:memory:` would save into a database discarded at exit.
+  if (target !== undefined && (target.trim() === '' || target.trim() === ':memory:')) {
+    throw new InputError(
+      `--history "${target}" is not a place runs can be kept: give a SQLite file path or a postgres:// URL (--no-history saves nothing)`,
+    );
+  }
   target ??= fromEnvironment || DEFAULT_HISTORY_PATH;
   if (/^postgres(ql)?:\/\//i.test(target)) return PostgresHistory.open(target);
   return SqliteHistory.open(target);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../_helpers.js';
 import { startPostgres, type PostgresServer } from '../history/_postgres-server.js';
@@ -203,6 +204,61 @@ describe('perfsight history and trend (built CLI)', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject([{ test_name: 'samples', p95_ms: 7.85 }]);
   });
 
+  it("another application's SQLite database is refused and left exactly as it was", async () => {
+    const foreign = join(dir, 'app.db');
+    const app = new Database(foreign);
+    app.exec(
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep me')",
+    );
+    app.close();
+    const bytes = readFileSync(foreign);
+    const out = join(dir, 'foreign-run');
+    const result = await runCli([
+      ...['run', 'synthetic', '-n', '20', '-w', '0', '--no-progress'],
+      ...['--history', foreign, '-o', out],
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `perfsight: history database ${foreign} is not a perfsight history database (it holds other tables: notes); perfsight leaves it untouched: give --history a file of its own; the reports were written to ${out}, but the run was not saved to the history (--no-history skips it)\n`,
+    );
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+    const listed = await runCli(['history', '--history', foreign]);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toMatch(
+      /^perfsight: history database .*app\.db is not a perfsight history database \(it holds other tables: notes\)/,
+    );
+    // Untouched: same bytes, no WAL files beside it, its own journal mode and user_version.
+    expect(readFileSync(foreign).equals(bytes)).toBe(true);
+    expect(existsSync(`${foreign}-wal`) || existsSync(`${foreign}-shm`)).toBe(false);
+    const check = new Database(foreign, { readonly: true });
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(check.pragma('user_version', { simple: true })).toBe(0);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([
+      { name: 'notes' },
+    ]);
+    check.close();
+  });
+
+  it('--history "" or :memory: (a database discarded at exit) is refused before anything runs', async () => {
+    for (const target of ['', ':memory:']) {
+      const out = join(dir, `discarded${target.length}`);
+      const result = await runCli([
+        ...['run', 'synthetic', '-n', '20', '-w', '0', '--no-progress'],
+        ...['--history', target, '-o', out],
+      ]);
+      expect(result.code, target).toBe(2);
+      expect(result.stderr).toMatch(
+        /^perfsight: option '--history <target>' argument '.*' is invalid\. expected a SQLite file path or a postgres:\/\/ URL/,
+      );
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stdout).not.toMatch(/Saved to the history/);
+      expect(existsSync(out)).toBe(false);
+      const listed = await runCli(['history', '--history', target]);
+      expect(listed.code).toBe(2);
+      expect(listed.stderr).toMatch(/^perfsight: --history ".*" is not a place runs can be kept/);
+    }
+  });
+
   it('trend: too little history passes with "insufficient data"; no runs is an error', async () => {
     const fresh = join(dir, 'fresh.db');
     await run(100, 3, ['--history', fresh]);
@@ -225,6 +281,53 @@ describe('perfsight report/history/trend with --history postgres://… (a real l
     server = await startPostgres();
   }, 90_000);
   afterAll(() => server?.stop());
+
+  it('a lock held by another session costs 5 s and the history, never the reports', async () => {
+    const dir = tempDir('perfsight-history-pg-lock-');
+    const samples = join(dir, 'samples.csv');
+    writeFileSync(samples, 'latency_ms\n5\n6\n7\n8\n');
+    // A database of its own: the other tests count the runs in theirs.
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE locks');
+    await admin.end();
+    const url = server.url.replace(/\/postgres$/, '/locks');
+    const report = (out: string) =>
+      runCli(['report', samples, '--name', 'pg-lock', '--history', url, '-o', out], {
+        timeoutMs: 30_000,
+      });
+    const seeded = await report(join(dir, 'seed'));
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      // The schema lock every open takes, then the runs table itself.
+      const holds = [
+        'SELECT pg_advisory_lock(1885696614)',
+        'LOCK TABLE perfsight_runs IN ACCESS EXCLUSIVE MODE',
+      ];
+      for (const [i, hold] of holds.entries()) {
+        await holder.query('BEGIN');
+        await holder.query(hold);
+        const out = join(dir, `held-${i}`);
+        const started = Date.now();
+        const result = await report(out);
+        await holder.query('ROLLBACK');
+        await holder.query('SELECT pg_advisory_unlock_all()');
+        expect(result.signal, hold).toBe(null);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(4500);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stderr).toMatch(
+          new RegExp(
+            `^perfsight: history database postgres://\\S+/locks is locked by another session \\(waited 5 s\\); the reports were written to ${out}, but the run was not saved to the history`,
+          ),
+        );
+        expect(existsSync(join(out, 'summary.json'))).toBe(true);
+      }
+    } finally {
+      await holder.end();
+    }
+  }, 90_000);
 
   it('saves runs from several invocations into one database and lists them', async () => {
     const dir = tempDir('perfsight-history-pg-cli-');
