@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_CLIENTS, WebDashboard } from '../../src/dashboard/index.js';
 import {
@@ -6,6 +9,7 @@ import {
   MemorySink,
   type DashboardSnapshot,
 } from '../../src/monitor/index.js';
+import { BIN, ROOT, tempDir } from '../_helpers.js';
 
 const TOKEN = 'test-token-0123456789';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -176,4 +180,47 @@ describe('web dashboard live viewers', () => {
     expect(monitor.dashboardData.collectors.api!.total_samples).toBeGreaterThan(0);
     expect((await get(port, '/events', host)).status).toBe(200);
   });
+});
+
+describe('web dashboard viewers against a file-descriptor limit (built CLI)', () => {
+  it('300 viewers under `ulimit -n 256`: the monitor keeps ticking and writes its reports', async () => {
+    const out = join(tempDir(), 'monitor');
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        'ulimit -n 256 && exec "$0" "$@"',
+        process.execPath,
+        BIN,
+        'monitor',
+        ...['--duration', '6s', '--interval', '250ms', '--rate', '20'],
+        ...['--web', '127.0.0.1:0', '--out', out],
+      ],
+      { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    cleanups.push(() => void child.kill('SIGKILL'));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await expect
+      .poll(() => /Web dashboard: (\S+)/.exec(stderr)?.[1], { timeout: 30_000 })
+      .toBeTruthy();
+    const port = Number(new URL(/Web dashboard: (\S+)/.exec(stderr)![1]!).port);
+    const host = `127.0.0.1:${port}`;
+    const viewers = await Promise.allSettled(
+      Array.from({ length: 300 }, () => get(port, '/events', host)),
+    );
+    const statuses = viewers.map((v) => (v.status === 'fulfilled' ? v.value.status : 'closed'));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(DEFAULT_MAX_CLIENTS);
+    expect(statuses.every((s) => s === 200 || s === 503 || s === 'closed')).toBe(true);
+    // Ticks go on while the viewers stay connected: the plain dashboard keeps printing.
+    const linesBefore = stdout.split('\n').length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(stdout.split('\n').length).toBeGreaterThan(linesBefore + 2);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EMFILE|internal error/);
+    expect(code, stderr).toBe(0);
+    expect(existsSync(join(out, 'continuous_monitoring_data.json'))).toBe(true);
+  }, 90_000);
 });
