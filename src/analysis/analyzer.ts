@@ -7,6 +7,7 @@ import { SCHEMA_VERSION } from '../report/types.js';
 import { checkObjectives } from './objectives.js';
 import type {
   AnalysisReport,
+  ObjectiveResult,
   Bottleneck,
   ComplianceCheck,
   Objective,
@@ -241,7 +242,22 @@ const RISK_RECOMMENDATIONS: Record<Severity, string> = {
   low: 'Low risk. No immediate action required.',
 };
 
-export function assessRisks(bottlenecks: readonly Bottleneck[]): RiskAssessment {
+const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/**
+ * The least risk a failed objective leaves: the run fails its gate, so action is required —
+ * never "low". An objective the run could not even measure counts the same.
+ */
+export const FAILED_OBJECTIVE_RISK: Severity = 'high';
+
+/**
+ * The seed's risk rules over the bottlenecks, raised to at least FAILED_OBJECTIVE_RISK when
+ * an objective failed: the risk shown beside a FAIL verdict can never say "no action".
+ */
+export function assessRisks(
+  bottlenecks: readonly Bottleneck[],
+  objectives: readonly ObjectiveResult[] = [],
+): RiskAssessment {
   const breakdown: RiskAssessment['risk_breakdown'] = {
     critical: [],
     high: [],
@@ -257,7 +273,7 @@ export function assessRisks(bottlenecks: readonly Bottleneck[]): RiskAssessment 
   }
   const critical = breakdown.critical.length;
   const high = breakdown.high.length;
-  const overall: Severity =
+  const seedOverall: Severity =
     critical > 0
       ? 'critical'
       : high > 2
@@ -265,6 +281,15 @@ export function assessRisks(bottlenecks: readonly Bottleneck[]): RiskAssessment 
         : high > 0 || breakdown.medium.length > 3
           ? 'medium'
           : 'low';
+  const failed = objectives.filter((o) => !o.passed);
+  for (const o of failed) {
+    breakdown[FAILED_OBJECTIVE_RISK].push({
+      category: 'objective',
+      description: `Objective ${o.objective} failed: ${o.message}`,
+      impact: 'The run does not meet its objectives',
+    });
+  }
+  const overall = failed.length > 0 ? atLeast(seedOverall, FAILED_OBJECTIVE_RISK) : seedOverall;
   return {
     overall_risk: overall,
     risk_breakdown: breakdown,
@@ -272,10 +297,19 @@ export function assessRisks(bottlenecks: readonly Bottleneck[]): RiskAssessment 
   };
 }
 
-/** The seed's compliance check: P95 < 100 ms and success ≥ 99 % (the requirement it validates). */
+function atLeast(severity: Severity, floor: Severity): Severity {
+  return SEVERITY_ORDER.indexOf(severity) >= SEVERITY_ORDER.indexOf(floor) ? severity : floor;
+}
+
+/**
+ * The seed's compliance check: P95 < 100 ms and success ≥ 99 % (the requirement it
+ * validates), and — since that requirement is about the model — the fallback answered
+ * under 1 % of calls.
+ */
 export function checkCompliance(summary: SummaryReport): ComplianceCheck {
   const p95 = summary.latency_metrics.p95_ms;
   const success = summary.performance_summary.success_rate;
+  const fallback = summary.optimization_metrics.fallback_usage_rate;
   const hasLatency = summary.performance_summary.successful_requests > 0;
   const requirements: ComplianceCheck['requirements'] = {
     latency_p95: {
@@ -289,6 +323,12 @@ export function checkCompliance(summary: SummaryReport): ComplianceCheck {
       actual: pct(success),
       compliant: success >= 0.99,
       margin: success >= 0.99 ? (success - 0.99) * 100 : 0,
+    },
+    fallback_rate: {
+      requirement: '< 1%',
+      actual: pct(fallback),
+      compliant: fallback < 0.01,
+      margin: fallback < 0.01 ? (0.01 - fallback) * 100 : 0,
     },
   };
   const all = Object.values(requirements).every((r) => r.compliant);
@@ -327,7 +367,7 @@ export function analyzeRun(
     objectives_met: results.every((r) => r.passed),
     bottlenecks,
     recommendations: generateRecommendations(summary),
-    risk_assessment: assessRisks(bottlenecks),
+    risk_assessment: assessRisks(bottlenecks, results),
     trend_analysis: options.trend ?? NO_TREND,
     compliance_check: checkCompliance(summary),
   };

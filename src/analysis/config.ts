@@ -10,7 +10,7 @@ import { cut, InputError } from '../errors.js';
 import { readTextFileSync } from '../input.js';
 import type { AlertThresholds } from './alerting.js';
 import type { AnalyzerThresholds } from './analyzer.js';
-import { DEFAULT_OBJECTIVES, parseObjectives } from './objectives.js';
+import { DEFAULT_OBJECTIVES, parseObjectives, withFallbackObjective } from './objectives.js';
 import type { Objective } from './types.js';
 
 const positive = z.number().positive();
@@ -65,7 +65,8 @@ export interface RunPolicy {
 
 /**
  * The policy for a run: `--slo` objectives win over the config file's; the config file is
- * `--config`, else `perfsight.config.json` in the working directory when present.
+ * `--config`, else `perfsight.config.json` in the working directory when present. Whichever
+ * they are, the fallback objective (`fallback<1%`) joins them unless they name their own.
  */
 export function loadPolicy(options: {
   slo?: readonly string[];
@@ -75,9 +76,12 @@ export function loadPolicy(options: {
   const fromCli = options.slo && options.slo.length > 0 ? parseObjectives(options.slo) : undefined;
   const path = options.config ?? discover(options.cwd ?? process.cwd());
   const config = path ? loadConfig(path) : undefined;
-  const objectives =
+  const objectives = withFallbackObjective(
     fromCli ??
-    (config?.objectives ? parseObjectives(config.objectives) : parseObjectives(DEFAULT_OBJECTIVES));
+      (config?.objectives
+        ? parseObjectives(config.objectives)
+        : parseObjectives(DEFAULT_OBJECTIVES)),
+  );
   return {
     objectives,
     thresholds: config?.thresholds ?? {},

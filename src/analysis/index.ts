@@ -5,6 +5,8 @@
 export * from './types.js';
 export {
   DEFAULT_OBJECTIVES,
+  FALLBACK_OBJECTIVE,
+  withFallbackObjective,
   parseObjective,
   parseObjectives,
   checkObjectives,

@@ -50,8 +50,31 @@ const UNITS: Record<Unit, Record<string, number>> = {
 const GRAMMAR =
   'expected <metric><op><value>, e.g. p95<100ms, p99<=200ms, avg<50ms, success>=99%, error_rate<1%, cache_hit>=80%, fallback<5%, throughput>=20rps, cpu<80%, memory<100MB';
 
-/** The objectives a run is held to when none are given: the seed's compliance check. */
-export const DEFAULT_OBJECTIVES: readonly string[] = ['p95<100ms', 'success>=99%'];
+/**
+ * The most of a run's calls the fallback may answer before the verdict fails: the seed's
+ * requirement is about the model's latency, and a fallback's answers say nothing about it.
+ */
+export const FALLBACK_OBJECTIVE = 'fallback<1%';
+
+/**
+ * The objectives a run is held to when none are given: the seed's compliance check, and
+ * the model answered (nearly) every call.
+ */
+export const DEFAULT_OBJECTIVES: readonly string[] = [
+  'p95<100ms',
+  'success>=99%',
+  FALLBACK_OBJECTIVE,
+];
+
+/**
+ * Objectives a run is held to: `objectives`, plus the fallback objective unless they name
+ * their own. A run can never pass on answers the model did not give by leaving it out;
+ * accepting a fallback takes saying so (`fallback<=100%`).
+ */
+export function withFallbackObjective(objectives: readonly Objective[]): Objective[] {
+  if (objectives.some((o) => o.metric === 'fallback')) return [...objectives];
+  return [...objectives, parseObjective(FALLBACK_OBJECTIVE)];
+}
 
 /** Parses one objective; a mistake is a UsageError naming the objective and the grammar. */
 export function parseObjective(text: string): Objective {
@@ -80,11 +103,14 @@ export function parseObjective(text: string): Objective {
       `bad objective ${quote(text)}: ${cut(name)} takes ${allowed || 'no unit'}, not ${quote(rawUnit)}`,
     );
   }
-  // A bare number for a rate is a ratio (0.99), unless it cannot be one (99 means 99 %).
-  const threshold =
-    known.unit === 'ratio' && unit === '' && Number(value) > 1
-      ? Number(value) / 100
-      : Number(value) * factor;
+  // A bare number for a rate is a ratio. One above 1 is ambiguous (is `1.5` 1.5 % or a
+  // mistyped 0.15?): refused rather than guessed; a percentage says so with `%`.
+  if (known.unit === 'ratio' && unit === '' && Number(value) > 1) {
+    throw new UsageError(
+      `bad objective "${text}": ${name} is a ratio from 0 to 1 (e.g. 0.99) or a percentage with % (e.g. 99%), not ${value}`,
+    );
+  }
+  const threshold = Number(value) * factor;
   if (known.unit === 'ratio' && threshold > 1) {
     throw new UsageError(`bad objective ${quote(text)}: a rate is at most 100%`);
   }
@@ -182,6 +208,14 @@ export function checkObjectives(
     return objectiveResult(objective, actual, (passed) => {
       const label = LABELS[objective.metric];
       const threshold = formatThreshold(objective.threshold, objective.unit);
+      if (
+        objective.metric === 'fallback' &&
+        actual !== null &&
+        !passed &&
+        objective.comparator.startsWith('<')
+      ) {
+        return fallbackMessage(summary, actual, objective);
+      }
       return actual === null
         ? `${label}: not measured in this run, so "${objective.source}" cannot be checked`
         : `${label} ${formatActual(actual, objective.unit)} ${passed ? objective.comparator : negate(objective.comparator)} ${threshold}`;
@@ -209,6 +243,25 @@ export function objectiveResult(
     passed,
     message: message(passed),
   };
+}
+
+/**
+ * Why a run the fallback answered too often fails, in the user's terms: the latency figures
+ * are not the model's.
+ */
+function fallbackMessage(summary: SummaryReport, actual: number, objective: Objective): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const total = summary.performance_summary.total_requests;
+  const fallback = summary.optimization_metrics.fallback_uses;
+  const limit = formatThreshold(objective.threshold, 'ratio').replace('%', ' %');
+  const model = summary.latency_by_source?.model.count;
+  const modelAnswered =
+    model === undefined
+      ? ''
+      : model === 0
+        ? ' (it answered none)'
+        : ` (its own: latency_by_source.model, ${count(model)} calls)`;
+  return `the fallback answered ${(actual * 100).toFixed(1)} % of calls (${count(fallback)} of ${count(total)}, limit ${limit}): the model did not answer them, so the latency figures are not the model’s${modelAnswered}`;
 }
 
 /** A measured figure, with the precision the console summary uses. */

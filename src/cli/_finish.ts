@@ -135,7 +135,13 @@ export async function finishRun(
     stdout.write(json(reports.summary));
     stderr.write(`perfsight: reports written to ${out}\n`);
   } else {
-    stdout.write(renderConsoleSummary(reports.summary, p95Objective?.threshold ?? P95_TARGET_MS));
+    stdout.write(
+      renderConsoleSummary(
+        reports.summary,
+        p95Objective?.threshold ?? P95_TARGET_MS,
+        reports.analysis.objectives,
+      ),
+    );
     stdout.write(renderAnalysisSummary(reports.analysis, reports.alerts));
     stdout.write(`Reports written to ${out}/\n`);
     if (history?.trend) stdout.write(`Trend (p95): ${history.trend.recommendation ?? ''}\n`);

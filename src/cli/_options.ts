@@ -93,7 +93,7 @@ export function withOutputOptions(command: Command): Command {
     )
     .option(
       '--slo <objective>',
-      'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%)',
+      'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%; fallback<1% joins unless a fallback objective is given)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option(

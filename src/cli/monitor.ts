@@ -117,7 +117,7 @@ export function monitorCommand(exit: (code: number) => void): Command {
     )
     .option(
       '--config <file>',
-      'objectives watched when no --slo or --alert-rule is given (default: ./perfsight.config.json if present, else p95<100ms and success>=99%)',
+      'objectives watched when no --slo or --alert-rule is given (default: ./perfsight.config.json if present, else p95<100ms, success>=99% and fallback<1%)',
     )
     .option(
       '--group-wait <time>',
@@ -331,8 +331,8 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
 /**
  * Out of the box the monitor alerts on the project's objectives, as the seed's monitor
  * alerted on its default thresholds: those of `--config` / perfsight.config.json, else
- * `p95<100ms` and `success>=99%`, each as a threshold rule over 1 minute. Explicit `--slo`
- * or `--alert-rule` replace them; a `--config` given anyway is still checked.
+ * `p95<100ms`, `success>=99%` and `fallback<1%`, each as a threshold rule over 1 minute.
+ * Explicit `--slo` or `--alert-rule` replace them; a `--config` given anyway is still checked.
  */
 function projectRules(
   flags: MonitorFlags,

@@ -23,12 +23,23 @@ export function exactPercentiles(sorted: Float64Array): LatencyPercentiles {
 }
 
 /**
+ * Running sums of latencies are kept scaled by 2^-64 (exact: a power of two), so huge but
+ * finite latencies cannot overflow them to Infinity.
+ */
+export const SUM_SCALE = 2 ** -64;
+
+/** The mean of `count` latencies from their scaled sum, never above their max. */
+export function meanOfScaledSum(scaledSum: number, count: number, max: number): number {
+  return count > 0 ? Math.min((scaledSum / count) * 2 ** 64, max) : 0;
+}
+
+/**
  * Percentiles from the histogram, within the exact minimum and maximum; mean, min and max
- * from exact running figures.
+ * from exact running figures (`scaledSum` in SUM_SCALE units).
  */
 export function histogramPercentiles(
   counts: LogLinearCounts,
-  exact: { sum: number; min: number; max: number },
+  exact: { scaledSum: number; min: number; max: number },
 ): LatencyPercentiles {
   if (counts.totalCount === 0) return { ...ZERO_PERCENTILES };
   const at = (p: number) => withinObserved(counts.percentileMs(p), exact.min, exact.max);
@@ -38,7 +49,7 @@ export function histogramPercentiles(
     p95: at(95),
     p99: at(99),
     p999: at(99.9),
-    avg: exact.sum / counts.totalCount,
+    avg: meanOfScaledSum(exact.scaledSum, counts.totalCount, exact.max),
     min: exact.min,
     max: exact.max,
     std: counts.meanAndStdMs().std,

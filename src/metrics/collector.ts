@@ -8,11 +8,19 @@ import {
 } from './_sample-log.js';
 import { IntervalTimeline } from './_timeline.js';
 import {
+  NOT_THE_MODEL,
+  SourceRecorder,
+  exactLatencyBySource,
+  histogramLatencyBySource,
+} from './_answer-sources.js';
+import {
   SEED_BINS,
+  SUM_SCALE,
   binExact,
   binHistogram,
   exactPercentiles,
   histogramPercentiles,
+  meanOfScaledSum,
 } from './_latency-stats.js';
 import { withinObserved } from './percentiles.js';
 import { ResourceSampler, summarizeResources, type ResourcePoint } from './resources.js';
@@ -73,12 +81,15 @@ export class MetricsCollector {
   private cacheHits = 0;
   private cacheMisses = 0;
   private fallbacks = 0;
+  // Sums are scaled by SUM_SCALE (see _latency-stats.ts): huge latencies cannot overflow them.
   private successSum = 0;
   private successMin = Infinity;
   private successMax = -Infinity;
   private failureSum = 0;
   private failureMin = Infinity;
   private failureMax = -Infinity;
+  private cacheAnswers = new SourceRecorder();
+  private fallbackAnswers = new SourceRecorder();
   private startMs = NaN;
   private endMs = NaN;
   private collecting = false;
@@ -137,9 +148,10 @@ export class MetricsCollector {
     let errorCode = 0;
     if ((flags & FLAG_SUCCESS) !== 0) {
       // The latency itself goes into the histogram through the timeline (below), once.
-      this.successSum += latencyMs;
+      this.successSum += latencyMs * SUM_SCALE;
       if (latencyMs < this.successMin) this.successMin = latencyMs;
       if (latencyMs > this.successMax) this.successMax = latencyMs;
+      if ((flags & NOT_THE_MODEL) !== 0) this.recordNotTheModel(latencyMs, flags);
     } else {
       errorCode = this.recordFailure(latencyMs, errorType);
     }
@@ -195,7 +207,7 @@ export class MetricsCollector {
       success_rate: this.total ? successes / this.total : 0,
       error_rate: this.total ? this.failed / this.total : 0,
       requests_per_second: elapsedSeconds > 0 ? this.total / elapsedSeconds : 0,
-      latency_avg: successes ? this.successSum / successes : 0,
+      latency_avg: meanOfScaledSum(this.successSum, successes, this.successMax),
       latency_p50: at(50),
       latency_p95: at(95),
       latency_p99: at(99),
@@ -230,17 +242,25 @@ export class MetricsCollector {
     this.successSum = this.failureSum = 0;
     this.successMin = this.failureMin = Infinity;
     this.successMax = this.failureMax = -Infinity;
+    this.cacheAnswers = new SourceRecorder();
+    this.fallbackAnswers = new SourceRecorder();
     this.startMs = this.endMs = NaN;
     this.timeline.reset(this.successHistogram);
     this.collecting = false;
     this.finished = undefined;
   }
 
+  // Rare path: an answer from the cache or the fallback, counted apart from the model's.
+  private recordNotTheModel(latencyMs: number, flags: number): void {
+    if ((flags & FLAG_FALLBACK) !== 0) this.fallbackAnswers.record(latencyMs);
+    else this.cacheAnswers.record(latencyMs);
+  }
+
   // Rare path: a failure's latency, and its error type folded into a bounded table.
   private recordFailure(latencyMs: number, errorType: string | undefined): number {
     this.failed++;
     this.failureHistogram.recordMs(latencyMs);
-    this.failureSum += latencyMs;
+    this.failureSum += latencyMs * SUM_SCALE;
     if (latencyMs < this.failureMin) this.failureMin = latencyMs;
     if (latencyMs > this.failureMax) this.failureMax = latencyMs;
     const name = errorType || 'unknown';
@@ -298,17 +318,30 @@ export class MetricsCollector {
       latencyPercentiles: successLatencies
         ? exactPercentiles(successLatencies)
         : histogramPercentiles(successHistogram, {
-            sum: this.successSum,
+            scaledSum: this.successSum,
             min: this.successMin,
             max: this.successMax,
           }),
+      latencyBySource: successLatencies
+        ? exactLatencyBySource(this.log, successLatencies)
+        : histogramLatencyBySource(
+            successHistogram,
+            {
+              count: successful,
+              scaledSum: this.successSum,
+              min: this.successMin,
+              max: this.successMax,
+            },
+            this.cacheAnswers,
+            this.fallbackAnswers,
+          ),
       failedLatencyPercentiles:
         this.failed === 0
           ? null
           : failureLatencies
             ? exactPercentiles(failureLatencies)
             : histogramPercentiles(this.failureHistogram, {
-                sum: this.failureSum,
+                scaledSum: this.failureSum,
                 min: this.failureMin,
                 max: this.failureMax,
               }),

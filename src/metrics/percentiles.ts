@@ -29,16 +29,25 @@ export function withinObserved(value: number, min: number, max: number): number 
   return value < min ? min : value > max ? max : value;
 }
 
-/** Mean and population standard deviation (numpy's `np.std`, ddof = 0), two-pass. */
+/**
+ * Mean and population standard deviation (numpy's `np.std`, ddof = 0), two-pass. Values
+ * beyond 1e150 would overflow the squares (and a few near 1e308 the sum) to Infinity, so
+ * then everything is computed in units of the largest value and scaled back: the figures
+ * stay finite for any finite input.
+ */
 export function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
   const n = values.length;
   if (n === 0) return { mean: 0, std: 0 };
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(values[i]!));
+  const scale = largest > 1e150 ? largest : 1;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
+  for (let i = 0; i < n; i++) sum += values[i]! / scale;
   const mean = sum / n;
   let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
-  return { mean, std: Math.sqrt(squares / n) };
+  for (let i = 0; i < n; i++) squares += (values[i]! / scale - mean) ** 2;
+  // A mean of equal huge values can land an ulp above them; the mean never exceeds the max.
+  return { mean: Math.min(mean * scale, largest), std: Math.sqrt(squares / n) * scale };
 }
 
 /** The percentiles every report carries. Keys are the seed's. */

@@ -1,5 +1,6 @@
 import type { ResourcePoint, ResourceSummary } from './resources.js';
 import type { ThroughputPoint } from './_timeline.js';
+import type { LatencyBySource } from './_answer-sources.js';
 
 /** One call's outcome, as a user or the runner reports it. */
 export interface SampleInput {
@@ -49,6 +50,11 @@ export interface AggregatedMetrics {
   /** Latencies of failed samples (kept separately); null when there were none. */
   failedLatencyPercentiles: LatencyPercentiles | null;
   percentileMethod: PercentileMethod;
+  /**
+   * Successful calls by who answered them (the workload itself, its cache, its fallback),
+   * each with its own latency figures: a model's latency is judged on the model's answers.
+   */
+  latencyBySource: LatencyBySource;
   cacheHits: number;
   cacheMisses: number;
   fallbackUses: number;

@@ -19,8 +19,14 @@ export {
   writeReportFolder,
 } from './folder.js';
 export { ReportGenerator } from './generator.js';
-export { SCHEMA_VERSION } from './types.js';
-export type { RunResult, SummaryReport, DetailedReport, LatencyMetrics } from './types.js';
+export { SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS } from './types.js';
+export type {
+  RunResult,
+  SummaryReport,
+  DetailedReport,
+  LatencyMetrics,
+  SourceLatencyMetrics,
+} from './types.js';
 export { renderComparisonMarkdown } from './comparison-markdown.js';
 export { renderReportMarkdown } from './markdown.js';
 export { renderJunitXml, escapeXml } from './junit.js';

@@ -5,6 +5,12 @@ import type { SummaryReport } from './types.js';
 
 export { renderComparisonMarkdown } from './comparison-markdown.js';
 
+const SOURCE_LABELS = [
+  ['model', 'Answered by the model'],
+  ['cache', 'Answered from the cache'],
+  ['fallback', 'Answered by the fallback'],
+] as const;
+
 /** Text from data, safe in a Markdown table cell (no markup, no mention, no table break). */
 const cell = markdownText;
 
@@ -54,6 +60,16 @@ export function renderReportMarkdown(
     `| Cache hit rate | ${formatPercent(summary.optimization_metrics.cache_hit_rate)} |`,
     `| Fallback usage rate | ${formatPercent(summary.optimization_metrics.fallback_usage_rate)} |`,
   );
+  const bySource = summary.latency_by_source;
+  if (bySource) {
+    // The latencies above mix every answer; these say whose they are.
+    for (const [source, label] of SOURCE_LABELS) {
+      const b = bySource[source];
+      lines.push(
+        `| ${label} | ${formatCount(b.count)} (${formatPercent(b.share)})${b.latency ? ` · P50 ${formatMs(b.latency.median_ms)} · P95 ${formatMs(b.latency.p95_ms)} · P99 ${formatMs(b.latency.p99_ms)}` : ''} |`,
+      );
+    }
+  }
   const top = summary.error_analysis.top_errors;
   if (top.length) {
     lines.push(

@@ -1,10 +1,16 @@
-import { encodeHdrBase64, type LatencyPercentiles } from '../metrics/index.js';
+import {
+  ANSWER_SOURCES,
+  encodeHdrBase64,
+  type AggregatedMetrics,
+  type LatencyPercentiles,
+} from '../metrics/index.js';
 import { redactDeep, redactText } from '../redact/index.js';
 import {
   SCHEMA_VERSION,
   type DetailedReport,
   type LatencyMetrics,
   type RunResult,
+  type SourceLatencyMetrics,
   type SummaryReport,
 } from './types.js';
 
@@ -36,6 +42,7 @@ export function buildSummaryReport(run: RunResult): SummaryReport {
       throughput_rps: m.requestsPerSecond,
     },
     latency_metrics: latencyMetrics(m.latencyPercentiles),
+    latency_by_source: latencyBySource(m),
     failed_latency_metrics: m.failedLatencyPercentiles
       ? latencyMetrics(m.failedLatencyPercentiles)
       : null,
@@ -104,6 +111,21 @@ export function latencyMetrics(p: LatencyPercentiles): LatencyMetrics {
   };
 }
 
+function latencyBySource(m: AggregatedMetrics): SummaryReport['latency_by_source'] {
+  const bySource = {} as Record<(typeof ANSWER_SOURCES)[number], SourceLatencyMetrics>;
+  for (const source of ANSWER_SOURCES) {
+    const { count, percentiles } = m.latencyBySource[source];
+    bySource[source] = {
+      count,
+      share: m.totalSamples > 0 ? count / m.totalSamples : 0,
+      latency: percentiles ? latencyMetrics(percentiles) : null,
+    };
+  }
+  return bySource;
+}
+
+/** ISO-8601, or '' for a time a Date cannot hold (samples claiming to start aeons ago). */
 function isoOrEmpty(epochSeconds: number): string {
-  return Number.isFinite(epochSeconds) ? new Date(epochSeconds * 1000).toISOString() : '';
+  const date = new Date(epochSeconds * 1000);
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }

@@ -6,8 +6,14 @@ import type {
   ThroughputPoint,
 } from '../metrics/index.js';
 
-/** Bumped on any change to the report files' shape; readers check it. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped on any change to the report files' shape; readers check it.
+ * 2: summary.json gains `latency_by_source`; analysis.json's compliance check the fallback.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** Versions this perfsight still reads (each one only adds to the one before). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** A finished measurement: what every report, comparison and sink is built from. */
 export interface RunResult {
@@ -38,6 +44,15 @@ export interface LatencyMetrics {
   std_dev_ms: number;
 }
 
+/** The successful calls one source answered (see `SummaryReport.latency_by_source`). */
+export interface SourceLatencyMetrics {
+  count: number;
+  /** Of all requests (failed ones included): the sources' shares and error_rate sum to 1. */
+  share: number;
+  /** Null when the source answered no call. */
+  latency: LatencyMetrics | null;
+}
+
 /** `summary.json`: the seed's summary report, with schema version and provenance. */
 export interface SummaryReport {
   schema_version: number;
@@ -61,6 +76,12 @@ export interface SummaryReport {
   };
   /** Latencies of successful samples. */
   latency_metrics: LatencyMetrics;
+  /**
+   * Successful calls by who answered them: `model` (the workload itself — the model, the
+   * service), `cache`, `fallback`. `latency_metrics` mixes all three; a model's latency is
+   * the `model` row. A call flagged both cache hit and fallback counts as the fallback's.
+   */
+  latency_by_source: Record<'model' | 'cache' | 'fallback', SourceLatencyMetrics>;
   /** Latencies of failed samples, kept apart; null without failures. */
   failed_latency_metrics: LatencyMetrics | null;
   /** Open loop: latency from each call's actual start (what a closed-loop tool reports). */

@@ -18,9 +18,13 @@ describe('perfsight.config.json', () => {
     expect(published).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 
-  it('defaults to the seed’s compliance objectives', () => {
+  it('defaults to the seed’s compliance objectives, and the model answered', () => {
     const policy = loadPolicy({ cwd: dir });
-    expect(policy.objectives.map((o) => o.source)).toEqual(['p95<100ms', 'success>=99%']);
+    expect(policy.objectives.map((o) => o.source)).toEqual([
+      'p95<100ms',
+      'success>=99%',
+      'fallback<1%',
+    ]);
     expect(policy.source).toBe('defaults');
   });
 
@@ -31,10 +35,12 @@ describe('perfsight.config.json', () => {
       JSON.stringify({ objectives: ['p99<50ms'], thresholds: { memory_mb: 512 } }),
     );
     const policy = loadPolicy({ cwd: sub });
-    expect(policy.objectives.map((o) => o.source)).toEqual(['p99<50ms']);
+    // The fallback objective joins objectives that do not name their own.
+    expect(policy.objectives.map((o) => o.source)).toEqual(['p99<50ms', 'fallback<1%']);
     expect(policy.thresholds).toEqual({ memory_mb: 512 });
     expect(loadPolicy({ cwd: sub, slo: ['avg<5ms'] }).objectives.map((o) => o.source)).toEqual([
       'avg<5ms',
+      'fallback<1%',
     ]);
   });
 

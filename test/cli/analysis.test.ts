@@ -27,12 +27,13 @@ describe('objectives, analysis and alerts in run and report', () => {
     const analysis = readJson(join(dir, 'ok', 'analysis.json'));
     expect(analysis).toMatchObject({
       report_type: 'analysis',
-      schema_version: 1,
+      schema_version: 2,
       objectives_met: true,
     });
     expect(analysis.objectives.map((o: { objective: string }) => o.objective)).toEqual([
       'p95<100ms',
       'success>=99%',
+      'fallback<1%',
     ]);
     expect(analysis.objectives[0].actual).toBe(summary.latency_metrics.p95_ms);
     expect(readJson(join(dir, 'ok', 'alerts.json'))).toMatchObject({
@@ -70,9 +71,11 @@ describe('objectives, analysis and alerts in run and report', () => {
     const result = await run('config', '--config', config);
     expect(result.code).toBe(0);
     const analysis = readJson(join(dir, 'config', 'analysis.json'));
+    // The fallback objective joins objectives that do not name their own.
     expect(analysis.objectives.map((o: { objective: string }) => o.objective)).toEqual([
       'p99<1000ms',
       'throughput>=10rps',
+      'fallback<1%',
     ]);
     expect(analysis.test_context.objectives_source).toBe(config);
   });

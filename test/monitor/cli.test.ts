@@ -46,7 +46,7 @@ describe('perfsight monitor', () => {
     expect(result.code).toBe(130);
     // No --slo or --alert-rule: the seed's requirement is watched out of the box.
     expect(result.stderr).toContain(
-      'Alerting on the default objectives: p95<100ms, success>=99% (over 1m',
+      'Alerting on the default objectives: p95<100ms, success>=99%, fallback<1% (over 1m',
     );
     expect(result.stderr).toContain('Performing performance analysis...');
     const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));

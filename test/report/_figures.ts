@@ -24,6 +24,7 @@ export function expectedText(summary: SummaryReport, key: string): string {
   if (key.endsWith('_ms')) return formatMs(value);
   if (key.endsWith('_rate')) return formatPercent(value);
   if (key.endsWith('_rps')) return formatRps(value);
-  if (key.endsWith('_requests')) return formatCount(value);
+  if (key.endsWith('_requests') || key.endsWith('.count')) return formatCount(value);
+  if (key.endsWith('.share')) return formatPercent(value);
   return formatNumber(value, 1);
 }

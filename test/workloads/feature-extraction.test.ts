@@ -257,7 +257,12 @@ describe('perfsight run feature-extraction', () => {
       '-o',
       out,
     ]);
-    expect(result.code, result.stderr).toBe(0);
+    // A tenth of the answers were the fallback's, not the model's: the verdict fails, and
+    // says why (the default objectives include fallback<1%).
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(
+      /❌ FAIL {2}fallback<1% +the fallback answered [\d.]+ % of calls/,
+    );
     expect(result.stdout).toMatch(/PERFORMANCE SUMMARY: feature-extraction/);
     expect(result.stdout).toMatch(
       /Model: built-in CNN\+LSTM \(seeded\) · backend wasm · [\d,]+ parameters/,
@@ -275,6 +280,10 @@ describe('perfsight run feature-extraction', () => {
     expect(o.cache_hits + o.cache_misses).toBe(150);
     expect(o.fallback_uses).toBeGreaterThan(3);
     expect(o.fallback_uses).toBeLessThan(40);
+    const bySource = summary.latency_by_source;
+    expect(bySource.fallback.count).toBe(o.fallback_uses);
+    expect(bySource.cache.count).toBe(o.cache_hits);
+    expect(bySource.model.count + bySource.cache.count + bySource.fallback.count).toBe(150);
   }, 120_000);
 
   it('--isolate runs the model in a worker thread: --model-timeout then cuts it short', async () => {
@@ -293,7 +302,10 @@ describe('perfsight run feature-extraction', () => {
       '-o',
       out,
     ]);
-    expect(result.code, result.stderr).toBe(0);
+    // The fallback, not the model, answered: such a run cannot pass.
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).not.toContain('✅ P95 Latency requirement met');
+    expect(result.stdout).toMatch(/❌ FAIL {2}fallback<1% +the fallback answered/);
     expect(result.stdout).toMatch(/backend wasm in a worker thread/);
     const { readFileSync } = await import('node:fs');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -314,6 +326,10 @@ describe('perfsight run feature-extraction', () => {
       modelDir,
       '-n',
       '30',
+      // On a busy machine one slow inference past the default 100 ms would be the fallback's
+      // and fail the run (fallback<1%); this test is about loading the model.
+      '--model-timeout',
+      '60s',
       '--no-progress',
       '--no-history',
       '-o',

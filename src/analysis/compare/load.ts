@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { InputError, quote } from '../../errors.js';
 import { readTextFileSync } from '../../input.js';
 import { decodeHdrBase64, MetricsCollector } from '../../metrics/index.js';
-import { SCHEMA_VERSION, type DetailedReport } from '../../report/types.js';
+import { READABLE_SCHEMA_VERSIONS, type DetailedReport } from '../../report/types.js';
 import { readSamplesFile } from '../../samples/index.js';
 
 /** What a comparison needs of one run. */
@@ -45,9 +45,9 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
   }
   if (typeof report !== 'object' || report === null)
     throw new InputError(`${file}: not a perfsight report`);
-  if (report.schema_version !== SCHEMA_VERSION) {
+  if (!READABLE_SCHEMA_VERSIONS.includes(report.schema_version)) {
     throw new InputError(
-      `${file}: schema_version ${quote(report.schema_version)} is not supported (this perfsight reads ${SCHEMA_VERSION})`,
+      `${file}: schema_version ${quote(report.schema_version)} is not supported (this perfsight reads ${READABLE_SCHEMA_VERSIONS.join(' and ')})`,
     );
   }
   if (report.report_type !== 'detailed' || !report.performance_summary || !report.latency_metrics) {

@@ -6,6 +6,11 @@ export function escapeHtml(value: unknown): string {
   );
 }
 
+/** A figure bound to its summary.json key, so tests can hold the page to the JSON. */
+export function figure(key: string, text: string): string {
+  return `<span data-figure="${escapeHtml(key)}">${escapeHtml(text)}</span>`;
+}
+
 /**
  * JSON inside `<script type="application/json">`: `<`, `>`, `&` and the line separators are
  * escaped so no data can close the script element or start a comment.

@@ -1,5 +1,6 @@
 import type { AlertsReport, AnalysisReport } from '../../analysis/types.js';
 import { alertsSection, analysisSections } from './_analysis.js';
+import { answeredBy } from './_sources.js';
 import type { DetailedReport, LatencyMetrics } from '../types.js';
 import {
   fineHistogramChart,
@@ -15,6 +16,7 @@ import { chartFigure, renderPage, type ChartSpec } from './_page.js';
 import {
   RATING_LABEL,
   escapeHtml,
+  figure,
   formatCount,
   formatMs,
   formatNumber,
@@ -44,6 +46,7 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     header(r),
     analysis ? verdict(analysis) : '',
     summaryCards(r),
+    answeredBy(r),
     detailsTable(r),
     distribution(r, charts),
     timelines(r, charts),
@@ -53,11 +56,6 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     metadata(r),
   ];
   return renderPage(`Performance Test Report — ${r.test_name}`, sections.join('\n'), charts);
-}
-
-/** A figure bound to its summary.json key, so tests can hold the page to the JSON. */
-function figure(key: string, text: string): string {
-  return `<span data-figure="${escapeHtml(key)}">${escapeHtml(text)}</span>`;
 }
 
 function header(r: DetailedReport): string {
@@ -87,12 +85,25 @@ function card(key: string, value: string, label: string, rating?: Rating): strin
 function summaryCards(r: DetailedReport): string {
   const s = r.performance_summary;
   const l = r.latency_metrics;
+  const model = r.latency_by_source?.model;
+  // The P95 is rated only when it is the model's own: answers from a cache or a fallback
+  // in it would make a "Good" that says nothing about the model.
+  const allModel = !model || model.count === s.successful_requests;
+  const modelCard = allModel
+    ? ''
+    : card(
+        'latency_by_source.model.latency.p95_ms',
+        formatMs(model.latency?.p95_ms),
+        model.count === 0 ? 'Model P95 (the model answered no call)' : 'Model P95 Latency',
+        model.latency ? rateP95(model.latency.p95_ms) : 'bad',
+      );
   return `<section class="section" aria-labelledby="summary-h">
 <h2 id="summary-h">Performance Summary</h2>
 <div class="metric-grid">
 ${card('performance_summary.success_rate', formatPercent(s.success_rate), 'Success Rate', rateSuccess(s.success_rate))}
 ${card('performance_summary.throughput_rps', formatRps(s.throughput_rps), 'Requests/Second')}
-${card('latency_metrics.p95_ms', formatMs(l.p95_ms), 'P95 Latency', rateP95(l.p95_ms))}
+${card('latency_metrics.p95_ms', formatMs(l.p95_ms), allModel ? 'P95 Latency' : 'P95 Latency (all answers)', allModel ? rateP95(l.p95_ms) : undefined)}
+${modelCard}
 ${card('latency_metrics.average_ms', formatMs(l.average_ms), 'Avg Latency')}
 </div>
 <p class="note">Success rate: good ≥ 99 %, warning ≥ 95 %, bad below. P95: good ≤ 50 ms, warning ≤ 100 ms, bad above.</p>
