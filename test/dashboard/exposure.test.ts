@@ -18,14 +18,17 @@ afterEach(async () => {
 });
 
 /** A monitor ticking every 50 ms, fed every 10 ms, with a web dashboard on an ephemeral port. */
-async function dashboard(options: { token?: string; maxClients?: number; host?: string } = {}) {
+async function dashboard(
+  options: { token?: string; maxClients?: number; host?: string } = {},
+  names = ['api'],
+) {
   const frames = new MemorySink<DashboardSnapshot>();
   const web: WebDashboard = new WebDashboard({
     port: 0,
     ...options,
     read: (): DashboardSnapshot => monitor.dashboardData,
   });
-  const monitor: ContinuousPerformanceMonitor = new ContinuousPerformanceMonitor(['api'], {
+  const monitor: ContinuousPerformanceMonitor = new ContinuousPerformanceMonitor(names, {
     intervalMs: 50,
     dashboardSinks: [web, frames],
   });
@@ -124,6 +127,26 @@ describe('web dashboard Host check (DNS rebinding)', () => {
     expect((await get(port, '/metrics', host, { authorization: `Bearer ${TOKEN}` })).status).toBe(
       200,
     );
+  });
+});
+
+describe('web dashboard data', () => {
+  it('a collector named <script> reaches the page only as JSON data, never as markup', async () => {
+    const hostile = '<script>alert(1)</script>';
+    const { port } = await dashboard({}, ['api', hostile]);
+    const host = `127.0.0.1:${port}`;
+    const page = await get(port, '/', host);
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain('alert(1)');
+    expect(page.response.headers['content-security-policy']).toMatch(/script-src 'nonce-/);
+    for (const path of ['/api/snapshot', '/events']) {
+      const answer = await get(port, path, host);
+      expect(answer.response.headers['content-type']).toMatch(
+        /^(application\/json|text\/event-stream)/,
+      );
+      expect(answer.response.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer.body).toContain(JSON.stringify(hostile).slice(1, -1));
+    }
   });
 });
 
