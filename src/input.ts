@@ -12,3 +12,15 @@ export function readTextFileSync(path: string): string {
 export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/**
+ * The number as `json` wrote it under `key`: JSON.parse turns `1e999` into Infinity, which a
+ * message would show as "Infinity" or `null`; the user should see what their file says.
+ */
+export function writtenNumber(json: string, key: string, value: number): string {
+  const name = JSON.stringify(key);
+  const at = json.indexOf(name);
+  const written =
+    at < 0 ? undefined : /^\s*:\s*(-?[\d.eE+-]+)/.exec(json.slice(at + name.length))?.[1];
+  return written ?? `${value < 0 ? '-' : ''}a number beyond ±1.8e308`;
+}

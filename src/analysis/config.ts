@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { cut, InputError } from '../errors.js';
-import { readTextFileSync } from '../input.js';
+import { readTextFileSync, writtenNumber } from '../input.js';
 import type { AlertThresholds } from './alerting.js';
 import type { AnalyzerThresholds } from './analyzer.js';
 import { DEFAULT_OBJECTIVES, parseObjectives, withFallbackObjective } from './objectives.js';
@@ -104,8 +104,16 @@ export function loadConfig(path: string): z.infer<typeof configSchema> {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text, (key, value: unknown) => {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new InputError(
+          `${path}: ${cut(key)}: ${cut(writtenNumber(text, key, value))} is not a finite number`,
+        );
+      }
+      return value;
+    });
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
   }
   const parsed = configSchema.safeParse(data);

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { cut, InputError, quote } from '../errors.js';
+import { writtenNumber } from '../input.js';
 import { fromSpreadsheetCell } from '../neutralise/index.js';
 import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
 
@@ -262,14 +263,10 @@ async function* lines(source: AsyncIterable<Buffer>): AsyncGenerator<string> {
  * is kept as the text the file said, and refused by the checks as any bad cell is.
  */
 function keepOutOfRangeNumbers(line: string) {
-  return (key: string, value: unknown): unknown => {
-    if (typeof value !== 'number' || Number.isFinite(value)) return value;
-    const name = JSON.stringify(key);
-    const at = line.indexOf(name);
-    const written =
-      at < 0 ? undefined : /^\s*:\s*(-?[\d.eE+-]+)/.exec(line.slice(at + name.length));
-    return new OutOfRange(written?.[1] ?? `${value < 0 ? '-' : ''}a number beyond ±1.8e308`);
-  };
+  return (key: string, value: unknown): unknown =>
+    typeof value !== 'number' || Number.isFinite(value)
+      ? value
+      : new OutOfRange(writtenNumber(line, key, value));
 }
 
 /** A JSON number too large for a double, as the file wrote it. */

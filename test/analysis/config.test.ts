@@ -53,6 +53,11 @@ describe('perfsight.config.json', () => {
       { objectives: ['p95<100furlongs'] },
       /typo\.json: objectives: bad objective "p95<100furlongs"/,
     ],
+    [
+      'huge.json',
+      '{"thresholds": {"latency_p95_ms": 1e999}}',
+      /huge\.json: latency_p95_ms: 1e999 is not a finite number/,
+    ],
   ])('rejects %s with the file and the problem', (name, content, message) => {
     const path = write(name, content);
     expect(() => loadPolicy({ config: path })).toThrow(InputError);
