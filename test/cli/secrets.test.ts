@@ -39,17 +39,20 @@ function expectNoSecret(where: string, text: string, secrets: readonly string[])
 }
 
 describe('secrets never leave the place they were given', () => {
-  it('--history with a password in the userinfo and in the query: no secret printed', async () => {
+  it('--history with a password in the userinfo, the query and PGPASSWORD: no secret printed', async () => {
     const dir = tempDir();
-    const result = await runCli([
-      'run',
-      'synthetic',
-      ...['-n', '20', '-w', '0', '--no-progress', '-o', join(dir, 'run')],
-      ...['--history', 'postgres://u:secret1@127.0.0.1:1/db?password=secret2'],
-    ]);
+    const result = await runCli(
+      [
+        'run',
+        'synthetic',
+        ...['-n', '20', '-w', '0', '--no-progress', '-o', join(dir, 'run')],
+        ...['--history', 'postgres://u:secret1@127.0.0.1:1/db?password=secret2'],
+      ],
+      { env: { PGPASSWORD: 'secret3' } },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('history database postgres://***@127.0.0.1:1/db');
-    expectNoSecret('output', result.stdout + result.stderr, ['secret1', 'secret2']);
+    expectNoSecret('output', result.stdout + result.stderr, ['secret1', 'secret2', 'secret3']);
     for (const file of filesUnder(dir)) expectNoSecret(file.path, file.text, ['secret']);
   });
 
