@@ -48,3 +48,17 @@ export function quote(value: unknown): string {
 export function cut(text: string, max = QUOTED_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * What user code threw, as the first line of its message, cut: never throws, whatever was
+ * thrown (a getter or toString that throws, a revoked Proxy), never a stack.
+ */
+export function thrownMessage(error: unknown, max = 300): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    text = 'a value that cannot be shown';
+  }
+  return cut(text.split('\n')[0]!, max);
+}

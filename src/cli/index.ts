@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { cut, PerfsightError } from '../errors.js';
+import { cut, PerfsightError, thrownMessage } from '../errors.js';
 import { PERFSIGHT_VERSION } from '../environment/index.js';
 import { terminalText } from '../neutralise/index.js';
 import { redactText } from '../redact/index.js';
@@ -57,8 +57,7 @@ function reportError(error: unknown): number {
     say(error.message);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  say(`internal error: ${message.split('\n')[0]}`);
+  say(`internal error: ${thrownMessage(error)}`);
   if (process.env.PERFSIGHT_DEBUG && error instanceof Error)
     process.stderr.write(`${safe(error.stack ?? '')}\n`);
   return 3;

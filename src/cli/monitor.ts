@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
 import { loadPolicy } from '../analysis/index.js';
 import { describeEnvironment } from '../environment/index.js';
-import { InputError, quote, UsageError } from '../errors.js';
+import { InputError, quote, UsageError, thrownMessage } from '../errors.js';
 import type { Workload } from '../load/index.js';
 import {
   SAFE_NAME,
@@ -256,7 +256,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
         await workload.setup?.();
       } catch (error) {
         log(
-          `perfsight: ${workload.name}: setup failed (${errorText(error)}); its calls will count as errors`,
+          `perfsight: ${workload.name}: setup failed (${thrownMessage(error)}); its calls will count as errors`,
         );
       }
     }
@@ -407,10 +407,6 @@ export function httpWorkload(name: string, url: string): Workload {
       return ok ? undefined : { success: false, errorType: `http_${response.statusCode}` };
     },
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function defaultMonitorDir(now = new Date()): string {

@@ -16,7 +16,7 @@ import {
   withOutputOptions,
 } from './_options.js';
 import { startProgress } from './_progress.js';
-import { InputError } from '../errors.js';
+import { InputError, thrownMessage } from '../errors.js';
 import { checkReportFolder } from '../report/index.js';
 import { guardRun, stopOnSignals } from './_signals.js';
 import { reserveStdout } from './_stdout.js';
@@ -244,16 +244,11 @@ async function measureAndReport(
     );
     if (teardownError !== undefined) {
       throw new InputError(
-        `${workload.name}: teardown() failed: ${errorText(teardownError)}; the reports were written to ${finished.out}`,
+        `${workload.name}: teardown() failed: ${thrownMessage(teardownError)}; the reports were written to ${finished.out}`,
       );
     }
     return stop.exitCode(finished.exitCode);
   } finally {
     stop.dispose();
   }
-}
-
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.slice(0, 300);
 }

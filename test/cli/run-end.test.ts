@@ -83,6 +83,37 @@ describe('perfsight run: what counts as a failure', () => {
       Error: 8,
     });
   });
+  it('a teardown() that throws an error whose message getter throws is still one clean line', async () => {
+    const { module, dir } = workloadModule(`
+      export default {
+        name: 'closing',
+        call() {},
+        teardown() {
+          const error = new Error('x');
+          Object.defineProperty(error, 'message', { get() { throw new Error('no message'); } });
+          throw error;
+        },
+      };
+    `);
+    const out = join(dir, 'out');
+    const res = await runCli([
+      'run',
+      module,
+      '-n',
+      '3',
+      '-w',
+      '0',
+      '--no-progress',
+      ...QUIET,
+      '-o',
+      out,
+    ]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /^perfsight: closing: teardown\(\) failed: a value that cannot be shown; /m,
+    );
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
 });
 
 describe('perfsight run: timeouts', () => {
