@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../_helpers.js';
@@ -265,6 +265,64 @@ describe('perfsight monitor', () => {
       ).toHaveLength(1);
       expect(result.stderr).toMatch(message);
       expect(existsSync(join(out, 'continuous_monitoring_data.json'))).toBe(false);
+    }
+  }, 60_000);
+
+  it('writes only inside --out: collector names are folder names; a bad --out or --alert-log is refused', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'monitor');
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'keep');
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['--out', out, '--target', '..=http://127.0.0.1:9/'],
+        /the name "\.\." cannot name the collector's report folder/,
+      ],
+      [['--out', out, '--target', '.hidden=http://127.0.0.1:9/'], /the name "\.hidden"/],
+      [['--out', out, '--target', 'alerts.jsonl=http://127.0.0.1:9/'], /the name "alerts\.jsonl"/],
+      [
+        ['--out', out, '--alert-log', logs],
+        /^perfsight: --alert-log .*logs is a folder, not a file$/,
+      ],
+      [
+        ['--out', out, '--alert-log', join(file, 'a.jsonl')],
+        /--alert-log .*a\.jsonl is under .*file\.txt, which is a file/,
+      ],
+      [['--out', file], /^perfsight: --out .*file\.txt is a file, not a folder$/],
+      [['--out', join(file, 'm')], /--out .*file\.txt\/m is under .*file\.txt, which is a file/],
+      [['--out', logs.replace(/logs$/, '')], /is not empty/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(['monitor', '--duration', '1s', '--no-dashboard', ...args]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr.trim()).toMatch(message);
+    }
+    // Nothing was written anywhere: not into --out, not beside it.
+    expect(readdirSync(dir).sort()).toEqual(['file.txt', 'logs']);
+    expect(readdirSync(logs)).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe('keep');
+  }, 60_000);
+
+  it('monitors started in the same second each get their own folder', async () => {
+    const cwd = tempDir();
+    const monitors = 4;
+    const results = await Promise.all(
+      Array.from({ length: monitors }, () =>
+        runCli(['monitor', '--duration', '1s', '--no-dashboard', '--rate', '10'], {
+          cwd,
+          timeoutMs: 60_000,
+        }),
+      ),
+    );
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const folders = readdirSync(join(cwd, 'perfsight-reports'));
+    expect(folders).toHaveLength(monitors);
+    for (const folder of folders) {
+      const data = join(cwd, 'perfsight-reports', folder, 'continuous_monitoring_data.json');
+      expect(existsSync(data)).toBe(true);
     }
   }, 60_000);
 });
