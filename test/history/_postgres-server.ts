@@ -4,7 +4,7 @@
  * server runs as the `postgres` user. Missing binaries fail loudly with the fix.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -56,19 +56,32 @@ export async function startPostgres(): Promise<PostgresServer> {
     );
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'perfsight', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const port = await freePort();
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-t',
-    '30',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    'start',
-  ]);
+  // PostgreSQL cannot listen on port 0: a free port is probed, and another process may take
+  // it before the server binds it (a busy machine). Then the start fails: try another port.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      run('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        join(dir, `log-${attempt}`),
+        '-w',
+        '-t',
+        '30',
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+        'start',
+      ]);
+      break;
+    } catch (error) {
+      const log = join(dir, `log-${attempt}`);
+      const taken =
+        existsSync(log) && /could not bind|Address already in use/.test(readFileSync(log, 'utf8'));
+      if (!taken || attempt === 5) throw error;
+    }
+  }
   return {
     url: `postgres://perfsight@127.0.0.1:${port}/postgres`,
     stop() {

@@ -23,16 +23,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** A receiver that answers after `delayMs` (changeable while it runs). */
-async function receiver(port: number, received: AlertNotification[], delay: { ms: number }) {
+/**
+ * A receiver on a port of its own (port 0: never one another process could take between a
+ * probe and a listen). While `mode.down`, it drops every connection unanswered (a network
+ * error, as a receiver that is down); else it answers after `mode.ms`.
+ */
+async function receiver(received: AlertNotification[], mode: { down: boolean; ms: number }) {
   const s = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -41,19 +37,27 @@ async function receiver(port: number, received: AlertNotification[], delay: { ms
         if (res.destroyed) return;
         received.push(JSON.parse(body) as AlertNotification);
         res.writeHead(200).end('ok');
-      }, delay.ms);
+      }, mode.ms);
     });
   });
-  await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
-  return s;
+  s.on('connection', (socket) => {
+    if (mode.down) socket.destroy();
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  server = s;
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
 describe('webhook sink', () => {
   it('receiver down, then slow, then up: no alert lost, the monitor never stalls', async () => {
-    const port = await freePort();
+    const received: AlertNotification[] = [];
+    const mode = { down: true, ms: 0 };
+    const url = await receiver(received, mode);
     const dir = tempDir();
-    const webhook = new WebhookSink(`http://127.0.0.1:${port}/hook`, {
-      timeoutMs: 1000,
+    // Slow is slower than any pause a busy machine gives a 50 ms timer, and delivered within
+    // the timeout: a monitor that waited on the webhook would stall for seconds.
+    const webhook = new WebhookSink(`${url}/hook`, {
+      timeoutMs: 5000,
       backoffMs: 50,
       maxBackoffMs: 300,
       drainMs: 10_000,
@@ -61,6 +65,7 @@ describe('webhook sink', () => {
     const sent = new MemorySink<AlertNotification>();
     const log = new JsonLinesSink<AlertEvent>(join(dir, 'alerts.jsonl'));
     const ticks: number[] = [];
+    const tickCosts: number[] = [];
     const monitor = new ContinuousPerformanceMonitor(['api'], {
       rules: [parseAlertRule('error_rate<10% over 200ms for 0s keep_firing_for 0s min_events 1')],
       intervalMs: 50,
@@ -69,7 +74,15 @@ describe('webhook sink', () => {
       throttle: { groupWaitMs: 0, groupIntervalMs: 0 },
       eventSinks: [log],
       notificationSinks: [webhook, sent],
-      dashboardSinks: [{ name: 'ticks', add: () => void ticks.push(performance.now()) }],
+      dashboardSinks: [
+        {
+          name: 'ticks',
+          add: () => {
+            ticks.push(performance.now());
+            tickCosts.push(monitor.lastTickMs);
+          },
+        },
+      ],
     });
     const api = monitor.collector('api')!;
     let fault = false;
@@ -79,14 +92,12 @@ describe('webhook sink', () => {
     const flipper = setInterval(() => (fault = !fault), 300);
     await monitor.start();
 
-    await sleep(1500); // down: connection refused, retried with backoff
+    await sleep(1500); // down: connections dropped, retried with backoff
     expect(webhook.stats.failedAttempts).toBeGreaterThan(0);
     expect(webhook.stats.delivered).toBe(0);
-    const received: AlertNotification[] = [];
-    const delay = { ms: 600 };
-    server = await receiver(port, received, delay); // slow
-    await sleep(2000);
-    delay.ms = 0; // up
+    Object.assign(mode, { down: false, ms: 2500 }); // slow
+    await sleep(3000);
+    mode.ms = 0; // up
     await sleep(1500);
     clearInterval(flipper);
     clearInterval(feeder);
@@ -110,16 +121,19 @@ describe('webhook sink', () => {
     expect(webhook.stats.dropped).toBe(0);
     expect(webhook.pending).toBe(0);
 
-    // Never stalled: dashboards kept coming every ~50 ms throughout.
+    // Never stalled: dashboards kept coming every ~50 ms throughout. A monitor waiting on the
+    // 2.5 s receiver would leave gaps of seconds; 1.5 s leaves room for a busy machine's
+    // pauses. A tick is cheap: the typical one (the median, which a pause does not move).
     const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
     expect(ticks.length).toBeGreaterThan(60);
-    expect(Math.max(...gaps)).toBeLessThan(400);
-    expect(monitor.lastTickMs).toBeLessThan(50);
+    expect(Math.max(...gaps)).toBeLessThan(1500);
+    const costs = tickCosts.slice(1).sort((a, b) => a - b);
+    expect(costs[Math.floor(costs.length / 2)]).toBeLessThan(50);
   }, 30_000);
 
   it('bounds its queue: the oldest notifications go first, and are counted', async () => {
-    const port = await freePort();
-    const webhook = new WebhookSink(`http://127.0.0.1:${port}/`, {
+    const url = await receiver([], { down: true, ms: 0 });
+    const webhook = new WebhookSink(`${url}/`, {
       maxQueue: 3,
       backoffMs: 1000,
       drainMs: 50,
@@ -142,13 +156,13 @@ describe('webhook sink', () => {
   });
 
   it('a rejected notification (4xx) is dropped, not retried forever', async () => {
-    const port = await freePort();
     let calls = 0;
     server = createServer((_, res) => {
       calls++;
       res.writeHead(400).end();
     });
-    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
     const webhook = new WebhookSink(`http://127.0.0.1:${port}/`);
     webhook.add({ id: 'x', group: 'g', status: 'firing', reason: 'new', sent_at: '', alerts: [] });
     await webhook.stop();
