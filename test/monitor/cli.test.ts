@@ -225,14 +225,18 @@ describe('perfsight monitor', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(
-      `Alerting on ${join(dir, 'perfsight.config.json')}: error_rate<10% (over 1m; --slo or --alert-rule to choose); not measured per window: cpu<80%`,
+      // fallback<1% joins objectives that name no fallback objective, as in `run`.
+      `Alerting on ${join(dir, 'perfsight.config.json')}: error_rate<10%, fallback<1% (over 1m; --slo or --alert-rule to choose); not measured per window: cpu<80%`,
     );
     // Broken on api_endpoints (half its calls fail), but 3 s say nothing about a 1 m window:
     // the rule stays silent, not even pending, until the window is watched whole.
     expect(readFileSync(join(out, 'alerts.jsonl'), 'utf8')).toBe('');
     const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
     const checked = data.analysis.api_endpoints!.objectives;
-    expect(checked.map((o) => [o.objective, o.passed])).toEqual([['error_rate<10%', false]]);
+    expect(checked.map((o) => [o.objective, o.passed])).toEqual([
+      ['error_rate<10%', false],
+      ['fallback<1%', true],
+    ]);
   }, 60_000);
 
   it('rejects bad usage with one line and exit 2, writing nothing', async () => {
