@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { MAX_TIMER_MS } from '../load/timers.js';
 
 /** One reading of the process's resources over the interval that ends at `timestamp`. */
 export interface ResourcePoint {
@@ -36,7 +37,8 @@ export class ResourceSampler {
     this.lastWallMs = performance.now();
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.loopDelay.enable();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    // Node's timers hold at most ~24.8 days; a longer interval would fire every millisecond.
+    this.timer = setInterval(() => this.sample(), Math.min(this.intervalMs, MAX_TIMER_MS));
     this.timer.unref();
   }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MetricsCollector } from '../../src/metrics/index.js';
+import { MetricsCollector, ResourceSampler } from '../../src/metrics/index.js';
 import {
   MAX_TIMER_MS,
   afterMs,
@@ -342,5 +342,15 @@ describe('parseDurationMs', () => {
 
   it.each(['', 'abc', '10 parsecs', '5x', 's'])('rejects %j', (text) => {
     expect(parseDurationMs(text)).toBeUndefined();
+  });
+});
+
+describe('timers armed from a long interval', () => {
+  it('resource sampling every 50 days does not sample every millisecond', async () => {
+    const sampler = new ResourceSampler(50 * 24 * 3_600_000);
+    sampler.start();
+    await sleep(50);
+    sampler.stop(false);
+    expect(sampler.points).toHaveLength(0);
   });
 });
