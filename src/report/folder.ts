@@ -5,7 +5,7 @@
  * command line or the data never leads a write outside the folder the user named.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, parse, resolve } from 'node:path';
@@ -228,13 +228,16 @@ export async function claimFolder(path: string, unique: boolean): Promise<string
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw folderError(path, error);
       if (unique) continue;
-      if (!statSync(candidate).isDirectory() || readdirSync(candidate).length > 0) {
-        await checkReportFolder(path); // says why
-      }
+      await checkReportFolder(path); // an empty folder is taken; anything else says why
     }
-    await writeFile(join(candidate, FOLDER_MARKER), marker('monitor')).catch((error: unknown) => {
-      throw folderError(candidate, error);
-    });
+    // `wx`: of two commands given the same empty folder, only one takes it.
+    await writeFile(join(candidate, FOLDER_MARKER), marker('monitor'), { flag: 'wx' }).catch(
+      (error: unknown) => {
+        throw (error as NodeJS.ErrnoException).code === 'EEXIST'
+          ? new InputError(`--out ${candidate} was just taken by another perfsight command`)
+          : folderError(candidate, error);
+      },
+    );
     return candidate;
   }
   throw new InputError(`${path}: no free folder name beside it (tried -2 to -999)`);
