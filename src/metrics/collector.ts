@@ -143,7 +143,7 @@ export class MetricsCollector {
     timestampMs: number,
   ): void {
     if (!(latencyMs >= 0 && latencyMs < Infinity)) throw invalidLatency(latencyMs);
-    if (!this.collecting) this.startLate(timestampMs - latencyMs);
+    if (!this.collecting) this.startLate(startOf(timestampMs, latencyMs));
     this.total++;
     let errorCode = 0;
     if ((flags & FLAG_SUCCESS) !== 0) {
@@ -159,20 +159,21 @@ export class MetricsCollector {
     else if ((flags & FLAG_CACHE_MISS) !== 0) this.cacheMisses++;
     if ((flags & FLAG_FALLBACK) !== 0) this.fallbacks++;
     if (timestampMs >= this.timeline.endMs) this.timeline.rollTo(timestampMs);
-    else if (!this.timeline.started) this.timeline.begin(timestampMs - latencyMs);
+    else if (!this.timeline.started) this.timeline.begin(startOf(timestampMs, latencyMs));
     this.timeline.count(latencyMs, (flags & FLAG_SUCCESS) !== 0);
     if (this.log.length < this.exactCap) this.log.push(latencyMs, timestampMs, flags, errorCode);
   }
 
   /**
    * Ends the collection and computes the aggregate once. `window` overrides the start and
-   * end (epoch ms), for samples replayed from a file; `timed: false` says they carry no time.
+   * end (epoch ms; a start before the epoch is the epoch), for samples replayed from a file;
+   * `timed: false` says they carry no time.
    */
   endCollection(window?: { startMs: number; endMs: number } | { timed: false }): AggregatedMetrics {
     if (this.finished) return this.finished;
     this.stopTimers();
     if (window && 'startMs' in window) {
-      this.startMs = window.startMs;
+      this.startMs = Math.max(0, window.startMs);
       this.endMs = window.endMs;
     } else if (!window) {
       this.endMs = Date.now();
@@ -380,6 +381,15 @@ export interface CurrentMetrics {
   cache_hit_rate: number;
   fallback_rate: number;
   latest_resources: ResourcePoint | null;
+}
+
+/**
+ * When a call started: its end less its latency, but never before the epoch — a latency
+ * longer than the time since 1970 (1e300 ms from a file) would start the run, its timeline
+ * and its dates at times no report can hold.
+ */
+function startOf(endMs: number, latencyMs: number): number {
+  return Math.max(0, endMs - latencyMs);
 }
 
 function rate(part: number, whole: number): number {
