@@ -103,12 +103,21 @@ describe('web dashboard in Chromium', () => {
     await expect.poll(total, { timeout: 5000 }).toBeGreaterThan(first);
 
     // Stop the traffic: the page settles on the same figures as /api/snapshot.
+    // Samples are recorded synchronously, so any snapshot taken after this instant holds them
+    // all: wait for one (a fixed pause would not do on a busy machine, where ticks run late).
     feeding.on = false;
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const snapshot = (await page.evaluate(async (token) => {
-      const r = await fetch(`/api/snapshot?token=${encodeURIComponent(token)}`);
-      return r.json();
-    }, TOKEN)) as DashboardSnapshot;
+    const stoppedAt = Date.now();
+    const fetchSnapshot = () =>
+      page.evaluate(async (token) => {
+        const r = await fetch(`/api/snapshot?token=${encodeURIComponent(token)}`);
+        return r.json();
+      }, TOKEN) as Promise<DashboardSnapshot>;
+    let snapshot = await fetchSnapshot();
+    await expect
+      .poll(async () => Date.parse((snapshot = await fetchSnapshot()).timestamp), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(stoppedAt);
     for (const name of ['api', 'worker']) {
       const c = snapshot.collectors[name]!;
       expect(c.total_samples).toBeGreaterThan(100);
