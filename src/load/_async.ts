@@ -54,17 +54,23 @@ export class CallHandle implements CallOptions {
 
 /**
  * `pending`, or a `TimeoutError` once `timeoutMs` has passed; the call is then abandoned
- * (its signal aborted) and its late answer ignored.
+ * (its signal aborted) and its late answer ignored. The caller adds `call` to `unsettled`
+ * while it waits and removes it when this settles — except after a timeout: the call then
+ * stays in `unsettled` until it settles itself (if ever), so the end of the run can abort
+ * and count it.
  */
 export function withTimeout<T>(
   pending: Promise<T>,
   timeoutMs: number | undefined,
   call: CallHandle,
+  unsettled: Set<CallHandle>,
 ): Promise<T> {
   if (timeoutMs === undefined) return pending;
   let timer: { cancel(): void } | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = afterMs(timeoutMs, () => {
+      const forget = () => void unsettled.delete(call);
+      Promise.resolve(pending).then(forget, forget);
       // The timeout first: a workload that settles as soon as it is aborted is still late.
       reject(new TimeoutError(`no answer after ${timeoutMs} ms`));
       call.abandon(`the call took longer than its ${timeoutMs} ms timeout`, 'TimeoutError');

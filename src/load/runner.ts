@@ -66,15 +66,25 @@ export async function runWorkload(
   /** Async calls not settled yet, including those abandoned after a timeout. */
   const unsettled = new Set<CallHandle>();
 
-  /** Starts call `i`: its result, or (async) a promise of it held to the timeout. */
-  const start = (i: number): CallResult | Promise<CallResult> => {
-    const call = new CallHandle();
-    const pending = workload.call(i, call);
-    if (!isThenable(pending)) return pending;
-    unsettled.add(call);
-    const forget = () => void unsettled.delete(call);
-    Promise.resolve(pending).then(forget, forget);
-    return withTimeout(pending, timeoutMs, call);
+  /**
+   * Makes call `i` and returns its result, or throws what it threw. Sync calls cost no
+   * promise; an async one is awaited, held to the timeout and tracked in `unsettled`.
+   */
+  const call: Call = (i) => {
+    const handle = new CallHandle();
+    const pending = workload.call(i, handle);
+    return isThenable(pending) ? awaitCall(pending, handle) : pending;
+  };
+  const awaitCall = async (pending: Promise<CallResult>, handle: CallHandle) => {
+    unsettled.add(handle);
+    try {
+      const result = await withTimeout(pending, timeoutMs, handle, unsettled);
+      unsettled.delete(handle);
+      return result;
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) unsettled.delete(handle);
+      throw error;
+    }
   };
   const abandonUnsettled = (reason: string) => {
     for (const call of unsettled) call.abandon(reason, 'AbortError');
@@ -87,13 +97,13 @@ export async function runWorkload(
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     const warmup = plan.warmup ?? 0;
-    if (warmup > 0 && (await settle(new Set([warmUp(start, warmup, signal)]), signal))) {
+    if (warmup > 0 && (await settle(new Set([warmUp(call, warmup, signal)]), signal))) {
       abandonUnsettled('the run was interrupted during warm-up');
       collector.startCollection();
       collector.endCollection();
       return { interrupted: true, uncorrected: null, abandonedCalls: unsettled.size };
     }
-    return await measured(start, collector, plan, { iterations, concurrency, timeoutMs }).then(
+    return await measured(call, collector, plan, { iterations, concurrency, timeoutMs }).then(
       (outcome) => {
         abandonUnsettled(outcome.interrupted ? 'the run was interrupted' : 'the run ended');
         return { ...outcome, abandonedCalls: unsettled.size };
@@ -104,11 +114,11 @@ export async function runWorkload(
   }
 }
 
-type Start = (i: number) => CallResult | Promise<CallResult>;
+type Call = (i: number) => CallResult | Promise<CallResult>;
 
 /** The measured calls: closed loop (workers) or open loop (a schedule). */
 async function measured(
-  start: Start,
+  call: Call,
   collector: MetricsCollector,
   plan: RunPlan,
   {
@@ -132,7 +142,7 @@ async function measured(
     let threw = false;
     let failure: unknown;
     try {
-      const pending = start(i);
+      const pending = call(i);
       result = isThenable(pending) ? await pending : pending;
     } catch (error) {
       threw = true;
@@ -207,10 +217,10 @@ async function measured(
  * Unmeasured calls first, one at a time, held to the timeout like measured calls; the
  * caller's `settle` makes them answer Ctrl-C too.
  */
-async function warmUp(start: Start, count: number, signal: AbortSignal | undefined): Promise<void> {
+async function warmUp(call: Call, count: number, signal: AbortSignal | undefined): Promise<void> {
   for (let i = 0; i < count && !signal?.aborted; i++) {
     try {
-      const pending = start(-1 - i);
+      const pending = call(-1 - i);
       if (isThenable(pending)) await pending;
     } catch {
       // Warm-up failures are not measured; the measured run will show them.

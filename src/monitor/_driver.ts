@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { errorTypeOf, type CallResult, type Workload } from '../load/index.js';
-import { CallHandle, isThenable, sleep, withTimeout } from '../load/_async.js';
+import { CallHandle, TimeoutError, isThenable, sleep, withTimeout } from '../load/_async.js';
 import { afterMs } from '../load/timers.js';
 import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
 
@@ -52,11 +52,12 @@ export async function driveOpenLoop(
 
   const finish = async (pending: Promise<CallResult>, call: CallHandle, intended: number) => {
     unsettled.add(call);
-    const forget = () => void unsettled.delete(call);
-    Promise.resolve(pending).then(forget, forget);
     try {
-      record(intended, await withTimeout(pending, timeoutMs, call), false);
+      const result = await withTimeout(pending, timeoutMs, call, unsettled);
+      unsettled.delete(call);
+      record(intended, result, false);
     } catch (error) {
+      if (!(error instanceof TimeoutError)) unsettled.delete(call);
       record(intended, undefined, true, error);
     }
   };
