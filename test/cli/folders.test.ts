@@ -200,8 +200,9 @@ describe('report folders', () => {
   it('a second Ctrl-C while the reports are written leaves no partial folder', async () => {
     const dir = tempDir();
     const out = join(dir, 'twice');
-    // Many samples, so the folder takes a while to write; the second SIGINT is sent as soon
-    // as anything appears beside the report folder.
+    // Many samples, so the folder takes a while to write. The first SIGINT (3 s into the
+    // measuring) stops the run; the second is sent as soon as anything appears in `dir`,
+    // that is while the reports are being written.
     const result = await runCli(
       ['run', 'synthetic', '-d', '60s', '-c', '64', '--latency-ms', '1', '--no-history', '-o', out],
       {
