@@ -48,6 +48,29 @@ export function stopOnSignals(announce: (signal: NodeJS.Signals) => void): Signa
 }
 
 /**
+ * Waits for `pending` (what user code returned), or only until `signal` aborts: a hung
+ * setup() must not make Ctrl-C a promise perfsight cannot keep. Rejects as `pending` does.
+ */
+export function unlessAborted(pending: unknown, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    // Handled even once abandoned: a late rejection is not an unhandled one.
+    Promise.resolve(pending).then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * While a command runs the user's code (a workload's setup, calls, teardown), the process
  * must end only when perfsight says so:
  * - a ref'd handle keeps it alive, so a call that never settles and holds nothing does not

@@ -18,7 +18,7 @@ import {
 import { startProgress } from './_progress.js';
 import { InputError, thrownMessage } from '../errors.js';
 import { checkReportFolder } from '../report/index.js';
-import { guardRun, stopOnSignals } from './_signals.js';
+import { guardRun, stopOnSignals, unlessAborted } from './_signals.js';
 import { reserveStdout } from './_stdout.js';
 
 interface RunFlags {
@@ -193,7 +193,8 @@ async function measureAndReport(
   const environment = describeEnvironment();
   const collector = new MetricsCollector();
   try {
-    await workload.setup?.();
+    // A setup that hangs still answers Ctrl-C: the run goes on to an empty, interrupted report.
+    await unlessAborted(workload.setup?.(), stop.signal);
     const iterations = plan.iterations ?? (plan.durationMs === undefined ? 1000 : undefined);
     const stopProgress = flags.progress
       ? startProgress(collector, { iterations, durationMs: plan.durationMs })

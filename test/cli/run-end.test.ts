@@ -220,6 +220,37 @@ describe('perfsight run: runs that end', () => {
     expect(readSummary(out).interrupted).toBe(true);
   });
 
+  it('a setup() that hangs answers Ctrl-C: an empty, interrupted report, 130', async () => {
+    const { module, dir } = workloadModule(`
+      export default {
+        name: 'slow start',
+        setup() {
+          process.stderr.write('setting up\\n');
+          return new Promise((resolve) => setTimeout(resolve, 1e6));
+        },
+        call() {},
+      };
+    `);
+    const out = join(dir, 'out');
+    const res = await runCli(['run', module, '-n', '5', ...QUIET, '-o', out], {
+      onSpawn: (child) => {
+        let sent = false;
+        child.stderr?.on('data', (chunk: Buffer) => {
+          if (!sent && chunk.toString().includes('setting up')) {
+            sent = true;
+            setTimeout(() => child.kill('SIGINT'), 300);
+          }
+        });
+      },
+      timeoutMs: 60_000,
+    });
+    expect(res.signal).toBeNull();
+    expect(res.code).toBe(130);
+    const summary = readSummary(out);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.performance_summary.total_requests).toBe(0);
+  });
+
   it('warm-up calls are held to --timeout, and abandoned ones do not keep the process', async () => {
     const { module, dir } = workloadModule(
       'export default function warmHang(i) { return i < 0 ? new Promise((r) => setTimeout(r, 1e6)) : undefined; }\n',
