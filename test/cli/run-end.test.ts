@@ -140,6 +140,17 @@ describe('perfsight run: timeouts', () => {
     expect(summary.performance_summary.successful_requests).toBe(20);
   });
 
+  it('a duration too large to be a number is refused, not read as infinite', async () => {
+    const dir = tempDir('perfsight-run-end-');
+    const out = join(dir, 'out');
+    const huge = `${'9'.repeat(400)}s`;
+    const res = await runCli(['run', 'synthetic', '-n', '5', '-t', huge, ...QUIET, '-o', out]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^perfsight: .*expected a duration/);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a timed-out call is aborted through its signal, and the process ends though it holds a timer', async () => {
     const { module, dir } = workloadModule(`
       import { writeFileSync } from 'node:fs';
