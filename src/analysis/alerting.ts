@@ -1,5 +1,6 @@
 /** The seed's PerformanceAlerting: threshold alerts with its levels and messages. Pure. */
 import type { SummaryReport } from '../report/types.js';
+import { summaryOfSource, type AnalysisSource } from './analyzer.js';
 import { SCHEMA_VERSION } from '../report/types.js';
 import type { Alert, AlertsReport } from './types.js';
 
@@ -116,7 +117,8 @@ export class PerformanceAlerting {
     this.thresholds = { ...DEFAULT_ALERT_THRESHOLDS, ...thresholds };
   }
 
-  checkAlerts(summary: SummaryReport): Alert[] {
-    return evaluateAlerts(summary, this.thresholds);
+  /** `metrics`: the collector's `aggregatedMetrics`, or a summary report. */
+  checkAlerts(metrics: AnalysisSource): Alert[] {
+    return evaluateAlerts(summaryOfSource(metrics), this.thresholds);
   }
 }

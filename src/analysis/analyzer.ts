@@ -2,6 +2,8 @@
  * The seed's PerformanceAnalyzer: bottlenecks, recommendations, risk and compliance from a
  * run's figures, with the seed's rules, severities, texts and thresholds. Pure.
  */
+import type { AggregatedMetrics } from '../metrics/index.js';
+import { summaryReportOf } from '../report/generator.js';
 import type { SummaryReport } from '../report/types.js';
 import { SCHEMA_VERSION } from '../report/types.js';
 import { checkObjectives } from './objectives.js';
@@ -373,6 +375,16 @@ export function analyzeRun(
   };
 }
 
+/**
+ * What the seed's analyzer and alerting take: a collector's `aggregatedMetrics` (as the seed
+ * passes them) or a summary report.
+ */
+export type AnalysisSource = SummaryReport | AggregatedMetrics;
+
+export function summaryOfSource(source: AnalysisSource): SummaryReport {
+  return 'performance_summary' in source ? source : summaryReportOf(source);
+}
+
 /** The seed's class, for those who call it by that name. */
 export class PerformanceAnalyzer {
   readonly thresholds: AnalyzerThresholds;
@@ -380,11 +392,15 @@ export class PerformanceAnalyzer {
     this.thresholds = { ...DEFAULT_ANALYZER_THRESHOLDS, ...thresholds };
   }
 
+  /** `metrics`: the collector's `aggregatedMetrics`, or a summary report. */
   analyzePerformance(
-    summary: SummaryReport,
+    metrics: AnalysisSource,
     testContext: Record<string, unknown> = {},
     objectives: readonly Objective[] = [],
   ): AnalysisReport {
-    return analyzeRun(summary, objectives, { thresholds: this.thresholds, testContext });
+    return analyzeRun(summaryOfSource(metrics), objectives, {
+      thresholds: this.thresholds,
+      testContext,
+    });
   }
 }

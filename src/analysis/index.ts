@@ -21,7 +21,7 @@ export {
   checkCompliance,
   DEFAULT_ANALYZER_THRESHOLDS,
 } from './analyzer.js';
-export type { AnalyzerThresholds, AnalyzeOptions } from './analyzer.js';
+export type { AnalyzerThresholds, AnalyzeOptions, AnalysisSource } from './analyzer.js';
 export {
   PerformanceAlerting,
   evaluateAlerts,
@@ -42,6 +42,7 @@ export type { TrendPoint, TrendOptions } from './trend.js';
 export {
   compareRuns,
   loadRunForComparison,
+  comparableRunOf,
   mannWhitneyU,
   hodgesLehmannLogRatio,
   bootstrapRatioCI,

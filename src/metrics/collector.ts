@@ -51,6 +51,18 @@ export interface RecordedRun {
 
 export const DEFAULT_EXACT_CAP = 1_000_000;
 
+/**
+ * The recorded run behind each finished `aggregatedMetrics`: the seed passes a collector's
+ * aggregated metrics around (to reports, the analyzer, alerting), and a detailed report
+ * needs the histograms and samples that came with them. Weak: nothing is kept alive here.
+ */
+const RECORDED_RUNS = new WeakMap<AggregatedMetrics, RecordedRun>();
+
+/** The recorded run a collector's final `aggregatedMetrics` came from, if it is one. */
+export function recordedRunOf(metrics: AggregatedMetrics): RecordedRun | undefined {
+  return RECORDED_RUNS.get(metrics);
+}
+
 /** Turns a sample's outcome into the bit flags `record` takes. */
 export function sampleFlags(success: boolean, cacheHit?: boolean, fallbackUsed?: boolean): number {
   return (
@@ -76,6 +88,8 @@ export class MetricsCollector {
   private errorTypes: string[] = [''];
   private errorCodes = new Map<string, number>();
   private errorCounts: number[] = [0];
+  /** Successful calls the fallback answered, by why the workload did not (same codes). */
+  private fallbackReasonCounts: number[] = [0];
   private total = 0;
   private failed = 0;
   private cacheHits = 0;
@@ -151,7 +165,9 @@ export class MetricsCollector {
       this.successSum += latencyMs * SUM_SCALE;
       if (latencyMs < this.successMin) this.successMin = latencyMs;
       if (latencyMs > this.successMax) this.successMax = latencyMs;
-      if ((flags & NOT_THE_MODEL) !== 0) this.recordNotTheModel(latencyMs, flags);
+      if ((flags & NOT_THE_MODEL) !== 0) {
+        errorCode = this.recordNotTheModel(latencyMs, flags, errorType);
+      }
     } else {
       errorCode = this.recordFailure(latencyMs, errorType);
     }
@@ -183,6 +199,13 @@ export class MetricsCollector {
     else this.timeline.fold();
     this.finished = this.aggregate(timed);
     this.collecting = false;
+    RECORDED_RUNS.set(this.finished, {
+      metrics: this.finished,
+      successHistogram: this.successHistogram,
+      failureHistogram: this.failureHistogram,
+      samples: this.log.length === this.total ? this.log : null,
+      errorTypes: this.errorTypes,
+    });
     return this.finished;
   }
 
@@ -220,14 +243,7 @@ export class MetricsCollector {
 
   /** What reports are built from. Call after `endCollection()`. */
   recorded(): RecordedRun {
-    const metrics = this.endCollection();
-    return {
-      metrics,
-      successHistogram: this.successHistogram,
-      failureHistogram: this.failureHistogram,
-      samples: this.log.length === this.total ? this.log : null,
-      errorTypes: this.errorTypes,
-    };
+    return RECORDED_RUNS.get(this.endCollection())!;
   }
 
   /** Forgets everything recorded (the seed's `reset`). */
@@ -239,6 +255,7 @@ export class MetricsCollector {
     this.errorTypes = [''];
     this.errorCodes.clear();
     this.errorCounts = [0];
+    this.fallbackReasonCounts = [0];
     this.total = this.failed = this.cacheHits = this.cacheMisses = this.fallbacks = 0;
     this.successSum = this.failureSum = 0;
     this.successMin = this.failureMin = Infinity;
@@ -251,10 +268,18 @@ export class MetricsCollector {
     this.finished = undefined;
   }
 
-  // Rare path: an answer from the cache or the fallback, counted apart from the model's.
-  private recordNotTheModel(latencyMs: number, flags: number): void {
-    if ((flags & FLAG_FALLBACK) !== 0) this.fallbackAnswers.record(latencyMs);
-    else this.cacheAnswers.record(latencyMs);
+  // Rare path: an answer from the cache or the fallback, counted apart from the model's; a
+  // fallback's reason (why the workload itself did not answer) is kept with the sample.
+  private recordNotTheModel(latencyMs: number, flags: number, reason: string | undefined): number {
+    if ((flags & FLAG_FALLBACK) === 0) {
+      this.cacheAnswers.record(latencyMs);
+      return 0;
+    }
+    this.fallbackAnswers.record(latencyMs);
+    if (!reason) return 0;
+    const code = this.errorCodes.get(reason) ?? this.newErrorCode(reason);
+    this.fallbackReasonCounts[code]!++;
+    return code;
   }
 
   // Rare path: a failure's latency, and its error type folded into a bounded table.
@@ -276,6 +301,7 @@ export class MetricsCollector {
     if (existing !== undefined) return existing;
     this.errorTypes.push(folded);
     this.errorCounts.push(0);
+    this.fallbackReasonCounts.push(0);
     this.errorCodes.set(folded, this.errorTypes.length - 1);
     return this.errorTypes.length - 1;
   }
@@ -304,8 +330,12 @@ export class MetricsCollector {
     const failureLatencies = exact && this.failed > 0 ? this.log.sortedLatencies(false) : undefined;
     const durationSeconds = timed && endMs > this.startMs ? (endMs - this.startMs) / 1000 : 0;
     const errorCounts: Record<string, number> = {};
+    const fallbackReasons: Record<string, number> = {};
     for (let code = 1; code < this.errorTypes.length; code++) {
-      errorCounts[this.errorTypes[code]!] = this.errorCounts[code]!;
+      const name = this.errorTypes[code]!;
+      if (this.errorCounts[code]! > 0) errorCounts[name] = this.errorCounts[code]!;
+      if (this.fallbackReasonCounts[code]! > 0)
+        fallbackReasons[name] = this.fallbackReasonCounts[code]!;
     }
     const resourceTimeline = this.sampler ? [...this.sampler.points] : [];
     return {
@@ -351,6 +381,7 @@ export class MetricsCollector {
       cacheMisses: this.cacheMisses,
       fallbackUses: this.fallbacks,
       errorCounts,
+      fallbackReasons,
       successRate: rate(successful, this.total),
       errorRate: rate(this.failed, this.total),
       cacheHitRate: rate(this.cacheHits, this.cacheHits + this.cacheMisses),

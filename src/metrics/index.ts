@@ -1,4 +1,4 @@
-export { MetricsCollector, sampleFlags, DEFAULT_EXACT_CAP } from './collector.js';
+export { MetricsCollector, sampleFlags, recordedRunOf, DEFAULT_EXACT_CAP } from './collector.js';
 export type { CollectorOptions, RecordedRun, CurrentMetrics } from './collector.js';
 export type {
   AggregatedMetrics,

@@ -58,7 +58,13 @@ export interface AggregatedMetrics {
   cacheHits: number;
   cacheMisses: number;
   fallbackUses: number;
+  /** Failed calls by error type. */
   errorCounts: Record<string, number>;
+  /**
+   * Successful calls the fallback answered, by why the workload itself did not
+   * (`model_timeout`, `model_error:<name>`…): they count as successes, not errors.
+   */
+  fallbackReasons: Record<string, number>;
   successRate: number;
   errorRate: number;
   cacheHitRate: number;

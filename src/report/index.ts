@@ -18,7 +18,17 @@ export {
   writeReportFiles,
   writeReportFolder,
 } from './folder.js';
-export { ReportGenerator } from './generator.js';
+export { ReportGenerator, summaryReportOf } from './generator.js';
+export type { ReportSource } from './generator.js';
+export { compareReports, compareSummaries, compareWithStatistics } from './seed-comparison.js';
+export type {
+  ComparableInput,
+  ReportComparison,
+  SeedPercentComparison,
+  StatisticalComparison,
+  SeedMetricChange,
+  SeedPercentFields,
+} from './seed-comparison.js';
 export { SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS } from './types.js';
 export type {
   RunResult,

@@ -62,6 +62,7 @@ export function buildSummaryReport(run: RunResult): SummaryReport {
       top_errors: Object.entries(m.errorCounts)
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .slice(0, 5),
+      fallback_reasons: { ...m.fallbackReasons },
     },
     configuration: redactDeep(run.configuration),
     workload: redactDeep(run.workload),

@@ -105,6 +105,12 @@ export interface SummaryReport {
   error_analysis: {
     error_counts: Record<string, number>;
     top_errors: Array<[string, number]>;
+    /**
+     * Successful calls the fallback answered, by why the workload itself did not
+     * (`model_timeout`, `model_error:<name>`): not errors, but the reason is kept.
+     * Absent from reports of perfsight 0.1 before it was added.
+     */
+    fallback_reasons?: Record<string, number>;
   };
   configuration: Record<string, unknown>;
   workload: Record<string, unknown>;

@@ -134,7 +134,8 @@ class ReadState {
     this.collector.record(
       latencyMs,
       sampleFlags(success, cacheHit, fallbackUsed),
-      success ? undefined : errorType || 'unknown',
+      // On a success the fallback answered, error_type is why the workload did not.
+      success ? errorType || undefined : errorType || 'unknown',
       at,
     );
     this.samples++;

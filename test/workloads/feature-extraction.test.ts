@@ -156,6 +156,98 @@ describe('the CNN+LSTM feature extractor (TensorFlow.js, WASM backend)', () => {
   });
 });
 
+describe('createExtractor the seed’s way: a model with forward(), fusedFeatureDim honoured', () => {
+  /** The seed's mock model: forward(input) answering its three outputs as nested arrays. */
+  const seedModel = (dim: number, calls: number[][][][] = []) => ({
+    to() {
+      return this;
+    },
+    eval: () => undefined,
+    forward(input: number[][][]) {
+      calls.push(input);
+      const b = input.length;
+      return {
+        fused_features: Array.from({ length: b }, () =>
+          Array.from({ length: 10 }, (_, t) => Array.from({ length: dim }, (_, d) => t + d / dim)),
+        ),
+        classification_probs: Array.from({ length: b }, () => [0.2, 0.3, 0.5]),
+        regression_uncertainty: Array.from({ length: b }, () => [0.7]),
+      };
+    },
+  });
+
+  it('answers from forward(): the model’s own figures, in the seed’s input shape', async () => {
+    const calls: number[][][][] = [];
+    const extractor = FeatureExtractorFactory.createExtractor(seedModel(256, calls));
+    const input = series(3);
+    const out = await extractor.extractFeatures(input);
+    expect(out).toMatchObject({ fallbackUsed: false, cacheHit: false });
+    expect(out.errorType).toBeUndefined();
+    expect(Array.from(out.classificationProbs)).toEqual([0.2, 0.3, 0.5].map(Math.fround));
+    expect(out.fusedFeatures).toHaveLength(10 * 256);
+    expect(out.fusedFeatures[256]).toBe(1); // t = 1, d = 0
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(1);
+    expect(calls[0]![0]).toHaveLength(60);
+    expect(calls[0]![0]![59]).toEqual(Array.from(input.slice(59 * 15, 60 * 15)));
+    expect((await extractor.extractFeatures(input)).cacheHit).toBe(true);
+  });
+
+  it('fusedFeatureDim is honoured: the model’s answers and the fallback’s have that size', async () => {
+    const extractor = FeatureExtractorFactory.createExtractor(seedModel(128), {
+      fusedFeatureDim: 128,
+    });
+    expect((await extractor.extractFeatures(series(1))).fusedFeatures).toHaveLength(10 * 128);
+    const failing = FeatureExtractorFactory.createExtractor(
+      seedModel(128),
+      { fusedFeatureDim: 128, enableCaching: false },
+      () => {
+        throw new Error('down');
+      },
+    );
+    const fallback = await failing.extractFeatures(series(1));
+    expect(fallback).toMatchObject({ fallbackUsed: true, errorType: 'Error' });
+    expect(fallback.fusedFeatures).toHaveLength(10 * 128);
+  });
+
+  it('an answer of another size than fusedFeatureDim is a model error the fallback answers', async () => {
+    const extractor = FeatureExtractorFactory.createExtractor(seedModel(64)); // 256 expected
+    const out = await extractor.extractFeatures(series(2));
+    expect(out).toMatchObject({ fallbackUsed: true, errorType: 'ModelOutputError' });
+    expect(out.fusedFeatures).toHaveLength(10 * 256);
+    const strict = FeatureExtractorFactory.createExtractor(seedModel(64), {
+      enableFallback: false,
+    });
+    await expect(strict.extractFeatures(series(2))).rejects.toThrow(
+      'fused_features holds 640 values, expected 2560',
+    );
+  });
+
+  it('a TensorFlow.js model whose output is not fusedFeatureDim wide is refused at once', async () => {
+    await useBackend('wasm');
+    expect(() =>
+      FeatureExtractorFactory.createExtractor(buildFeatureModel(42), { fusedFeatureDim: 128 }),
+    ).toThrow("fusedFeatureDim 128 given, but the model's fused_features have 256");
+    expect(() =>
+      FeatureExtractorFactory.createExtractor(buildFeatureModel(42), { fusedFeatureDim: 0 }),
+    ).toThrow('fusedFeatureDim must be a whole number ≥ 1, got 0');
+  });
+
+  it('what is not a model is refused at createExtractor, not answered by the fallback forever', () => {
+    for (const notAModel of [{}, { predict: 1 }, null, 'model.json', { forward: 'x' }]) {
+      expect(() => FeatureExtractorFactory.createExtractor(notAModel as never)).toThrow(
+        /^createExtractor expects a TensorFlow\.js LayersModel or an object with the seed's forward\(input\) method, got /,
+      );
+    }
+    expect(() => FeatureExtractorFactory.createExtractor({ a: 1, b: 2 } as never)).toThrow(
+      /got an object with a, b$/,
+    );
+    expect(() =>
+      FeatureExtractorFactory.createExtractor(seedModel(256), { isolate: true }),
+    ).toThrow(/isolate needs a TensorFlow\.js model/);
+  });
+});
+
 describe('isolate: the model in a worker thread, so a timeout interrupts it', () => {
   let model: tf.LayersModel;
   beforeAll(async () => {
@@ -284,6 +376,27 @@ describe('perfsight run feature-extraction', () => {
     expect(bySource.fallback.count).toBe(o.fallback_uses);
     expect(bySource.cache.count).toBe(o.cache_hits);
     expect(bySource.model.count + bySource.cache.count + bySource.fallback.count).toBe(150);
+    // Why the model did not answer is kept: per sample, and counted apart from the errors.
+    const reasons: Record<string, number> = summary.error_analysis.fallback_reasons;
+    expect(Object.values(reasons).reduce((a, n) => a + n, 0)).toBe(o.fallback_uses);
+    expect(reasons['model_error:InjectedModelFault']).toBeGreaterThan(0);
+    for (const reason of Object.keys(reasons)) {
+      expect(reason).toMatch(/^model_(timeout|error:InjectedModelFault)$/);
+    }
+    expect(summary.error_analysis.error_counts).toEqual({});
+    const { gunzipSync } = await import('node:zlib');
+    const rows = gunzipSync(readFileSync(join(out, 'samples.csv.gz')))
+      .toString()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
+    const fallbackRows = rows.filter((r) => r[4] === 'true');
+    expect(fallbackRows).toHaveLength(o.fallback_uses);
+    for (const r of fallbackRows) expect(r[2]).toBe('true');
+    for (const r of fallbackRows)
+      expect(r[5]).toMatch(/^model_(timeout|error:InjectedModelFault)$/);
+    for (const r of rows.filter((r) => r[4] !== 'true')) expect(r[5]).toBe('');
   }, 120_000);
 
   it('--isolate runs the model in a worker thread: --model-timeout then cuts it short', async () => {

@@ -5,7 +5,7 @@
  */
 export { compareRuns, decide, MIN_SAMPLES } from './compare.js';
 export type { CompareOptions } from './compare.js';
-export { loadRunForComparison } from './load.js';
+export { loadRunForComparison, comparableRunOf } from './load.js';
 export type { ComparableRun } from './load.js';
 export { mannWhitneyU } from './mann-whitney.js';
 export type { MannWhitneyResult } from './mann-whitney.js';

@@ -56,26 +56,33 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
     );
   }
   const samplesPath = samplesFile(report.samples_file, file);
-  let latencies: Float64Array;
-  let method: ComparableRun['method'];
   if (samplesPath && existsSync(samplesPath)) {
     const collector = new MetricsCollector({ sampleResources: false });
     await readSamplesFile(samplesPath, collector);
-    latencies = collector.recorded().samples?.sortedLatencies(true) ?? new Float64Array();
-    method = 'exact_samples';
-  } else {
-    latencies = histogramValues(report.latency_histogram_hdr, file);
-    method = 'histogram_buckets';
+    const exact = collector.recorded().samples?.sortedLatencies(true) ?? new Float64Array();
+    return comparableRunOf(report, path, exact);
   }
+  return comparableRunOf(report, path);
+}
+
+/**
+ * A run for comparison from a detailed report in hand: its successful latencies given
+ * exactly (ascending, ms), else taken from its HDR histogram as `loadRunForComparison` does.
+ */
+export function comparableRunOf(
+  report: DetailedReport,
+  source = report.test_name,
+  exactLatencies?: Float64Array,
+): ComparableRun {
   const throughputPerInterval = (report.throughput_timeline ?? [])
     .filter((point) => point.interval_seconds >= 0.5)
     .map((point) => point.throughput_rps);
   return {
     name: report.test_name,
-    source: path,
+    source,
     report,
-    latencies,
-    method,
+    latencies: exactLatencies ?? histogramValues(report.latency_histogram_hdr, source),
+    method: exactLatencies ? 'exact_samples' : 'histogram_buckets',
     total: report.performance_summary.total_requests,
     failed: report.performance_summary.failed_requests,
     throughputPerInterval,

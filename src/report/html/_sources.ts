@@ -1,4 +1,4 @@
-import type { DetailedReport } from '../types.js';
+import type { SummaryReport } from '../types.js';
 import { escapeHtml, figure, formatCount, formatMs, formatPercent } from './_text.js';
 
 const SOURCES = [
@@ -8,7 +8,7 @@ const SOURCES = [
 ] as const;
 
 /** Who answered the successful calls, each source with its own latencies. */
-export function answeredBy(r: DetailedReport): string {
+export function answeredBy(r: SummaryReport): string {
   const bySource = r.latency_by_source;
   if (!bySource) return '';
   const rows = SOURCES.map(([source, label]) => {

@@ -1,7 +1,7 @@
 import type { AlertsReport, AnalysisReport } from '../../analysis/types.js';
 import { alertsSection, analysisSections } from './_analysis.js';
 import { answeredBy } from './_sources.js';
-import type { DetailedReport, LatencyMetrics } from '../types.js';
+import type { DetailedReport, LatencyMetrics, SummaryReport } from '../types.js';
 import {
   fineHistogramChart,
   histogramOf,
@@ -27,9 +27,13 @@ import {
   type Rating,
 } from './_text.js';
 
-/** What report.html shows: the detailed report, and the analysis stage's output when present. */
+/**
+ * What report.html shows: the detailed report, and the analysis stage's output when present.
+ * A summary report (the seed's `generate_summary_html` takes one) gives the same page
+ * without the distribution and timeline charts, which only a detailed report holds.
+ */
 export interface ReportHtmlInput {
-  detailed: DetailedReport;
+  detailed: DetailedReport | SummaryReport;
   analysis?: AnalysisReport | undefined;
   alerts?: AlertsReport | undefined;
 }
@@ -48,8 +52,8 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     summaryCards(r),
     answeredBy(r),
     detailsTable(r),
-    distribution(r, charts),
-    timelines(r, charts),
+    isDetailed(r) ? distribution(r, charts) : summaryOnly(r),
+    isDetailed(r) ? timelines(r, charts) : '',
     breakdown(r),
     analysis ? analysisSections(analysis) : '',
     alerts ? alertsSection(alerts) : '',
@@ -58,7 +62,24 @@ export function renderReportHtml(input: ReportHtmlInput): string {
   return renderPage(`Performance Test Report — ${r.test_name}`, sections.join('\n'), charts);
 }
 
-function header(r: DetailedReport): string {
+function isDetailed(r: DetailedReport | SummaryReport): r is DetailedReport {
+  return r.report_type === 'detailed' && 'latency_distribution' in r;
+}
+
+/** In place of the distribution and timelines, which a summary report does not hold. */
+function summaryOnly(r: SummaryReport): string {
+  const l = r.latency_metrics;
+  return `<section class="section" aria-labelledby="dist-h">
+<h2 id="dist-h">Latency Distribution</h2>
+<p>Average Latency: ${figure('latency_metrics.average_ms', formatMs(l.average_ms))}</p>
+<p>Standard Deviation: ${figure('latency_metrics.std_dev_ms', formatMs(l.std_dev_ms))}</p>
+<p>Min Latency: ${figure('latency_metrics.min_ms', formatMs(l.min_ms))}</p>
+<p>Max Latency: ${figure('latency_metrics.max_ms', formatMs(l.max_ms))}</p>
+<p class="note">Made from a summary report: the latency distribution and the timelines are left out (a detailed report holds them — generateDetailedReport, or detailed.json).</p>
+</section>`;
+}
+
+function header(r: SummaryReport): string {
   return `<header class="header">
 <h1>Performance Test Report</h1>
 <h2>${escapeHtml(r.test_name || 'Unknown Test')}</h2>
@@ -82,7 +103,7 @@ function card(key: string, value: string, label: string, rating?: Rating): strin
   return `<div class="metric-card"><div class="metric-value${rating ? ` ${rating}` : ''}">${figure(key, value)}</div><div class="metric-label">${escapeHtml(label)}</div>${badge}</div>`;
 }
 
-function summaryCards(r: DetailedReport): string {
+function summaryCards(r: SummaryReport): string {
   const s = r.performance_summary;
   const l = r.latency_metrics;
   const model = r.latency_by_source?.model;
@@ -129,7 +150,7 @@ function latencyRows(prefix: string, l: LatencyMetrics, title: string): string[]
   return names.map(([k, name]) => row(`${title} ${name}`, `${prefix}.${k}`, formatMs(l[k]), 'ms'));
 }
 
-function detailsTable(r: DetailedReport): string {
+function detailsTable(r: SummaryReport): string {
   const s = r.performance_summary;
   const o = r.optimization_metrics;
   const res = r.resource_metrics;
@@ -308,7 +329,7 @@ function barRow(label: string, count: number, total: number, rateText: string): 
   return `<tr><th scope="row">${escapeHtml(label)}</th><td class="num">${formatCount(count)}</td><td class="num">${escapeHtml(rateText)}</td><td aria-hidden="true"><span class="bar" style="width:${width}px"></span></td></tr>`;
 }
 
-function breakdown(r: DetailedReport): string {
+function breakdown(r: SummaryReport): string {
   const s = r.performance_summary;
   const o = r.optimization_metrics;
   const lookups = o.cache_hits + o.cache_misses;
@@ -362,7 +383,7 @@ function metaList(values: Record<string, unknown>): string {
     .join('')}</dl>`;
 }
 
-function metadata(r: DetailedReport): string {
+function metadata(r: SummaryReport): string {
   return `<section class="section" aria-labelledby="meta-h"><h2 id="meta-h">Run Metadata</h2>
 <dl class="meta">
 <dt>Started</dt><dd>${escapeHtml(r.started_at)}</dd>

@@ -12,13 +12,14 @@ const STATISTICS = 6; // mean, std, min, max, last, slope
 export function statisticalFeatures(
   input: Float32Array,
   batch: number,
+  fusedDim = FUSED_DIM,
 ): Omit<ExtractedFeatures, 'cacheHit' | 'fallbackUsed' | 'inferenceMs'> {
-  const fused = new Float32Array(batch * FUSED_STEPS * FUSED_DIM);
+  const fused = new Float32Array(batch * FUSED_STEPS * fusedDim);
   const classes = new Float32Array(batch * CLASSES);
   const uncertainty = new Float32Array(batch);
   const stepsPerWindow = TIMESTEPS / FUSED_STEPS;
   const stats = new Float32Array(FEATURES * STATISTICS);
-  const matrix = projectionMatrix();
+  const matrix = projectionMatrix(fusedDim);
   for (let b = 0; b < batch; b++) {
     const base = b * TIMESTEPS * FEATURES;
     let spread = 0;
@@ -49,9 +50,10 @@ export function statisticalFeatures(
         stats[o + 5] = (last - first) / (stepsPerWindow - 1);
         spread += stats[o + 1]!;
       }
-      // Fixed projection of the 90 statistics onto 256 dimensions, squashed like the model's tanh.
-      const out = (b * FUSED_STEPS + w) * FUSED_DIM;
-      for (let d = 0; d < FUSED_DIM; d++) {
+      // Fixed projection of the 90 statistics onto fusedDim dimensions, squashed like the
+      // model's tanh.
+      const out = (b * FUSED_STEPS + w) * fusedDim;
+      for (let d = 0; d < fusedDim; d++) {
         let acc = 0;
         const row = d * stats.length;
         for (let k = 0; k < stats.length; k++) acc += stats[k]! * matrix[row + k]!;
@@ -71,21 +73,23 @@ export function statisticalFeatures(
   };
 }
 
-let builtMatrix: Float32Array | undefined;
+const builtMatrices = new Map<number, Float32Array>();
 
 /**
- * The ±1 projection, 256 × 90, built once rather than hashed entry by entry on every call
- * (0.67 vs 0.73–0.88 ms per series measured).
+ * The ±1 projection, fusedDim × 90, built once per size rather than hashed entry by entry
+ * on every call (0.67 vs 0.73–0.88 ms per series measured).
  */
-function projectionMatrix(): Float32Array {
-  if (!builtMatrix) {
+function projectionMatrix(fusedDim: number): Float32Array {
+  let matrix = builtMatrices.get(fusedDim);
+  if (!matrix) {
     const columns = FEATURES * STATISTICS;
-    builtMatrix = new Float32Array(FUSED_DIM * columns);
-    for (let d = 0; d < FUSED_DIM; d++) {
-      for (let k = 0; k < columns; k++) builtMatrix[d * columns + k] = projection(d, k);
+    matrix = new Float32Array(fusedDim * columns);
+    for (let d = 0; d < fusedDim; d++) {
+      for (let k = 0; k < columns; k++) matrix[d * columns + k] = projection(d, k);
     }
+    builtMatrices.set(fusedDim, matrix);
   }
-  return builtMatrix;
+  return matrix;
 }
 
 /** A deterministic pseudo-random ±1 matrix entry (no seed state). */

@@ -2,12 +2,22 @@ import { createHash } from 'node:crypto';
 import { errorTypeOf } from '../../load/index.js';
 import { statisticalFeatures } from './_fallback.js';
 import { IsolatedModel, TIMED_OUT } from './_isolated.js';
-import type { tf } from './model.js';
+import {
+  describeValue,
+  forwardFeatures,
+  isLayersModel,
+  isSeedModel,
+  type FeatureModel,
+} from './_seed-model.js';
 import { FEATURES, TIMESTEPS, modelArtifacts, predictFeatures } from './model.js';
 
 /** The seed's FeatureExtractionConfig, with TypeScript names. */
 export interface FeatureExtractionConfig {
-  /** Size of `fused_features`' last dimension (the model's; informative). Default 256. */
+  /**
+   * Size of `fused_features`' last dimension. A TensorFlow.js model whose output differs is
+   * refused at `createExtractor`; a seed-style model's answer of another size is a model
+   * error (the fallback answers); the fallback answers this size. Default 256.
+   */
   fusedFeatureDim: number;
   enableCaching: boolean;
   /** Entries kept by the LRU cache. Default 1000. */
@@ -38,7 +48,7 @@ export const DEFAULT_FEATURE_EXTRACTION_CONFIG: Readonly<FeatureExtractionConfig
 
 export interface ExtractedFeatures {
   batch: number;
-  /** `[batch, 10, 256]`, row-major. */
+  /** `[batch, 10, fusedFeatureDim]`, row-major. */
   fusedFeatures: Float32Array;
   /** `[batch, 3]`, each row sums to 1. */
   classificationProbs: Float32Array;
@@ -92,13 +102,14 @@ class ModelFeatureExtractor implements FeatureExtractor {
   private readonly isolated: IsolatedModel | undefined;
 
   constructor(
-    private readonly model: tf.LayersModel,
+    private readonly model: FeatureModel,
     readonly config: FeatureExtractionConfig,
     private readonly beforeInference?: InferenceHook,
   ) {
-    this.isolated = config.isolate
-      ? new IsolatedModel(modelArtifacts(model), config.backend)
-      : undefined;
+    this.isolated =
+      config.isolate && isLayersModel(model)
+        ? new IsolatedModel(modelArtifacts(model), config.backend)
+        : undefined;
   }
 
   /**
@@ -129,7 +140,9 @@ class ModelFeatureExtractor implements FeatureExtractor {
       this.beforeInference?.();
       const answer = this.isolated
         ? await this.isolated.infer(values, batch, this.config.timeoutMs)
-        : await predictFeatures(this.model, values, batch);
+        : isLayersModel(this.model)
+          ? await predictFeatures(this.model, values, batch)
+          : await forwardFeatures(this.model, values, batch, this.config.fusedFeatureDim);
       const inferenceMs = performance.now() - started;
       if (answer === TIMED_OUT && !this.config.enableFallback) {
         throw new ModelTimeoutError(`model answer not ready after ${this.config.timeoutMs} ms`);
@@ -171,7 +184,7 @@ class ModelFeatureExtractor implements FeatureExtractor {
   ): ExtractedFeatures {
     this.stats.fallbacks++;
     return {
-      ...statisticalFeatures(values, batch),
+      ...statisticalFeatures(values, batch, this.config.fusedFeatureDim),
       cacheHit: false,
       fallbackUsed: true,
       errorType,
@@ -191,20 +204,64 @@ class ModelFeatureExtractor implements FeatureExtractor {
   }
 }
 
+/** A model or configuration `createExtractor` cannot work with. */
+export class FeatureExtractorError extends TypeError {
+  override name = 'FeatureExtractorError';
+}
+
 /** The seed's factory. */
 export const FeatureExtractorFactory = {
+  /**
+   * An extractor over `model`: a TensorFlow.js layers model, or a seed-style model (an
+   * object with `forward(input)`, see `SeedModel`). Anything else is refused here, not
+   * answered by the fallback on every call; so is a `fusedFeatureDim` the model does not
+   * produce, and `isolate` for a model that cannot be sent to a worker thread.
+   */
   createExtractor(
-    model: tf.LayersModel,
+    model: FeatureModel,
     config: Partial<FeatureExtractionConfig> = {},
     beforeInference?: InferenceHook,
   ): FeatureExtractor {
-    return new ModelFeatureExtractor(
-      model,
-      { ...DEFAULT_FEATURE_EXTRACTION_CONFIG, ...config },
-      beforeInference,
-    );
+    const full = { ...DEFAULT_FEATURE_EXTRACTION_CONFIG, ...config };
+    const dim = full.fusedFeatureDim;
+    if (!Number.isInteger(dim) || dim < 1) {
+      throw new FeatureExtractorError(
+        `fusedFeatureDim must be a whole number ≥ 1, got ${String(dim)}`,
+      );
+    }
+    if (isLayersModel(model)) {
+      const produced = model.outputs[0]?.shape.at(-1);
+      if (produced !== dim) {
+        throw new FeatureExtractorError(
+          `fusedFeatureDim ${dim} given, but the model's fused_features have ${String(produced)}`,
+        );
+      }
+    } else if (isSeedModel(model)) {
+      if (full.isolate) {
+        throw new FeatureExtractorError(
+          'isolate needs a TensorFlow.js model (a forward() model cannot be sent to a worker thread)',
+        );
+      }
+    } else {
+      throw new FeatureExtractorError(
+        `createExtractor expects a TensorFlow.js LayersModel or an object with the seed's forward(input) method, got ${describeValue(model)}`,
+      );
+    }
+    return new ModelFeatureExtractor(model, full, beforeInference);
   },
 };
+
+/**
+ * Why the fallback answered, as a sample's `error_type`: `model_timeout`, or
+ * `model_error:<the model error's name>`. The call still counts as a success (answered by
+ * the fallback); the reason lands in samples.csv.gz and `error_analysis.fallback_reasons`.
+ */
+export function fallbackReason(errorType: string | undefined): string | undefined {
+  if (errorType === undefined) return undefined;
+  return errorType === 'timeout' ? 'model_timeout' : `model_error:${errorType}`;
+}
+
+export type { SeedModel, SeedModelOutput, FeatureModel } from './_seed-model.js';
 
 function cacheKey(values: Float32Array): string {
   return createHash('sha1')

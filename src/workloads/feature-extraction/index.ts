@@ -6,12 +6,14 @@
 import type { Workload } from '../../load/index.js';
 import { seededRandom } from '../random.js';
 import { SeriesStream } from './_inputs.js';
-import { FeatureExtractorFactory, type FeatureExtractor } from './extractor.js';
+import { FeatureExtractorFactory, fallbackReason, type FeatureExtractor } from './extractor.js';
 import { buildFeatureModel, loadModel, useBackend, type Backend } from './model.js';
 
 export {
   FeatureExtractorFactory,
+  FeatureExtractorError,
   FeatureInputError,
+  fallbackReason,
   ModelTimeoutError,
   DEFAULT_FEATURE_EXTRACTION_CONFIG,
 } from './extractor.js';
@@ -20,7 +22,11 @@ export type {
   FeatureExtractor,
   ExtractedFeatures,
   FeatureInput,
+  FeatureModel,
+  SeedModel,
+  SeedModelOutput,
 } from './extractor.js';
+export { ModelOutputError } from './_seed-model.js';
 export {
   buildFeatureModel,
   saveModel,
@@ -113,7 +119,8 @@ export async function featureExtractionWorkload(
       return {
         cacheHit: result.cacheHit,
         fallbackUsed: result.fallbackUsed,
-        errorType: result.errorType,
+        // Why the model did not answer, kept with the sample (it is still a success).
+        errorType: result.fallbackUsed ? fallbackReason(result.errorType) : result.errorType,
       };
     },
     async teardown() {
