@@ -1,5 +1,8 @@
 import { terminalLine, terminalText } from '../neutralise/index.js';
 import type { MetricsCollector } from '../metrics/index.js';
+import { json } from '../report/files.js';
+import { writeFileAtomic } from '../report/write.js';
+import { CollectorWatch } from './_collectors.js';
 import type { Sink } from '../monitor/sinks.js';
 import type { CollectorSnapshot, DashboardSnapshot } from '../monitor/snapshot.js';
 
@@ -73,10 +76,17 @@ export function renderPlainLines(snapshot: DashboardSnapshot): string {
     .join('');
 }
 
+/** Refreshes faster than this are the seed's seconds given as milliseconds, not a wish. */
+const MIN_UPDATE_INTERVAL_MS = 100;
+
 /**
- * The seed's `RealTimeDashboard`, as a sink of dashboard snapshots. On a TTY it redraws in
- * place (cursor home, clear to end: no scrolling, no flicker); otherwise it prints one plain
- * line per collector per refresh.
+ * The seed's `RealTimeDashboard`. Two ways to feed it:
+ * - the seed's: `addMetricsCollector(name, collector)`, then `startDashboard()`; every
+ *   `updateIntervalMs` it reads the collectors and redraws, until `stopDashboard()`;
+ * - the monitor's: as a sink of its dashboard snapshots (`start` / `add` / `stop`).
+ * On a TTY it redraws in place (cursor home, clear to end: no scrolling, no flicker);
+ * otherwise it prints one plain line per collector per refresh. It prints to `out`
+ * (default process.stdout).
  */
 export class RealTimeDashboard implements Sink<DashboardSnapshot> {
   readonly name = 'terminal';
@@ -85,6 +95,8 @@ export class RealTimeDashboard implements Sink<DashboardSnapshot> {
   private data: DashboardSnapshot | undefined;
   /** Collectors added the seed's way; the monitor feeds snapshots instead. */
   readonly metricsCollectors = new Map<string, MetricsCollector>();
+  private readonly watch = new CollectorWatch();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly updateIntervalMs = 5000,
@@ -93,8 +105,50 @@ export class RealTimeDashboard implements Sink<DashboardSnapshot> {
     this.tty = (out as NodeJS.WriteStream).isTTY === true;
   }
 
+  /** Watches `collector` under `name`; it shows from the next refresh. */
   addMetricsCollector(name: string, collector: MetricsCollector): void {
     this.metricsCollectors.set(name, collector);
+    this.watch.add(name, collector);
+  }
+
+  /** Whether `startDashboard()` is refreshing (the seed's `running`). */
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /**
+   * Starts refreshing from the added collectors every `updateIntervalMs`. Returns at once
+   * (the seed's loop blocked); the timer does not keep the process alive.
+   */
+  startDashboard(): void {
+    if (this.timer) return;
+    if (!(this.updateIntervalMs >= MIN_UPDATE_INTERVAL_MS)) {
+      throw new RangeError(
+        `updateIntervalMs ${String(this.updateIntervalMs)} is under ${MIN_UPDATE_INTERVAL_MS}: it is in milliseconds (the seed's update_interval=2.0 seconds is 2000)`,
+      );
+    }
+    this.out.write('Real-time dashboard started\n');
+    this.watch.start(Date.now());
+    this.start();
+    this.refresh();
+    this.timer = setInterval(() => this.refresh(), this.updateIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops refreshing after a last frame; the collectors are left as they are. */
+  stopDashboard(): void {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.refresh();
+    this.stop();
+    this.watch.release();
+    this.out.write('Dashboard stopped\n');
+  }
+
+  /** Reads the added collectors now and draws them. */
+  private refresh(): void {
+    this.add(this.watch.snapshot(Date.now()));
   }
 
   start(): void {
@@ -117,7 +171,18 @@ export class RealTimeDashboard implements Sink<DashboardSnapshot> {
     else if (this.tty) this.out.write('\x1b[?25h');
   }
 
+  /**
+   * The last frame's data (the seed's `get_dashboard_data`); with collectors added and no
+   * frame drawn yet, their figures now.
+   */
   getDashboardData(): DashboardSnapshot | undefined {
+    if (this.data === undefined && this.watch.size > 0) return this.watch.snapshot(Date.now());
     return this.data;
+  }
+
+  /** Writes `getDashboardData()` as JSON (atomically) and says so, as the seed did. */
+  async exportDashboardData(filename: string): Promise<void> {
+    await writeFileAtomic(filename, json(this.getDashboardData() ?? {}));
+    this.out.write(`Dashboard data exported to ${terminalLine(filename)}\n`);
   }
 }

@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { RealTimeDashboard, renderDashboard, sparkline } from '../../src/dashboard/index.js';
+import { MetricsCollector } from '../../src/metrics/index.js';
+import { ROOT, tempDir } from '../_helpers.js';
 import { ContinuousPerformanceMonitor, parseAlertRule } from '../../src/monitor/index.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -92,5 +97,113 @@ describe('terminal dashboard', () => {
       /^\[12:02:30\] feature_extraction: 600 requests, \d+\.\d rps, p95 \d+\.\d\dms, errors 0\.00%$/,
     );
     expect(lines[1]).toMatch(/api_endpoints: 600 requests, .*, 1 alert\(s\) firing$/);
+  });
+});
+
+describe('RealTimeDashboard the seed’s way: addMetricsCollector, startDashboard…', () => {
+  const capture = (tty: boolean) => {
+    const out = Object.assign(new PassThrough(), { isTTY: tty }) as unknown as NodeJS.WriteStream;
+    const text = { value: '' };
+    out.on('data', (d: Buffer) => (text.value += d.toString()));
+    return { out, text };
+  };
+  const feed = (collector: MetricsCollector, n: number, latencyMs: number, failEvery = 0) => {
+    for (let i = 0; i < n; i++) {
+      collector.recordSample({
+        latencyMs,
+        success: !(failEvery && i % failEvery === 0),
+        cacheHit: i % 4 === 0,
+      });
+    }
+  };
+
+  it('reads the collectors it is given, prints them on a schedule and exports their data', async () => {
+    const fe = new MetricsCollector({ sampleResources: false });
+    const api = new MetricsCollector({ sampleResources: false });
+    fe.startCollection();
+    api.startCollection();
+    const { out, text } = capture(false);
+    const dashboard = new RealTimeDashboard(100, out);
+    dashboard.addMetricsCollector('feature_extraction', fe);
+    dashboard.addMetricsCollector('api_endpoints', api);
+    feed(fe, 40, 12); // before the start: counted since the collector's start
+    dashboard.startDashboard();
+    expect(dashboard.running).toBe(true);
+    feed(fe, 60, 12);
+    feed(api, 50, 30, 5);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const data = dashboard.getDashboardData()!;
+    expect(data.collectors.feature_extraction).toMatchObject({
+      total_samples: 100,
+      success_rate: 1,
+      error_rate: 0,
+      cache_hit_rate: 0.25,
+    });
+    expect(data.collectors.feature_extraction!.latency_p95).toBeCloseTo(12, 0);
+    expect(data.collectors.api_endpoints).toMatchObject({ total_samples: 50, error_rate: 0.2 });
+    // The windows saw what was recorded while the dashboard watched.
+    expect(data.collectors.api_endpoints!.windows['1m'].requests).toBe(50);
+    expect(text.value).toMatch(/^Real-time dashboard started$/m);
+    expect(text.value).toMatch(/feature_extraction: 100 requests, .*errors 0\.00%/);
+    expect(text.value).toMatch(/api_endpoints: 50 requests, .*errors 20\.00%/);
+    const frames = text.value.match(/feature_extraction: /g)!.length;
+    expect(frames).toBeGreaterThanOrEqual(2); // at the start, then every 100 ms
+    dashboard.stopDashboard();
+    expect(dashboard.running).toBe(false);
+    expect(text.value).toMatch(/Dashboard stopped\n$/);
+    // The collectors are the user's again: no wrapper left, still collecting.
+    expect(Object.hasOwn(fe, 'record')).toBe(false);
+    feed(fe, 1, 12);
+    expect(fe.getCurrentMetrics().total_samples).toBe(101);
+    const file = join(tempDir('perfsight-dash-'), 'continuous_monitoring_data.json');
+    await dashboard.exportDashboardData(file);
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    expect(exported.collectors.feature_extraction.total_samples).toBe(100);
+    expect(exported.collectors.api_endpoints.error_rate).toBe(0.2);
+    expect(text.value).toContain(`Dashboard data exported to ${file}`);
+    fe.endCollection();
+    api.endCollection();
+  });
+
+  it('draws the seed’s block per collector on a TTY', async () => {
+    const fe = new MetricsCollector({ sampleResources: false });
+    fe.startCollection();
+    feed(fe, 20, 8);
+    const { out, text } = capture(true);
+    const dashboard = new RealTimeDashboard(1000, out);
+    dashboard.addMetricsCollector('feature_extraction', fe);
+    expect(dashboard.getDashboardData()!.collectors.feature_extraction!.total_samples).toBe(20);
+    dashboard.startDashboard();
+    dashboard.stopDashboard();
+    expect(text.value).toContain('FEATURE_EXTRACTION:');
+    expect(text.value).toContain('  Requests: 20');
+    expect(text.value).toContain('  Cache Hit Rate: 25.00%');
+    fe.endCollection();
+  });
+
+  it('an interval in the seed’s seconds is refused, saying it is milliseconds', () => {
+    expect(() => new RealTimeDashboard(2.0, capture(false).out).startDashboard()).toThrow(
+      /updateIntervalMs 2 is under 100: it is in milliseconds/,
+    );
+  });
+
+  it('its timer does not keep the process alive (never stopped, the script still ends)', () => {
+    const script = `
+      import { MetricsCollector, RealTimeDashboard } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};
+      const c = new MetricsCollector({ sampleResources: false });
+      c.startCollection();
+      c.recordSample({ latencyMs: 5, success: true });
+      const d = new RealTimeDashboard(200);
+      d.addMetricsCollector('x', c);
+      d.startDashboard();
+      c.endCollection();`;
+    const started = Date.now();
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/x: 1 requests/);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -1,0 +1,114 @@
+import type { MetricsCollector } from '../metrics/index.js';
+import { RollingWindows } from '../monitor/_windows.js';
+import {
+  DASHBOARD_WINDOWS,
+  MONITOR_SCHEMA_VERSION,
+  type CollectorSnapshot,
+  type DashboardSnapshot,
+  type WindowName,
+} from '../monitor/snapshot.js';
+
+const SNAPSHOT_HISTORY = 120;
+
+interface Watched {
+  collector: MetricsCollector;
+  windows: RollingWindows;
+  /** The collector's own `record` before the watch wrapped it. */
+  record: MetricsCollector['record'];
+  wrapped: MetricsCollector['record'];
+}
+
+/**
+ * Collectors given to the dashboard the seed's way (`addMetricsCollector`), watched the way
+ * the monitor watches its own: every sample the collector records also lands in rolling
+ * windows (1 m, 5 m, 1 h), so the dashboard shows the recent minute beside the collector's
+ * figures since its start — in the monitor's snapshot shape, drawn by the same renderer.
+ */
+export class CollectorWatch {
+  private readonly watched = new Map<string, Watched>();
+  private startMs = NaN;
+
+  get size(): number {
+    return this.watched.size;
+  }
+
+  add(name: string, collector: MetricsCollector): void {
+    this.remove(name);
+    const windows = new RollingWindows();
+    if (!Number.isNaN(this.startMs)) windows.start(this.startMs);
+    // The runner and `recordSample` both end in `record`: wrapping it on this instance lets
+    // the windows see every sample, whoever feeds the collector (as the monitor does).
+    const record = collector.record;
+    const wrapped: MetricsCollector['record'] = (latencyMs, flags, errorType, timestampMs) => {
+      record.call(collector, latencyMs, flags, errorType, timestampMs);
+      windows.record(latencyMs, flags);
+    };
+    collector.record = wrapped;
+    this.watched.set(name, { collector, windows, record, wrapped });
+  }
+
+  start(nowMs: number): void {
+    this.startMs = nowMs;
+    for (const { windows } of this.watched.values()) windows.start(nowMs);
+  }
+
+  /** Gives every collector its own `record` back (unless someone wrapped it since). */
+  release(): void {
+    for (const name of [...this.watched.keys()]) this.remove(name);
+    this.startMs = NaN;
+  }
+
+  snapshot(nowMs: number): DashboardSnapshot {
+    const collectors: Record<string, CollectorSnapshot> = {};
+    for (const [name, { collector, windows }] of this.watched) {
+      windows.advance(nowMs);
+      // The seed's figures are the collector's own, since its collection started.
+      const c = collector.getCurrentMetrics();
+      const windowFigures = {} as CollectorSnapshot['windows'];
+      for (const [label, ms] of Object.entries(DASHBOARD_WINDOWS)) {
+        windowFigures[label as WindowName] = windows.window(ms, nowMs);
+      }
+      collectors[name] = {
+        total_samples: c.total_samples,
+        success_rate: c.success_rate,
+        requests_per_second: c.requests_per_second,
+        latency_p95: c.latency_p95,
+        latency_avg: c.latency_avg,
+        cache_hit_rate: c.cache_hit_rate,
+        fallback_rate: c.fallback_rate,
+        error_rate: c.error_rate,
+        since_start: windows.sinceStart(nowMs),
+        windows: windowFigures,
+        history: windows.history.slice(-SNAPSHOT_HISTORY),
+        alerts: [],
+      };
+    }
+    const memory = process.memoryUsage();
+    const started = Number.isNaN(this.startMs) ? nowMs : this.startMs;
+    return {
+      schema_version: MONITOR_SCHEMA_VERSION,
+      timestamp: new Date(nowMs).toISOString(),
+      started_at: new Date(started).toISOString(),
+      elapsed_seconds: (nowMs - started) / 1000,
+      collectors,
+      alerts: { active: [], recent: [] },
+      analysis: {},
+      process: { rss_mb: memory.rss / 2 ** 20, heap_used_mb: memory.heapUsed / 2 ** 20 },
+      reports: {},
+    };
+  }
+
+  private remove(name: string): void {
+    const watched = this.watched.get(name);
+    if (!watched) return;
+    if (watched.collector.record === watched.wrapped) {
+      // The prototype's method again, not an own property holding it.
+      if (Object.getPrototypeOf(watched.collector).record === watched.record) {
+        delete (watched.collector as Partial<MetricsCollector>).record;
+      } else {
+        watched.collector.record = watched.record;
+      }
+    }
+    this.watched.delete(name);
+  }
+}
