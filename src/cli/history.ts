@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { openHistory, type HistoryRecord } from '../history/index.js';
 import { terminalLine } from '../neutralise/index.js';
 import { json } from '../report/index.js';
+import { quote } from '../errors.js';
 import { positiveInt } from './_options.js';
 
 interface HistoryFlags {
@@ -30,6 +31,11 @@ async function historyAction(flags: HistoryFlags): Promise<number> {
   const store = await openHistory(flags.history);
   try {
     const runs = await store.list({ name: flags.name, limit: flags.limit });
+    if (runs.length === 0 && flags.name !== undefined && !flags.json) {
+      // A misspelt name finds nothing: say which names there are.
+      process.stdout.write(noSuchTest(flags.name, await store.testNames(), store.location));
+      return 0;
+    }
     process.stdout.write(flags.json ? json(runs) : renderHistoryTable(runs, store.location));
     return 0;
   } finally {
@@ -53,6 +59,27 @@ const COLUMNS: Array<[string, (run: HistoryRecord) => string]> = [
     (run) => (run.objectives_met === null ? '-' : run.objectives_met ? 'met' : 'FAILED'),
   ],
 ];
+
+/** `history --name x` when x has no runs: the names it has, so a typo is one look away. */
+export function noSuchTest(
+  name: string,
+  tests: ReadonlyArray<{ test_name: string; runs: number }>,
+  location: string,
+): string {
+  const where = terminalLine(location);
+  if (tests.length === 0)
+    return `No runs of ${terminalLine(quote(name))}: the history at ${where} is empty.\n`;
+  const listed = tests
+    .slice(0, 20)
+    .map((t) => `  ${terminalLine(t.test_name)} (${t.runs} run${t.runs === 1 ? '' : 's'})`);
+  const more = tests.length > 20 ? [`  … and ${tests.length - 20} more`] : [];
+  return [
+    `No runs of ${terminalLine(quote(name))} in the history at ${where}. It has runs of:`,
+    ...listed,
+    ...more,
+    '',
+  ].join('\n');
+}
 
 /** A plain-text table, columns padded to their widest cell; numbers right-aligned. */
 export function renderHistoryTable(runs: readonly HistoryRecord[], location: string): string {

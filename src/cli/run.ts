@@ -2,7 +2,13 @@ import { Command, Option } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector, DEFAULT_EXACT_CAP } from '../metrics/index.js';
 import { runWorkload, type RunPlan } from '../load/index.js';
-import { DEFAULT_WORKLOAD, createWorkload, type WorkloadOptions } from '../workloads/index.js';
+import {
+  DEFAULT_WORKLOAD,
+  builtInWorkloads,
+  createWorkload,
+  workloadOptionsTaken,
+  type WorkloadOptions,
+} from '../workloads/index.js';
 import { loadPolicy, type RunPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
 import {
@@ -16,7 +22,7 @@ import {
   withOutputOptions,
 } from './_options.js';
 import { startProgress } from './_progress.js';
-import { InputError, thrownMessage } from '../errors.js';
+import { InputError, thrownMessage, UsageError } from '../errors.js';
 import { checkReportFolder } from '../report/index.js';
 import { guardRun, stopOnSignals, unlessAborted } from './_signals.js';
 import { reserveStdout } from './_stdout.js';
@@ -150,26 +156,7 @@ async function measureAndReport(
   policy: RunPolicy,
   stdout: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const workloadOptions: WorkloadOptions = {};
-  // Each workload takes the options it knows: synthetic's, then feature-extraction's.
-  const passed = [
-    'latencyMs',
-    'jitter',
-    'errorRate',
-    'cacheHitRate',
-    'mode',
-    'seed',
-    'model',
-    'backend',
-    'batch',
-    'repeatRatio',
-    'faultRate',
-    'isolate',
-  ] as const;
-  for (const key of passed) {
-    if (flags[key] !== undefined) Object.assign(workloadOptions, { [key]: flags[key] });
-  }
-  if (flags.modelTimeout !== undefined) workloadOptions.timeoutMs = flags.modelTimeout;
+  const workloadOptions = workloadOptionsFrom(workloadName, flags);
   const workload = await createWorkload(workloadName, workloadOptions);
   const name = flags.name ?? workload.name;
   const out = flags.out ?? defaultOutDir(name);
@@ -252,4 +239,48 @@ async function measureAndReport(
   } finally {
     stop.dispose();
   }
+}
+
+/** The workload options `run` has: flag key → the option as the user types it → `WorkloadOptions` key. */
+const WORKLOAD_FLAGS = {
+  latencyMs: ['--latency-ms', 'latencyMs'],
+  jitter: ['--jitter', 'jitter'],
+  errorRate: ['--error-rate', 'errorRate'],
+  cacheHitRate: ['--cache-hit-rate', 'cacheHitRate'],
+  mode: ['--mode', 'mode'],
+  seed: ['--seed', 'seed'],
+  model: ['--model', 'model'],
+  backend: ['--backend', 'backend'],
+  batch: ['--batch', 'batch'],
+  repeatRatio: ['--repeat-ratio', 'repeatRatio'],
+  faultRate: ['--fault-rate', 'faultRate'],
+  modelTimeout: ['--model-timeout', 'timeoutMs'],
+  isolate: ['--isolate', 'isolate'],
+} as const satisfies Partial<Record<keyof RunFlags, readonly [string, string]>>;
+
+/**
+ * The options given for the workload, each checked against what it reads: an option the
+ * workload ignores (`run synthetic --model DIR`) would change nothing while the reports say it
+ * was set, so it is bad usage, named with the workload.
+ */
+function workloadOptionsFrom(workloadName: string, flags: RunFlags): WorkloadOptions {
+  const takes = workloadOptionsTaken(workloadName);
+  const options: Record<string, unknown> = {};
+  for (const [key, [flag, option]] of Object.entries(WORKLOAD_FLAGS)) {
+    const value = flags[key as keyof typeof WORKLOAD_FLAGS];
+    if (value === undefined) continue;
+    if (takes && !takes.includes(option)) {
+      const builtIn = builtInWorkloads().includes(workloadName);
+      const known = Object.values(WORKLOAD_FLAGS)
+        .filter(([, o]) => takes.includes(o))
+        .map(([f]) => f);
+      throw new UsageError(
+        builtIn
+          ? `${flag} does nothing for the ${workloadName} workload (it takes ${known.join(', ')})`
+          : `${flag} does nothing for the workload module ${workloadName} (a module takes no workload options)`,
+      );
+    }
+    options[option] = value;
+  }
+  return options as WorkloadOptions;
 }

@@ -119,6 +119,14 @@ export class PostgresHistory implements HistoryStore {
     return rows.map(fromRow);
   }
 
+  async testNames(): Promise<Array<{ test_name: string; runs: number }>> {
+    const rows = await this.query(
+      'SELECT test_name, COUNT(*) AS runs FROM perfsight_runs GROUP BY test_name ORDER BY MAX(seq) DESC',
+      [],
+    );
+    return rows.map((row) => ({ test_name: String(row.test_name), runs: Number(row.runs) }));
+  }
+
   async get(idOrLatest: string, name?: string): Promise<HistoryRecord | undefined> {
     if (idOrLatest !== 'latest') {
       const rows = await this.query('SELECT * FROM perfsight_runs WHERE run_id = $1', [idOrLatest]);

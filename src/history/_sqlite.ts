@@ -91,6 +91,17 @@ export class SqliteHistory implements HistoryStore {
     return rows.map(fromRow);
   }
 
+  async testNames(): Promise<Array<{ test_name: string; runs: number }>> {
+    const rows = this.run(() =>
+      this.db
+        .prepare(
+          'SELECT test_name, COUNT(*) AS runs FROM runs GROUP BY test_name ORDER BY MAX(seq) DESC',
+        )
+        .all(),
+    ) as Array<{ test_name: string; runs: number }>;
+    return rows.map((row) => ({ test_name: String(row.test_name), runs: Number(row.runs) }));
+  }
+
   async get(idOrLatest: string, name?: string): Promise<HistoryRecord | undefined> {
     if (idOrLatest !== 'latest') {
       const row = this.run(() =>

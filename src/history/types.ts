@@ -52,6 +52,8 @@ export interface HistoryStore {
   save(record: HistoryRecord): Promise<void>;
   /** Newest first. */
   list(options?: { name?: string; limit?: number }): Promise<HistoryRecord[]>;
+  /** The names of the tests it holds runs of, most recently run first, with their run counts. */
+  testNames(): Promise<Array<{ test_name: string; runs: number }>>;
   /** A run by id, or the newest (of `name`, when given) for `latest`. */
   get(idOrLatest: string, name?: string): Promise<HistoryRecord | undefined>;
   /** One metric of a test's runs, oldest first, at most `limit` (the newest ones). */

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { access } from 'node:fs/promises';
 import { cut, InputError, quote, UsageError } from '../errors.js';
 import type { CallOptions, CallResult, Workload } from '../load/index.js';
@@ -21,6 +21,33 @@ const BUILT_IN: Record<string, WorkloadFactory> = {
   synthetic: (options) => syntheticWorkload(options),
 };
 
+/**
+ * The options (`WorkloadOptions` keys) each built-in workload reads. An option a workload
+ * does not read would change nothing while the reports say it was set: the CLI refuses it.
+ */
+const TAKES: Record<string, readonly string[]> = {
+  'feature-extraction': [
+    'seed',
+    'model',
+    'backend',
+    'batch',
+    'repeatRatio',
+    'faultRate',
+    'timeoutMs',
+    'isolate',
+  ],
+  synthetic: ['latencyMs', 'jitter', 'errorRate', 'cacheHitRate', 'mode', 'seed'],
+};
+
+/**
+ * The options a workload reads: a built-in's list; none for a module (it gets no options);
+ * undefined for a workload registered without saying (anything is passed on).
+ */
+export function workloadOptionsTaken(nameOrPath: string): readonly string[] | undefined {
+  if (Object.hasOwn(TAKES, nameOrPath)) return TAKES[nameOrPath];
+  return Object.hasOwn(BUILT_IN, nameOrPath) ? undefined : [];
+}
+
 /** What `perfsight run` measures when no workload is named: the seed's question. */
 export const DEFAULT_WORKLOAD = 'feature-extraction';
 
@@ -28,9 +55,18 @@ export function builtInWorkloads(): string[] {
   return Object.keys(BUILT_IN);
 }
 
-/** Lets a later module (or a user) add a named workload. */
-export function registerWorkload(name: string, factory: WorkloadFactory): void {
+/**
+ * Lets a later module (or a user) add a named workload; `takes` lists the options it reads
+ * (the CLI refuses the others), or leave it out to be passed every option given.
+ */
+export function registerWorkload(
+  name: string,
+  factory: WorkloadFactory,
+  takes?: readonly string[],
+): void {
   BUILT_IN[name] = factory;
+  if (takes) TAKES[name] = takes;
+  else delete TAKES[name];
 }
 
 /**
@@ -65,7 +101,8 @@ export async function createWorkload(
   if (typeof exported === 'function') {
     const fn = exported as (i: number, options: CallOptions) => CallResult | Promise<CallResult>;
     return {
-      name: fn.name || nameOrPath,
+      // `export default function () {}` is named "default": the file says more.
+      name: fn.name && fn.name !== 'default' ? fn.name : moduleName(nameOrPath),
       call: (i, options) => fn(i, options),
       info: () => ({ kind: 'module', path: nameOrPath }),
     };
@@ -89,7 +126,7 @@ export async function createWorkload(
 function fromObject(workload: Workload, nameOrPath: string): Workload {
   const { setup, teardown, info } = workload;
   return {
-    name: workload.name ?? nameOrPath,
+    name: workload.name ?? moduleName(nameOrPath),
     description: workload.description,
     call: (i, options) => workload.call(i, options),
     setup:
@@ -104,6 +141,12 @@ function fromObject(workload: Workload, nameOrPath: string): Workload {
     teardown: teardown && (() => teardown.call(workload)),
     info: info && (() => info.call(workload)),
   };
+}
+
+/** `./bench/search.mjs` → `search`: a module's name when it gives none. */
+function moduleName(path: string): string {
+  const file = basename(path);
+  return file.slice(0, file.length - extname(file).length) || file;
 }
 
 /** The first line of what user code threw, short: enough to find it, never a stack. */

@@ -66,6 +66,16 @@ function storeSuite(open: () => Promise<HistoryStore>) {
     expect(await store.get('no-such-run')).toBeUndefined();
   });
 
+  it('names the tests it holds, most recently run first, with their run counts', async () => {
+    for (const name of ['names-a', 'names-b', 'names-a']) await store.save(record(name, 1));
+    const names = await store.testNames();
+    expect(names.slice(0, 2)).toEqual([
+      { test_name: 'names-a', runs: 2 },
+      { test_name: 'names-b', runs: 1 },
+    ]);
+    expect(names.map((n) => n.test_name)).toContain('listed');
+  });
+
   it('gives a metric series oldest first, the newest `limit` runs', async () => {
     for (const p95 of [10, 11, 12, 13, 14]) await store.save(record('series', p95));
     expect((await store.series('series', 'p95', 3)).map((p) => p.value)).toEqual([12, 13, 14]);
