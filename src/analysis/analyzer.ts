@@ -40,8 +40,8 @@ export const DEFAULT_ANALYZER_THRESHOLDS: Readonly<AnalyzerThresholds> = {
   memory_mb: 100.0,
 };
 
-/** The run's figures the seed's rules read, in its units. */
-interface Figures {
+/** The run's figures the seed's rules read, in its units (a run's, or a monitor window's). */
+export interface RunFigures {
   p95: number;
   p99: number;
   successRate: number;
@@ -53,7 +53,7 @@ interface Figures {
   maxMemory: number | null;
 }
 
-function figuresOf(summary: SummaryReport): Figures {
+function figuresOf(summary: SummaryReport): RunFigures {
   const o = summary.optimization_metrics;
   return {
     p95: summary.latency_metrics.p95_ms,
@@ -69,7 +69,11 @@ function figuresOf(summary: SummaryReport): Figures {
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 export function identifyBottlenecks(summary: SummaryReport, t: AnalyzerThresholds): Bottleneck[] {
-  const f = figuresOf(summary);
+  return bottlenecksOf(figuresOf(summary), t);
+}
+
+/** The seed's bottleneck rules over figures: what the run's analysis and the monitor share. */
+export function bottlenecksOf(f: RunFigures, t: AnalyzerThresholds): Bottleneck[] {
   const found: Bottleneck[] = [];
   const add = (b: Bottleneck) => found.push(b);
   if (f.p95 > t.latency_p95_ms) {

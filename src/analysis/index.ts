@@ -16,12 +16,18 @@ export {
   PerformanceAnalyzer,
   analyzeRun,
   identifyBottlenecks,
+  bottlenecksOf,
   generateRecommendations,
   assessRisks,
   checkCompliance,
   DEFAULT_ANALYZER_THRESHOLDS,
 } from './analyzer.js';
-export type { AnalyzerThresholds, AnalyzeOptions, AnalysisSource } from './analyzer.js';
+export type {
+  AnalyzerThresholds,
+  AnalyzeOptions,
+  AnalysisSource,
+  RunFigures,
+} from './analyzer.js';
 export {
   PerformanceAlerting,
   evaluateAlerts,

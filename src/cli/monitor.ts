@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
-import { loadPolicy } from '../analysis/index.js';
+import { loadPolicy, type RunPolicy } from '../analysis/index.js';
 import { describeEnvironment } from '../environment/index.js';
 import { InputError, quote, UsageError, thrownMessage } from '../errors.js';
 import type { Workload } from '../load/index.js';
@@ -27,6 +27,7 @@ import {
   parseAlertRule,
   parseObjective,
   parseSloRules,
+  seedAlertRules,
   type AlertNotification,
   type AlertRule,
   type DashboardSnapshot,
@@ -229,6 +230,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   const monitor = new ContinuousPerformanceMonitor(names, {
     rules,
     objectives,
+    thresholds: watching.thresholds,
     intervalMs: flags.interval,
     analysisEveryMs: flags.analysisEvery,
     alertsEveryMs: flags.alertsEvery,
@@ -329,25 +331,38 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
 }
 
 /**
- * Out of the box the monitor alerts on the project's objectives, as the seed's monitor
- * alerted on its default thresholds: those of `--config` / perfsight.config.json, else
- * `p95<100ms`, `success>=99%` and `fallback<1%`, each as a threshold rule over 1 minute.
+ * Out of the box the monitor alerts as the seed's monitor did, on its alert thresholds (P95,
+ * P99, success, errors, CPU, memory with the seed's levels; `alert_thresholds` of `--config`
+ * / perfsight.config.json when given), and on the project's objectives (the config's, else
+ * `p95<100ms`, `success>=99%` and `fallback<1%`), each as a threshold rule over 1 minute.
  * Explicit `--slo` or `--alert-rule` replace them; a `--config` given anyway is still checked.
  */
 function projectRules(
   flags: MonitorFlags,
   explicit: boolean,
-): { rules: AlertRule[]; note?: string } {
+): { rules: AlertRule[]; note?: string; thresholds?: RunPolicy['thresholds'] } {
   if (explicit && flags.config === undefined) return { rules: [] };
   const policy = loadPolicy({ config: flags.config });
-  if (explicit) return { rules: [] };
-  const watched = policy.objectives.filter(measuredPerWindow);
+  if (explicit) return { rules: [], thresholds: policy.thresholds };
+  const thresholdRules = seedAlertRules(policy.alertThresholds);
+  const shown = thresholdRules.map((r) => r.objective.source);
+  // `p95<100ms` beside the threshold rule `p95<=100ms` would alert twice on one breach.
+  const watched = policy.objectives.filter(
+    (o) =>
+      measuredPerWindow(o) &&
+      !thresholdRules.some(
+        (r) => r.objective.metric === o.metric && r.objective.threshold === o.threshold,
+      ),
+  );
   const skipped = policy.objectives.filter((o) => !measuredPerWindow(o));
   const from = policy.source === 'defaults' ? 'the default objectives' : policy.source;
+  const thresholdsFrom =
+    Object.keys(policy.alertThresholds).length > 0 ? 'alert_thresholds' : 'the alert thresholds';
   return {
-    rules: watched.map((o) => parseAlertRule(o.source)),
+    rules: [...watched.map((o) => parseAlertRule(o.source)), ...thresholdRules],
+    thresholds: policy.thresholds,
     note:
-      `Alerting on ${from}: ${watched.map((o) => o.source).join(', ') || 'none'} (over 1m; --slo or --alert-rule to choose)` +
+      `Alerting on ${from}: ${watched.map((o) => o.source).join(', ') || 'none'}; ${thresholdsFrom}: ${shown.join(', ')} (over 1m; --slo or --alert-rule to choose)` +
       (skipped.length
         ? `; not measured per window: ${skipped.map((o) => o.source).join(', ')}`
         : ''),

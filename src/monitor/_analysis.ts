@@ -1,6 +1,12 @@
 import type { Objective, ObjectiveResult, Severity } from '../analysis/types.js';
 import { objectiveResult } from '../analysis/objectives.js';
-import { describeFigure, measure } from './_objective.js';
+import {
+  DEFAULT_ANALYZER_THRESHOLDS,
+  assessRisks,
+  bottlenecksOf,
+  type AnalyzerThresholds,
+} from '../analysis/analyzer.js';
+import { describeFigure, measure, type ResourceFigures } from './_objective.js';
 import type { WindowFigures } from './_windows.js';
 
 /** Objectives checked on a window, in the shape of analysis.json's `objectives`. */
@@ -20,15 +26,28 @@ export function checkWindowObjectives(
 }
 
 /**
- * The seed's risk, from its default alert thresholds (P95 100 ms, P99 200 ms, success 99 %,
- * errors 1 %) and the objectives: critical when the P95 is 1.5× over or success falls below
- * 90 % of its threshold, high when an objective or a threshold fails, else low.
+ * The risk of a window by the analyzer's own rule (`analysis.json`'s): the seed's
+ * bottlenecks over the window's figures and the process's resources, raised to at least
+ * HIGH when an objective failed. An empty window is low risk: nothing ran.
  */
-export function overallRisk(window: WindowFigures, results: readonly ObjectiveResult[]): Severity {
-  const p95 = window.latency_p95 ?? 0;
+export function overallRisk(
+  window: WindowFigures & Partial<ResourceFigures>,
+  results: readonly ObjectiveResult[],
+  thresholds: Partial<AnalyzerThresholds> = {},
+): Severity {
   if (window.requests === 0) return 'low';
-  if (p95 > 150 || window.success_rate < 0.99 * 0.9) return 'critical';
-  if (p95 > 100 || window.success_rate < 0.99 || results.some((r) => !r.passed)) return 'high';
-  if ((window.latency_p99 ?? 0) > 200 || window.error_rate > 0.01) return 'medium';
-  return 'low';
+  const lookups = window.cache_hits + window.cache_misses;
+  const bottlenecks = bottlenecksOf(
+    {
+      p95: window.latency_p95 ?? 0,
+      p99: window.latency_p99 ?? 0,
+      successRate: window.success_rate,
+      errorRate: window.error_rate,
+      cacheHitRate: lookups > 0 ? window.cache_hit_rate : null,
+      avgCpu: window.cpu_percent ?? null,
+      maxMemory: window.memory_mb ?? null,
+    },
+    { ...DEFAULT_ANALYZER_THRESHOLDS, ...thresholds },
+  );
+  return assessRisks(bottlenecks, results).overall_risk;
 }

@@ -20,9 +20,21 @@ const WINDOW_METRICS: ReadonlySet<ObjectiveMetric> = new Set([
   'cache_hit',
   'fallback',
   'throughput',
+  'cpu',
+  'memory',
 ]);
 
-/** Whether a window of samples can measure the objective (CPU and memory it cannot). */
+/**
+ * The process's resources over a window, which the monitor reads at each tick beside the
+ * collectors' samples: average CPU (% of one core) and the largest resident set (MB). Null
+ * when no reading fell in the window.
+ */
+export interface ResourceFigures {
+  cpu_percent: number | null;
+  memory_mb: number | null;
+}
+
+/** Whether the monitor measures the objective over a window. */
 export function measuredPerWindow(objective: Objective): boolean {
   return WINDOW_METRICS.has(objective.metric);
 }
@@ -31,7 +43,7 @@ export function parseObjective(text: string): Objective {
   const objective = parseAnalysisObjective(text);
   if (!measuredPerWindow(objective)) {
     throw new UsageError(
-      `objective ${quote(text)}: ${objective.metric} is not measured per window by the monitor (use latency, success, error_rate, cache_hit, fallback or throughput)`,
+      `objective ${quote(text)}: ${objective.metric} is not measured per window by the monitor (use latency, success, error_rate, cache_hit, fallback, throughput, cpu or memory)`,
     );
   }
   return objective;
@@ -64,6 +76,10 @@ export function measure(metric: ObjectiveMetric, w: WindowFigures): number | nul
       return w.fallback_rate;
     case 'throughput':
       return w.requests_per_second;
+    case 'cpu':
+      return (w as WindowFigures & Partial<ResourceFigures>).cpu_percent ?? null;
+    case 'memory':
+      return (w as WindowFigures & Partial<ResourceFigures>).memory_mb ?? null;
     default:
       return null;
   }
@@ -101,6 +117,10 @@ export function describeFigure(metric: ObjectiveMetric, value: number): string {
       return `Average latency ${value.toFixed(2)}ms`;
     case 'max':
       return `Max latency ${value.toFixed(2)}ms`;
+    case 'cpu':
+      return `Average CPU usage ${value.toFixed(1)}%`;
+    case 'memory':
+      return `Max memory usage ${value.toFixed(1)}MB`;
     default:
       return `${metric.toUpperCase()} latency ${value.toFixed(2)}ms`;
   }
@@ -111,5 +131,6 @@ export function categoryOf(metric: ObjectiveMetric): string {
   if (metric === 'success' || metric === 'error_rate') return 'reliability';
   if (metric === 'cache_hit' || metric === 'fallback') return 'efficiency';
   if (metric === 'throughput') return 'throughput';
+  if (metric === 'cpu' || metric === 'memory') return 'resources';
   return 'latency';
 }

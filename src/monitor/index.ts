@@ -5,6 +5,7 @@ export type { AlertEvent, AlertState, WindowSource } from './alerts.js';
 export {
   parseAlertRule,
   parseSloRules,
+  seedAlertRules,
   latencyThresholds,
   formatShort,
   BURN_RATE_WINDOWS,

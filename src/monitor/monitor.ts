@@ -1,3 +1,5 @@
+import type { AlertThresholds } from '../analysis/alerting.js';
+import type { AnalyzerThresholds } from '../analysis/analyzer.js';
 import type { Objective } from '../analysis/types.js';
 import { MetricsCollector } from '../metrics/index.js';
 import { runWorkload, type RunPlan, type Workload } from '../load/index.js';
@@ -5,7 +7,8 @@ import { AlertEvaluator, type AlertEvent } from './alerts.js';
 import { driveOpenLoop } from './_driver.js';
 import { checkWindowObjectives, overallRisk } from './_analysis.js';
 import { Notifier, type AlertNotification, type ThrottleOptions } from './notifier.js';
-import { latencyThresholds, type AlertRule } from './rules.js';
+import { latencyThresholds, seedAlertRules, type AlertRule } from './rules.js';
+import type { ResourceFigures } from './_objective.js';
 import type { Sink } from './sinks.js';
 import {
   DASHBOARD_WINDOWS,
@@ -25,7 +28,15 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export interface MonitorOptions {
+  /**
+   * Alert rules. Not given: the seed's alert thresholds (`seedAlertRules`: P95, P99, success,
+   * errors, CPU, memory, with its levels), from `alertThresholds`. An empty list: no alerts.
+   */
   rules?: readonly AlertRule[];
+  /** The seed's alert thresholds the default rules use (config `alert_thresholds`). */
+  alertThresholds?: Partial<AlertThresholds>;
+  /** The analyzer's thresholds the periodic analysis' risk uses (config `thresholds`). */
+  thresholds?: Partial<AnalyzerThresholds>;
   /** Objectives checked by the periodic analysis (besides the rules' own). */
   objectives?: readonly Objective[];
   clock?: Clock;
@@ -52,6 +63,14 @@ interface Watched {
 
 const SNAPSHOT_HISTORY = 120;
 
+/** One reading of the process's resources, stamped with the monitor's clock. */
+interface ResourceReading {
+  t: number;
+  /** Null for the first reading (CPU is a rate between two readings). */
+  cpu: number | null;
+  memoryMb: number;
+}
+
 /**
  * The seed's `ContinuousPerformanceMonitor`: named collectors watched through rolling
  * windows, alert rules evaluated in time, periodic analysis, dashboards fed on a schedule.
@@ -62,7 +81,12 @@ export class ContinuousPerformanceMonitor {
   readonly evaluator: AlertEvaluator;
   readonly notifier: Notifier;
   private readonly clock: Clock;
+  readonly rules: readonly AlertRule[];
   private readonly watched = new Map<string, Watched>();
+  /** Resource readings of the longest window that needs them (bounded). */
+  private readonly resources: ResourceReading[] = [];
+  private readonly resourceKeepMs: number;
+  private lastCpu: { usage: NodeJS.CpuUsage; wallMs: number } | undefined;
   private readonly options: MonitorOptions;
   private readonly objectives: Objective[];
   private readonly analysis: Record<string, PeriodicAnalysis> = {};
@@ -85,13 +109,18 @@ export class ContinuousPerformanceMonitor {
   ) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.evaluator = new AlertEvaluator(options.rules ?? []);
+    this.rules = options.rules ?? seedAlertRules(options.alertThresholds);
+    this.evaluator = new AlertEvaluator(this.rules);
     this.notifier = new Notifier(options.throttle);
     const seen = new Set<string>();
     this.objectives = [
       ...(options.objectives ?? []),
-      ...(options.rules ?? []).map((r) => r.objective),
+      ...(options.rules ?? []).filter((r) => !r.alertThreshold).map((r) => r.objective),
     ].filter((o) => !seen.has(o.source) && seen.add(o.source));
+    this.resourceKeepMs = Math.max(
+      DASHBOARD_WINDOWS['5m'],
+      ...this.rules.map((r) => (r.kind === 'threshold' ? r.windowMs : r.longWindowMs)),
+    );
     this.sinks = [
       ...(options.eventSinks ?? []),
       ...(options.notificationSinks ?? []),
@@ -119,7 +148,7 @@ export class ContinuousPerformanceMonitor {
     if (this.watched.has(name)) throw new Error(`collector "${name}" is already watched`);
     const windows = new RollingWindows({
       ...this.options.windows,
-      latencyThresholdsMs: latencyThresholds(this.options.rules ?? []),
+      latencyThresholdsMs: latencyThresholds(this.rules),
     });
     if (!Number.isNaN(this.startMs)) windows.start(this.clock.now());
     // The windows see every sample the collector records, whoever feeds it: the runner and
@@ -174,6 +203,7 @@ export class ContinuousPerformanceMonitor {
   tick(nowMs = this.clock.now()): void {
     const began = performance.now();
     for (const { windows } of this.watched.values()) windows.advance(nowMs);
+    this.readResources(nowMs);
     if (nowMs >= this.nextAlertsMs) {
       this.evaluateAlerts(nowMs);
       this.nextAlertsMs = nextDue(this.nextAlertsMs, this.options.alertsEveryMs ?? 10_000, nowMs);
@@ -201,8 +231,10 @@ export class ContinuousPerformanceMonitor {
     const events = this.evaluator.evaluate(
       nowMs,
       this.collectorNames,
-      (name, windowMs, latencies) =>
-        this.watched.get(name)!.windows.window(windowMs, nowMs, latencies),
+      (name, windowMs, latencies) => ({
+        ...this.watched.get(name)!.windows.window(windowMs, nowMs, latencies),
+        ...this.resourceFigures(windowMs, nowMs),
+      }),
     );
     for (const event of events) {
       for (const sink of this.options.eventSinks ?? [])
@@ -217,10 +249,13 @@ export class ContinuousPerformanceMonitor {
     const at = new Date(nowMs).toISOString();
     this.options.log?.(`[${at}] Performing performance analysis...`);
     for (const [name, { windows }] of this.watched) {
-      const window = windows.window(DASHBOARD_WINDOWS['5m'], nowMs);
+      const window = {
+        ...windows.window(DASHBOARD_WINDOWS['5m'], nowMs),
+        ...this.resourceFigures(DASHBOARD_WINDOWS['5m'], nowMs),
+      };
       if (window.requests === 0) continue;
       const objectives = checkWindowObjectives(this.objectives, window);
-      const risk = overallRisk(window, objectives);
+      const risk = overallRisk(window, objectives, this.options.thresholds);
       this.analysis[name] = { at, window: '5m', objectives, overall_risk: risk };
       if (risk === 'critical' || risk === 'high') {
         this.options.log?.(`  ⚠️  ${name}: High risk detected (${risk})`);
@@ -319,6 +354,46 @@ export class ContinuousPerformanceMonitor {
       }
     }
     return snapshot;
+  }
+
+  /**
+   * Reads the process's CPU and memory once a tick (microseconds: no timer of its own), so
+   * resource rules and the risk see them in the monitor's time, fake clocks included.
+   */
+  private readResources(nowMs: number): void {
+    const usage = process.cpuUsage();
+    const wallMs = performance.now();
+    const last = this.lastCpu;
+    const cpu =
+      last && wallMs > last.wallMs
+        ? ((usage.user - last.usage.user + usage.system - last.usage.system) /
+            1000 /
+            (wallMs - last.wallMs)) *
+          100
+        : null;
+    this.lastCpu = { usage, wallMs };
+    this.resources.push({ t: nowMs, cpu, memoryMb: process.memoryUsage.rss() / 2 ** 20 });
+    while (this.resources.length > 0 && this.resources[0]!.t <= nowMs - this.resourceKeepMs) {
+      this.resources.shift();
+    }
+  }
+
+  /** Average CPU and largest memory of the readings in the last `windowMs`. */
+  private resourceFigures(windowMs: number, nowMs: number): ResourceFigures {
+    let cpuSum = 0;
+    let cpuCount = 0;
+    let memory: number | null = null;
+    for (let i = this.resources.length - 1; i >= 0; i--) {
+      const r = this.resources[i]!;
+      if (r.t <= nowMs - windowMs) break;
+      if (r.t > nowMs) continue;
+      if (r.cpu !== null) {
+        cpuSum += r.cpu;
+        cpuCount++;
+      }
+      memory = Math.max(memory ?? 0, r.memoryMb);
+    }
+    return { cpu_percent: cpuCount > 0 ? cpuSum / cpuCount : null, memory_mb: memory };
   }
 
   private notify(notification: AlertNotification): void {

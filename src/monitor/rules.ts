@@ -1,5 +1,6 @@
 import { quote, UsageError } from '../errors.js';
 import { formatDuration, parseDurationMs } from '../load/index.js';
+import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../analysis/alerting.js';
 import type { AlertLevel, Objective } from '../analysis/types.js';
 import { errorBudget, parseObjective } from './_objective.js';
 
@@ -23,6 +24,11 @@ interface RuleBase {
   minEvents: number;
   /** Collectors the rule applies to; undefined: every collector. */
   collector?: string;
+  /**
+   * One of the seed's alert thresholds (`seedAlertRules`): it alerts, but is not an
+   * objective the periodic analysis checks (an INFO-level breach is no failed objective).
+   */
+  alertThreshold?: boolean;
 }
 
 export interface ThresholdRule extends RuleBase {
@@ -61,6 +67,36 @@ export const RULE_DEFAULTS = {
   minEvents: 20,
   severity: 'WARNING' as AlertLevel,
 };
+
+/**
+ * The seed's alert thresholds (PerformanceAlerting's, or `alert_thresholds` of the config) as
+ * rules over the last minute, with the seed's levels: P95 WARNING above its threshold and
+ * CRITICAL above 1.5×; P99 WARNING; success WARNING below and CRITICAL below 0.9×; errors
+ * INFO above and WARNING above 2×; CPU INFO above and WARNING above 1.1×; memory INFO above
+ * and WARNING above 1.2×. What a monitor alerts on when it is given no rules.
+ */
+export function seedAlertRules(overrides: Partial<AlertThresholds> = {}): ThresholdRule[] {
+  const t = { ...DEFAULT_ALERT_THRESHOLDS, ...overrides };
+  const n = (v: number) => String(Number(v.toPrecision(6)));
+  const pct = (v: number) => `${n(v * 100)}%`;
+  const rules: Array<[string, AlertLevel]> = [
+    [`p95<=${n(t.latency_p95_ms)}ms`, 'WARNING'],
+    [`p95<=${n(t.latency_p95_ms * 1.5)}ms`, 'CRITICAL'],
+    [`p99<=${n(t.latency_p99_ms)}ms`, 'WARNING'],
+    [`success>=${pct(t.success_rate)}`, 'WARNING'],
+    [`success>=${pct(t.success_rate * 0.9)}`, 'CRITICAL'],
+    [`error_rate<=${pct(t.error_rate)}`, 'INFO'],
+    [`error_rate<=${pct(Math.min(1, t.error_rate * 2))}`, 'WARNING'],
+    [`cpu<=${n(t.cpu_percent)}%`, 'INFO'],
+    [`cpu<=${n(t.cpu_percent * 1.1)}%`, 'WARNING'],
+    [`memory<=${n(t.memory_mb)}MB`, 'INFO'],
+    [`memory<=${n(t.memory_mb * 1.2)}MB`, 'WARNING'],
+  ];
+  return rules.map(([objective, level]) => ({
+    ...parseAlertRule(`${objective} severity ${level}`),
+    alertThreshold: true,
+  }));
+}
 
 /** The latency thresholds windows must count bad events for, to evaluate these rules. */
 export function latencyThresholds(rules: readonly AlertRule[]): number[] {

@@ -44,9 +44,10 @@ describe('perfsight monitor', () => {
     );
     expect(result.stderr).toContain('SIGINT received');
     expect(result.code).toBe(130);
-    // No --slo or --alert-rule: the seed's requirement is watched out of the box.
+    // No --slo or --alert-rule: the seed's requirement and alert thresholds are watched out
+    // of the box (an objective a threshold rule already states is not doubled).
     expect(result.stderr).toContain(
-      'Alerting on the default objectives: p95<100ms, success>=99%, fallback<1% (over 1m',
+      'Alerting on the default objectives: fallback<1%; the alert thresholds: p95<=100ms, p95<=150ms, p99<=200ms, success>=99%, success>=89.1%, error_rate<=1%, error_rate<=2%, cpu<=85%, cpu<=93.5%, memory<=1500MB, memory<=1800MB (over 1m',
     );
     expect(result.stderr).toContain('Performing performance analysis...');
     const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
@@ -226,17 +227,17 @@ describe('perfsight monitor', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(
       // fallback<1% joins objectives that name no fallback objective, as in `run`.
-      `Alerting on ${join(dir, 'perfsight.config.json')}: error_rate<10%, fallback<1% (over 1m; --slo or --alert-rule to choose); not measured per window: cpu<80%`,
+      `Alerting on ${join(dir, 'perfsight.config.json')}: error_rate<10%, cpu<80%, fallback<1%; the alert thresholds: p95<=100ms,`,
     );
     // Broken on api_endpoints (half its calls fail), but 3 s say nothing about a 1 m window:
     // the rule stays silent, not even pending, until the window is watched whole.
     expect(readFileSync(join(out, 'alerts.jsonl'), 'utf8')).toBe('');
     const data = readJson<DashboardSnapshot>(join(out, 'continuous_monitoring_data.json'));
     const checked = data.analysis.api_endpoints!.objectives;
-    expect(checked.map((o) => [o.objective, o.passed])).toEqual([
-      ['error_rate<10%', false],
-      ['fallback<1%', true],
-    ]);
+    expect(checked.map((o) => o.objective)).toEqual(['error_rate<10%', 'cpu<80%', 'fallback<1%']);
+    expect([checked[0]!.passed, checked[2]!.passed]).toEqual([false, true]);
+    // CPU is measured per window now (the process's, read at each tick).
+    expect(checked[1]!.actual).toEqual(expect.any(Number));
   }, 60_000);
 
   it('rejects bad usage with one line and exit 2, writing nothing', async () => {
