@@ -22,12 +22,7 @@ export {
   checkCompliance,
   DEFAULT_ANALYZER_THRESHOLDS,
 } from './analyzer.js';
-export type {
-  AnalyzerThresholds,
-  AnalyzeOptions,
-  AnalysisSource,
-  RunFigures,
-} from './analyzer.js';
+export type { AnalyzerThresholds, AnalyzeOptions, AnalysisSource, RunFigures } from './analyzer.js';
 export {
   PerformanceAlerting,
   evaluateAlerts,
