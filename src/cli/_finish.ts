@@ -18,7 +18,8 @@ import {
   type HistoryTarget,
   type ResolvedBaseline,
 } from '../history/index.js';
-import { comparisonFiles } from './compare.js';
+import { comparisonFiles, configurationWarning } from './compare.js';
+import { terminalText } from '../neutralise/index.js';
 import {
   analyzeRun,
   loadRunForComparison,
@@ -40,6 +41,8 @@ export interface OutputOptions {
   history?: HistoryTarget;
   /** `--baseline latest|<run-id>|<path>`: compare with that run once the reports are written. */
   baseline?: string;
+  /** `--fail-on-regression`: exit 1 when the comparison with the baseline says regressed. */
+  failOnRegression?: boolean;
   /** Objectives and thresholds (`--slo`, `--config`); perfsight.config.json or defaults otherwise. */
   policy?: RunPolicy;
 }
@@ -105,6 +108,7 @@ export async function finishRun(
   );
   // The folder is written whole beside its target and renamed into place: complete or absent.
   let comparison: ComparisonReport | undefined;
+  let configWarning: string | undefined;
   let out: string;
   const folder = await StagedFolder.create(options.out, 'run').catch(async (error: unknown) => {
     await history?.store?.close().catch(() => undefined);
@@ -113,10 +117,12 @@ export async function finishRun(
   try {
     await folder.write(reports.files);
     if (baseline) {
-      // comparison.* join the run's folder (read back from it, as `compare` would); the
-      // exit code stays the objectives' (`compare --fail-on-regression` gates regressions).
-      const compared = comparisonFiles(baseline.run, await loadRunForComparison(folder.path));
+      // comparison.* join the run's folder (read back from it, as `compare` would); with
+      // --fail-on-regression a regressed verdict fails the run too.
+      const current = await loadRunForComparison(folder.path);
+      const compared = comparisonFiles(baseline.run, current);
       comparison = compared.report;
+      configWarning = configurationWarning(baseline.run, current);
       await folder.write(compared.files);
     }
     out = await folder.commit();
@@ -157,8 +163,10 @@ export async function finishRun(
     (options.json ? stderr : stdout).write(
       `Compared with ${baseline.resolved.runId ? `run ${baseline.resolved.runId}` : baseline.resolved.path}: ${comparison.overall_verdict} (comparison.json)\n`,
     );
+    if (configWarning) stderr.write(terminalText(configWarning));
   }
   // The reports are safe on disk; a history store that failed is still an input error (exit 2).
   if (historyError) throw historyError;
-  return { exitCode: met ? 0 : 1, reports, out };
+  const regressed = options.failOnRegression && comparison?.overall_verdict === 'regressed';
+  return { exitCode: met && !regressed ? 0 : 1, reports, out };
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDurationMs } from '../load/index.js';
+import { UsageError } from '../errors.js';
 
 /** Argument parsers for commander: each rejects with a message saying what is expected. */
 export function positiveInt(value: string): number {
@@ -92,6 +93,10 @@ export function withOutputOptions(command: Command): Command {
       'compare with an earlier run: latest, a history run id, or a report folder / detailed.json',
     )
     .option(
+      '--fail-on-regression',
+      'with --baseline: exit 1 when the comparison’s overall verdict is regressed',
+    )
+    .option(
       '--slo <objective>',
       'objective to meet, repeatable: p95<100ms, success>=99%… (default: perfsight.config.json, else p95<100ms and success>=99%; fallback<1% joins unless a fallback objective is given)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
@@ -100,4 +105,13 @@ export function withOutputOptions(command: Command): Command {
       '--config <file>',
       'objectives and thresholds (default: ./perfsight.config.json if present)',
     );
+}
+
+/** `--fail-on-regression` gates on a comparison: without `--baseline` it would gate on nothing. */
+export function checkGate(flags: { failOnRegression?: boolean; baseline?: string }): void {
+  if (flags.failOnRegression && flags.baseline === undefined) {
+    throw new UsageError(
+      '--fail-on-regression needs --baseline <run> (latest, a history run id or a report folder) to compare with',
+    );
+  }
 }

@@ -5,7 +5,7 @@ import { MetricsCollector } from '../metrics/index.js';
 import { readSamplesFile } from '../samples/index.js';
 import { loadPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
-import { defaultOutDir, withOutputOptions } from './_options.js';
+import { checkGate, defaultOutDir, withOutputOptions } from './_options.js';
 import { checkReportFolder } from '../report/index.js';
 
 interface ReportFlags {
@@ -15,6 +15,7 @@ interface ReportFlags {
   json?: boolean;
   history?: string | false;
   baseline?: string;
+  failOnRegression?: boolean;
   slo?: string[];
   config?: string;
 }
@@ -32,6 +33,7 @@ export function reportCommand(exit: (code: number) => void): Command {
 }
 
 async function reportAction(file: string, flags: ReportFlags): Promise<number> {
+  checkGate(flags);
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   if (flags.out !== undefined) await checkReportFolder(flags.out);
   // Everything is read and checked before a single output file is created.
@@ -56,6 +58,7 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
       json: flags.json,
       history: flags.history,
       baseline: flags.baseline,
+      failOnRegression: flags.failOnRegression,
       policy,
     },
   );

@@ -12,6 +12,7 @@ import {
 import { loadPolicy, type RunPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
 import {
+  checkGate,
   defaultOutDir,
   duration,
   nonNegativeInt,
@@ -40,6 +41,7 @@ interface RunFlags {
   json?: boolean;
   history?: string | false;
   baseline?: string;
+  failOnRegression?: boolean;
   slo?: string[];
   config?: string;
   progress: boolean;
@@ -137,6 +139,7 @@ export function runCommand(exit: (code: number) => void): Command {
 
 async function runAction(workloadName: string, flags: RunFlags): Promise<number> {
   // Objectives are checked before anything runs: a typo costs nothing.
+  checkGate(flags);
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   // From the workload's import to its teardown, its prints stay off a --json stdout, and the
   // process ends only when perfsight says so.
@@ -226,6 +229,7 @@ async function measureAndReport(
         json: flags.json,
         history: flags.history,
         baseline: flags.baseline,
+        failOnRegression: flags.failOnRegression,
         policy,
       },
       stdout,

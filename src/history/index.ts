@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 
 export { HISTORY_OFF, TREND_METRICS } from './types.js';
 export type { HistoryRecord, HistoryStore, TrendMetric } from './types.js';
-export { buildHistoryRecord, configHash } from './record.js';
+export { buildHistoryRecord, configDifferences, configHash } from './record.js';
 export { resolveBaseline, type ResolvedBaseline } from './baseline.js';
 export {
   ANALYSIS_TREND_METRIC,

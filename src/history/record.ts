@@ -18,6 +18,41 @@ export function configHash(configuration: unknown): string {
   return createHash('sha256').update(canonicalJson(configuration)).digest('hex');
 }
 
+/**
+ * Keys of `configuration` that record what a run met, not how it was set up: a different
+ * samples file (`source`), its size, or calls abandoned on a timeout do not make two runs
+ * incomparable.
+ */
+const OUTCOMES = new Set(['abandoned_calls', 'samples', 'source']);
+
+/**
+ * How two runs' configurations differ, one `key a → b` per setting (nested keys dotted:
+ * `workload_options.latencyMs 2 → 4`); empty when they were set up alike. Pure.
+ */
+export function configDifferences(baseline: unknown, current: unknown): string[] {
+  const a = flatten(baseline);
+  const b = flatten(current);
+  const keys = [...new Set([...a.keys(), ...b.keys()])].filter(
+    (key) => !OUTCOMES.has(key.split('.')[0]!),
+  );
+  return keys
+    .sort()
+    .filter((key) => a.get(key) !== b.get(key))
+    .map((key) => `${key} ${a.get(key) ?? '(default)'} → ${b.get(key) ?? '(default)'}`);
+}
+
+/** Leaves of a configuration by dotted key, each as canonical JSON. */
+function flatten(value: unknown, prefix = '', into = new Map<string, string>()) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (inner !== undefined) flatten(inner, prefix ? `${prefix}.${key}` : key, into);
+    }
+  } else if (prefix) {
+    into.set(prefix, canonicalJson(value));
+  }
+  return into;
+}
+
 /** What the store keeps of a run: pure, from the report model. */
 export function buildHistoryRecord(
   reports: RunReports,
