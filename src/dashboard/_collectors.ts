@@ -35,26 +35,27 @@ export class CollectorWatch {
   add(name: string, collector: MetricsCollector): void {
     this.remove(name);
     const windows = new RollingWindows();
-    if (!Number.isNaN(this.startMs)) windows.start(this.startMs);
+    const record = collector.record;
     // The runner and `recordSample` both end in `record`: wrapping it on this instance lets
     // the windows see every sample, whoever feeds the collector (as the monitor does).
-    const record = collector.record;
     const wrapped: MetricsCollector['record'] = (latencyMs, flags, errorType, timestampMs) => {
       record.call(collector, latencyMs, flags, errorType, timestampMs);
       windows.record(latencyMs, flags);
     };
-    collector.record = wrapped;
-    this.watched.set(name, { collector, windows, record, wrapped });
+    const watched = { collector, windows, record, wrapped };
+    this.watched.set(name, watched);
+    if (!Number.isNaN(this.startMs)) this.watch(watched);
   }
 
+  /** Starts watching: from now on the collectors' samples also land in the windows. */
   start(nowMs: number): void {
     this.startMs = nowMs;
-    for (const { windows } of this.watched.values()) windows.start(nowMs);
+    for (const watched of this.watched.values()) this.watch(watched);
   }
 
-  /** Gives every collector its own `record` back (unless someone wrapped it since). */
+  /** Stops watching: every collector gets its own `record` back (unless wrapped since). */
   release(): void {
-    for (const name of [...this.watched.keys()]) this.remove(name);
+    for (const watched of this.watched.values()) this.unwatch(watched);
     this.startMs = NaN;
   }
 
@@ -98,17 +99,24 @@ export class CollectorWatch {
     };
   }
 
+  private watch(watched: Watched): void {
+    watched.windows.start(this.startMs);
+    watched.collector.record = watched.wrapped;
+  }
+
+  private unwatch({ collector, record, wrapped }: Watched): void {
+    if (collector.record !== wrapped) return;
+    // The prototype's method again, not an own property holding it.
+    if (Object.getPrototypeOf(collector).record === record) {
+      delete (collector as Partial<MetricsCollector>).record;
+    } else {
+      collector.record = record;
+    }
+  }
+
   private remove(name: string): void {
     const watched = this.watched.get(name);
-    if (!watched) return;
-    if (watched.collector.record === watched.wrapped) {
-      // The prototype's method again, not an own property holding it.
-      if (Object.getPrototypeOf(watched.collector).record === watched.record) {
-        delete (watched.collector as Partial<MetricsCollector>).record;
-      } else {
-        watched.collector.record = watched.record;
-      }
-    }
+    if (watched) this.unwatch(watched);
     this.watched.delete(name);
   }
 }

@@ -127,6 +127,7 @@ describe('RealTimeDashboard the seed’s way: addMetricsCollector, startDashboar
     dashboard.addMetricsCollector('feature_extraction', fe);
     dashboard.addMetricsCollector('api_endpoints', api);
     feed(fe, 40, 12); // before the start: counted since the collector's start
+    expect(Object.hasOwn(fe, 'record')).toBe(false); // untouched until the dashboard starts
     dashboard.startDashboard();
     expect(dashboard.running).toBe(true);
     feed(fe, 60, 12);
