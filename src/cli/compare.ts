@@ -17,7 +17,7 @@ import { defaultOutDir, historyTarget } from './_options.js';
 import { cut, UsageError } from '../errors.js';
 import {
   configDifferences,
-  openHistory,
+  openExistingHistory,
   resolveBaseline,
   type HistoryStore,
   type ResolvedBaseline,
@@ -162,8 +162,14 @@ async function loadRuns(
     throw new UsageError('compare latest latest: name one of the two runs (a folder or a run id)');
   }
   let store: HistoryStore | undefined;
+  let opened = false;
   const lookup = async (spec: string, other?: ComparableRun, otherPath?: string) => {
-    if (!existsSync(spec)) store ??= await openHistory(history);
+    // What looks like a path is one: a typo in it is "no such report folder", not a lookup.
+    if (existsSync(spec) || /[\\/.]/.test(spec)) return { path: spec, runId: null };
+    if (!opened) {
+      opened = true;
+      store = await openExistingHistory(history);
+    }
     return resolveBaseline(spec, other?.report.test_name ?? '', store, {
       exclude: otherPath,
       label: `compare ${spec}`,

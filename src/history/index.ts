@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /**
  * The history store: every `run` and `report` is saved (unless `--no-history`) so later runs
  * can be compared with `--baseline latest` and trended. SQLite by default, PostgreSQL for
@@ -46,4 +47,17 @@ export async function openHistory(target?: string): Promise<HistoryStore> {
   target ??= fromEnvironment || DEFAULT_HISTORY_PATH;
   if (/^postgres(ql)?:\/\//i.test(target)) return PostgresHistory.open(target);
   return SqliteHistory.open(target);
+}
+
+/**
+ * The store to look runs up in, never creating one (a lookup must not leave a database
+ * behind): undefined when the history is turned off or its SQLite file does not exist.
+ */
+export async function openExistingHistory(target?: string): Promise<HistoryStore | undefined> {
+  const fromEnvironment = process.env.PERFSIGHT_HISTORY;
+  if (target === undefined && fromEnvironment && HISTORY_OFF.test(fromEnvironment))
+    return undefined;
+  const location = target ?? (fromEnvironment || DEFAULT_HISTORY_PATH);
+  if (!/^postgres(ql)?:\/\//i.test(location) && !existsSync(location)) return undefined;
+  return openHistory(location);
 }

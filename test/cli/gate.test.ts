@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../_helpers.js';
@@ -63,6 +63,15 @@ describe('gating on regressions against the history (built CLI)', () => {
     expect(missing.stderr).toMatch(
       /^perfsight: compare no-such-run: no such file or folder, and no run with that id in the history at .*\n$/,
     );
+
+    // A lookup never creates a history: without one, the id is simply not found.
+    const away = tempDir('perfsight-gate-nohistory-');
+    const nowhere = await runCli(['compare', 'latest', join(cwd, 'slow')], { cwd: away });
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(
+      /^perfsight: compare latest: no such file or folder, and the history store is not available/,
+    );
+    expect(existsSync(join(away, '.perfsight'))).toBe(false);
   }, 60_000);
 
   it('report --baseline latest --fail-on-regression gates samples measured elsewhere', async () => {
