@@ -107,6 +107,31 @@ describe('HTMLReportGenerator the seed’s way', () => {
     expect(html).toContain('chart-');
   });
 
+  it('says why the fallback answered, apart from the errors', () => {
+    const collector = new MetricsCollector({ sampleResources: false });
+    collector.startCollection();
+    for (let i = 0; i < 40; i++) {
+      const fallbackUsed = i % 4 === 0;
+      collector.recordSample({
+        latencyMs: 10,
+        success: true,
+        fallbackUsed,
+        errorType: fallbackUsed ? (i % 8 === 0 ? 'model_timeout' : 'model_error:<b>') : undefined,
+      });
+    }
+    collector.endCollection();
+    const summary = new ReportGenerator().generateSummaryReport(collector.aggregatedMetrics, 'fb');
+    expect(summary.error_analysis.fallback_reasons).toEqual({
+      model_timeout: 5,
+      'model_error:<b>': 5,
+    });
+    expect(summary.error_analysis.error_counts).toEqual({});
+    const html = new HTMLReportGenerator().generateSummaryHtml(summary);
+    expect(html).toContain('Why the fallback answered');
+    expect(html).toContain('model_error:&lt;b&gt;');
+    expect(html).toContain('<p>No errors.</p>');
+  });
+
   it('saveHtmlReport writes the page whole (temp file + rename), nothing else left', async () => {
     const dir = tempDir('perfsight-seed-html-');
     const file = join(dir, 'report.html');

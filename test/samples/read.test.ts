@@ -32,6 +32,38 @@ async function problem(path: string): Promise<string> {
 }
 
 describe('readSamplesFile', () => {
+  it('keeps why the fallback answered a successful call (error_type), apart from the errors', async () => {
+    const path = file(
+      'fallback-reasons.csv',
+      [
+        'timestamp,latency_ms,success,cache_hit,fallback_used,error_type',
+        '1700000000.0,10,true,false,true,model_timeout',
+        '1700000000.1,11,true,false,true,model_error:ModelCrash',
+        '1700000000.2,12,true,false,true,model_timeout',
+        '1700000000.3,13,false,false,false,timeout',
+        '1700000000.4,14,true,true,false,',
+      ].join('\n'),
+    );
+    const collector = new MetricsCollector({ sampleResources: false });
+    await readSamplesFile(path, collector);
+    const recorded = collector.recorded();
+    expect(recorded.metrics.fallbackReasons).toEqual({
+      model_timeout: 2,
+      'model_error:ModelCrash': 1,
+    });
+    expect(recorded.metrics.errorCounts).toEqual({ timeout: 1 });
+    expect(recorded.metrics.successRate).toBe(0.8);
+    // Written back as read: the reasons stay on their samples.
+    const rows = [...renderSamplesCsv(recorded)].join('').trim().split('\n').slice(1);
+    expect(rows.map((r) => r.split(',').slice(2).join(','))).toEqual([
+      'true,false,true,model_timeout',
+      'true,false,true,model_error:ModelCrash',
+      'true,false,true,model_timeout',
+      'false,false,false,timeout',
+      'true,true,false,',
+    ]);
+  });
+
   it('reads CSV with every column, booleans in both spellings', async () => {
     const path = file(
       'ok.csv',

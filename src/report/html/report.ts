@@ -359,6 +359,20 @@ function breakdown(r: SummaryReport): string {
         s.failed_requests ? formatPercent(count / s.failed_requests) : '–',
       ),
     );
+  // Why the workload itself did not answer the calls the fallback answered (not errors).
+  const reasons = Object.entries(r.error_analysis.fallback_reasons ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, count]) =>
+      barRow(
+        reason,
+        count,
+        o.fallback_uses,
+        o.fallback_uses ? formatPercent(count / o.fallback_uses) : '–',
+      ),
+    );
+  const reasonTable = reasons.length
+    ? `<h3>Why the fallback answered</h3><div class="table-wrap"><table><thead><tr><th scope="col">Reason</th><th scope="col" class="num">Count</th><th scope="col" class="num">Share of fallback answers</th><th scope="col">Share</th></tr></thead><tbody>${reasons.join('')}</tbody></table></div>`
+    : '';
   return `<section class="section" aria-labelledby="breakdown-h">
 <h2 id="breakdown-h">Cache, Fallback and Errors</h2>
 <div class="table-wrap"><table>
@@ -369,6 +383,7 @@ ${
     ? `<h3>Errors by type</h3><div class="table-wrap"><table><thead><tr><th scope="col">Error type</th><th scope="col" class="num">Count</th><th scope="col" class="num">Share of failures</th><th scope="col">Share</th></tr></thead><tbody>${errors.join('')}</tbody></table></div>`
     : '<p>No errors.</p>'
 }
+${reasonTable}
 </section>`;
 }
 
