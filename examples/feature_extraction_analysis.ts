@@ -14,10 +14,7 @@ import {
   PerformanceAnalyzer,
   ReportGenerator,
 } from 'perfsight';
-import {
-  FeatureExtractorFactory,
-  type FeatureExtractionConfig,
-} from 'perfsight/feature-extraction';
+import { FeatureExtractionConfig, FeatureExtractorFactory } from 'perfsight/feature-extraction';
 
 const randn = () =>
   Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
@@ -45,12 +42,12 @@ export async function runFeatureExtractionAnalysis() {
   };
 
   // Create feature extractor with caching
-  const config: Partial<FeatureExtractionConfig> = {
+  const config = new FeatureExtractionConfig({
     fusedFeatureDim: 256,
     enableCaching: true,
     cacheSize: 1000,
     enableFallback: true,
-  };
+  });
   const extractor = FeatureExtractorFactory.createExtractor(mockModel, config);
 
   // Start metrics collection

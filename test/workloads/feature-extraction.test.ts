@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  FeatureExtractionConfig,
   FeatureExtractorFactory,
   FeatureInputError,
   SeriesStream,
@@ -198,9 +199,11 @@ describe('createExtractor the seed’s way: a model with forward(), fusedFeature
   });
 
   it('fusedFeatureDim is honoured: the model’s answers and the fallback’s have that size', async () => {
-    const extractor = FeatureExtractorFactory.createExtractor(seedModel(128), {
-      fusedFeatureDim: 128,
-    });
+    // The seed constructs its config: FeatureExtractionConfig(fused_feature_dim=128, …).
+    const config = new FeatureExtractionConfig({ fusedFeatureDim: 128, cacheSize: 10 });
+    expect(config).toMatchObject({ fusedFeatureDim: 128, cacheSize: 10, enableCaching: true });
+    const extractor = FeatureExtractorFactory.createExtractor(seedModel(128), config);
+    expect(extractor.config).toMatchObject({ fusedFeatureDim: 128, timeoutMs: 100 });
     expect((await extractor.extractFeatures(series(1))).fusedFeatures).toHaveLength(10 * 128);
     const failing = FeatureExtractorFactory.createExtractor(
       seedModel(128),

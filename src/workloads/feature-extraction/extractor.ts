@@ -11,40 +11,45 @@ import {
 } from './_seed-model.js';
 import { FEATURES, TIMESTEPS, modelArtifacts, predictFeatures } from './model.js';
 
-/** The seed's FeatureExtractionConfig, with TypeScript names. */
-export interface FeatureExtractionConfig {
+/**
+ * The seed's FeatureExtractionConfig, with TypeScript names: `new FeatureExtractionConfig({
+ * fusedFeatureDim: 256, enableCaching: true })` as the seed constructs it, or a plain object
+ * of the same fields where `createExtractor` takes one.
+ */
+export class FeatureExtractionConfig {
   /**
    * Size of `fused_features`' last dimension. A TensorFlow.js model whose output differs is
    * refused at `createExtractor`; a seed-style model's answer of another size is a model
    * error (the fallback answers); the fallback answers this size. Default 256.
    */
-  fusedFeatureDim: number;
-  enableCaching: boolean;
+  fusedFeatureDim = 256;
+  enableCaching = true;
   /** Entries kept by the LRU cache. Default 1000. */
-  cacheSize: number;
+  cacheSize = 1000;
   /** Answer from the statistical extractor when the model throws or is too slow. */
-  enableFallback: boolean;
+  enableFallback = true;
   /** A model answer slower than this is replaced by the fallback (see `extractFeatures`). */
-  timeoutMs: number;
-  backend: 'wasm' | 'cpu';
+  timeoutMs = 100;
+  backend: 'wasm' | 'cpu' = 'wasm';
   /**
    * Run the model in a worker thread, so that every call is answered within `timeoutMs` (by
    * the fallback, or a `timeout` error, when the model is late) and an overrunning inference
    * is interrupted. Costs a message round trip per call and a model load after each
    * interruption. Default false: the model runs on the calling thread.
    */
-  isolate: boolean;
+  isolate = false;
+
+  constructor(options: Partial<FeatureExtractionConfig> = {}) {
+    // Only the fields the config has: an unknown key (a typo) is not carried along.
+    for (const key of Object.keys(this) as Array<keyof FeatureExtractionConfig>) {
+      const value = options[key];
+      if (value !== undefined) (this as Record<string, unknown>)[key] = value;
+    }
+  }
 }
 
-export const DEFAULT_FEATURE_EXTRACTION_CONFIG: Readonly<FeatureExtractionConfig> = {
-  fusedFeatureDim: 256,
-  enableCaching: true,
-  cacheSize: 1000,
-  enableFallback: true,
-  timeoutMs: 100,
-  backend: 'wasm',
-  isolate: false,
-};
+export const DEFAULT_FEATURE_EXTRACTION_CONFIG: Readonly<FeatureExtractionConfig> =
+  new FeatureExtractionConfig();
 
 export interface ExtractedFeatures {
   batch: number;
@@ -222,7 +227,7 @@ export const FeatureExtractorFactory = {
     config: Partial<FeatureExtractionConfig> = {},
     beforeInference?: InferenceHook,
   ): FeatureExtractor {
-    const full = { ...DEFAULT_FEATURE_EXTRACTION_CONFIG, ...config };
+    const full = new FeatureExtractionConfig(config);
     const dim = full.fusedFeatureDim;
     if (!Number.isInteger(dim) || dim < 1) {
       throw new FeatureExtractorError(

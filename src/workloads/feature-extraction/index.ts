@@ -11,6 +11,7 @@ import { buildFeatureModel, loadModel, useBackend, type Backend } from './model.
 
 export {
   FeatureExtractorFactory,
+  FeatureExtractionConfig,
   FeatureExtractorError,
   FeatureInputError,
   fallbackReason,
@@ -18,7 +19,6 @@ export {
   DEFAULT_FEATURE_EXTRACTION_CONFIG,
 } from './extractor.js';
 export type {
-  FeatureExtractionConfig,
   FeatureExtractor,
   ExtractedFeatures,
   FeatureInput,
