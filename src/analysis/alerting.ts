@@ -1,6 +1,11 @@
 /** The seed's PerformanceAlerting: threshold alerts with its levels and messages. Pure. */
 import type { SummaryReport } from '../report/types.js';
-import { summaryOfSource, type AnalysisSource } from './analyzer.js';
+import {
+  judgedCpuPercent,
+  judgedMemoryMb,
+  summaryOfSource,
+  type AnalysisSource,
+} from './analyzer.js';
 import { SCHEMA_VERSION } from '../report/types.js';
 import type { Alert, AlertsReport } from './types.js';
 
@@ -75,8 +80,9 @@ export function evaluateAlerts(
       message: `Error rate ${pct(errors)} exceeds threshold ${pct(t.error_rate)}`,
     });
   }
-  const cpu = summary.resource_metrics?.avg_cpu_percent;
-  if (cpu !== undefined && cpu > t.cpu_percent) {
+  // The analyzer's figures: a closed loop's CPU is its design; memory is the workload's.
+  const cpu = judgedCpuPercent(summary);
+  if (cpu !== null && cpu > t.cpu_percent) {
     alerts.push({
       level: cpu > t.cpu_percent * 1.1 ? 'WARNING' : 'INFO',
       category: 'resources',
@@ -86,15 +92,15 @@ export function evaluateAlerts(
       message: `Average CPU usage ${cpu.toFixed(1)}% exceeds threshold ${t.cpu_percent.toFixed(1)}%`,
     });
   }
-  const memory = summary.resource_metrics?.max_memory_mb;
-  if (memory !== undefined && memory > t.memory_mb) {
+  const memory = judgedMemoryMb(summary);
+  if (memory !== null && memory > t.memory_mb) {
     alerts.push({
       level: memory > t.memory_mb * 1.2 ? 'WARNING' : 'INFO',
       category: 'resources',
       metric: 'memory_mb',
       value: memory,
       threshold: t.memory_mb,
-      message: `Max memory usage ${memory.toFixed(1)}MB exceeds threshold ${t.memory_mb.toFixed(1)}MB`,
+      message: `Workload memory ${memory.toFixed(1)}MB (above the process before setup) exceeds threshold ${t.memory_mb.toFixed(1)}MB`,
     });
   }
   return alerts;

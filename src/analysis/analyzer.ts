@@ -48,28 +48,105 @@ export interface RunFigures {
   errorRate: number;
   /** Null when the workload never reported cache use: nothing to judge. */
   cacheHitRate: number | null;
-  /** Null when resources were not measured (samples read from a file). */
+  /** Cache hits plus misses: how far chance can move the hit rate. */
+  cacheLookups: number;
+  /**
+   * Null when resources were not measured (samples read from a file), and CPU also in a
+   * closed loop: calling back to back keeps a core as busy as the workload lets it, so its
+   * CPU use is the run's design, not a finding about the workload.
+   */
   avgCpu: number | null;
-  maxMemory: number | null;
+  /**
+   * What the workload added to the process's memory (peak RSS above the RSS before its
+   * setup): Node, perfsight and the modules loaded are not the workload's. Null when not
+   * measured, or in a report from before the baseline was kept.
+   */
+  workloadMemory: number | null;
+  /** RSS growth over the measured run (a leak shows here); null as `workloadMemory`. */
+  memoryGrowth: number | null;
+  /** The hit rate caching is expected to reach, and why; null: no expectation to judge by. */
+  cacheExpectation: CacheExpectation | null;
 }
 
-function figuresOf(summary: SummaryReport): RunFigures {
+export interface CacheExpectation {
+  rate: number;
+  /** Whose figure it is, for the finding's text. */
+  source: 'workload' | 'threshold';
+}
+
+/**
+ * The hit rate to judge the cache by: the one the workload declares (`expected_cache_hit_rate`
+ * in its info, e.g. the share of inputs it repeats), or a threshold the user set. Without
+ * either there is nothing to judge: a workload that repeats 20 % of its inputs cannot hit 80 %.
+ */
+function cacheExpectationOf(
+  summary: SummaryReport,
+  userThreshold: number | undefined,
+): CacheExpectation | null {
+  const declared = summary.workload?.['expected_cache_hit_rate'];
+  if (typeof declared === 'number' && declared > 0 && declared <= 1) {
+    return { rate: declared, source: 'workload' };
+  }
+  return userThreshold === undefined ? null : { rate: userThreshold, source: 'threshold' };
+}
+
+/**
+ * Below the expected hit rate by more than chance: a tenth under it and over three binomial
+ * standard errors (a workload's random repeats do not land exactly on their share).
+ */
+function cacheBelowExpectation(hitRate: number, lookups: number, e: CacheExpectation): boolean {
+  if (e.source === 'threshold') return hitRate < e.rate;
+  const standardError = Math.sqrt((e.rate * (1 - e.rate)) / Math.max(lookups, 1));
+  return hitRate < e.rate * 0.9 && e.rate - hitRate > 3 * standardError;
+}
+
+/**
+ * The CPU figure resource rules judge: the run's average, except in a closed loop (calls back
+ * to back keep a core as busy as the workload lets them: the run's design, not a finding).
+ */
+export function judgedCpuPercent(summary: SummaryReport): number | null {
+  if (summary.configuration?.['mode'] === 'closed_loop') return null;
+  return summary.resource_metrics?.avg_cpu_percent ?? null;
+}
+
+/**
+ * The memory figure resource rules judge: what the workload added above the process before
+ * its setup; null when not measured or the report predates the baseline.
+ */
+export function judgedMemoryMb(summary: SummaryReport): number | null {
+  const added = summary.resource_metrics?.workload_memory_mb;
+  return typeof added === 'number' ? added : null;
+}
+
+function figuresOf(summary: SummaryReport, userCacheThreshold?: number): RunFigures {
   const o = summary.optimization_metrics;
+  const r = summary.resource_metrics;
   return {
     p95: summary.latency_metrics.p95_ms,
     p99: summary.latency_metrics.p99_ms,
     successRate: summary.performance_summary.success_rate,
     errorRate: summary.performance_summary.error_rate,
     cacheHitRate: o.cache_hits + o.cache_misses > 0 ? o.cache_hit_rate : null,
-    avgCpu: summary.resource_metrics?.avg_cpu_percent ?? null,
-    maxMemory: summary.resource_metrics?.max_memory_mb ?? null,
+    cacheLookups: o.cache_hits + o.cache_misses,
+    avgCpu: judgedCpuPercent(summary),
+    workloadMemory: judgedMemoryMb(summary),
+    memoryGrowth: typeof r?.memory_growth_mb === 'number' ? r.memory_growth_mb : null,
+    cacheExpectation: cacheExpectationOf(summary, userCacheThreshold),
   };
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
-export function identifyBottlenecks(summary: SummaryReport, t: AnalyzerThresholds): Bottleneck[] {
-  return bottlenecksOf(figuresOf(summary), t);
+/**
+ * `userThresholds`: those the user set; the seed's cache threshold applies only when set (or
+ * the workload declares its expected hit rate).
+ */
+export function identifyBottlenecks(
+  summary: SummaryReport,
+  t: AnalyzerThresholds,
+  userThresholds: Partial<AnalyzerThresholds> = {},
+): Bottleneck[] {
+  return bottlenecksOf(figuresOf(summary, userThresholds.cache_hit_rate), t);
 }
 
 /** The seed's bottleneck rules over figures: what the run's analysis and the monitor share. */
@@ -124,16 +201,24 @@ export function bottlenecksOf(f: RunFigures, t: AnalyzerThresholds): Bottleneck[
       threshold: t.error_rate,
     });
   }
-  if (f.cacheHitRate !== null && f.cacheHitRate < t.cache_hit_rate) {
+  const expected = f.cacheExpectation;
+  if (
+    f.cacheHitRate !== null &&
+    expected &&
+    cacheBelowExpectation(f.cacheHitRate, f.cacheLookups, expected)
+  ) {
     add({
       category: 'optimization',
-      description: `Cache hit rate ${pct(f.cacheHitRate)} below threshold ${pct(t.cache_hit_rate)}`,
+      description:
+        expected.source === 'workload'
+          ? `Cache hit rate ${pct(f.cacheHitRate)} below the ${pct(expected.rate)} the workload expects its cache to serve`
+          : `Cache hit rate ${pct(f.cacheHitRate)} below threshold ${pct(expected.rate)}`,
       severity: 'medium',
       impact: 'Increased processing time and resource usage',
       recommendation: 'Optimize cache configuration and data access patterns',
       metric_name: 'cache_hit_rate',
       current_value: f.cacheHitRate,
-      threshold: t.cache_hit_rate,
+      threshold: expected.rate,
     });
   }
   if (f.avgCpu !== null && f.avgCpu > t.cpu_percent) {
@@ -148,23 +233,31 @@ export function bottlenecksOf(f: RunFigures, t: AnalyzerThresholds): Bottleneck[
       threshold: t.cpu_percent,
     });
   }
-  if (f.maxMemory !== null && f.maxMemory > t.memory_mb) {
+  if (f.workloadMemory !== null && f.workloadMemory > t.memory_mb) {
+    const growth = f.memoryGrowth ?? 0;
+    // Mostly growth during the run looks like a leak; mostly held from setup, like its size.
+    const leaking = growth > f.workloadMemory / 2;
     add({
       category: 'resources',
-      description: `Max memory usage ${f.maxMemory.toFixed(1)}MB exceeds threshold ${t.memory_mb.toFixed(1)}MB`,
-      severity: f.maxMemory > t.memory_mb * 1.5 ? 'high' : 'medium',
+      description: `Workload memory ${f.workloadMemory.toFixed(1)}MB (above the process before setup; grew ${growth.toFixed(1)}MB during the run) exceeds threshold ${t.memory_mb.toFixed(1)}MB`,
+      severity: f.workloadMemory > t.memory_mb * 1.5 ? 'high' : 'medium',
       impact: 'Risk of memory exhaustion and service disruption',
-      recommendation: 'Investigate memory leaks and optimize data structures',
+      recommendation: leaking
+        ? 'Investigate memory leaks: memory grew while the run went on'
+        : 'Reduce what the workload holds (model size, caches, buffers)',
       metric_name: 'memory_mb',
-      current_value: f.maxMemory,
+      current_value: f.workloadMemory,
       threshold: t.memory_mb,
     });
   }
   return found;
 }
 
-export function generateRecommendations(summary: SummaryReport): Recommendation[] {
-  const f = figuresOf(summary);
+export function generateRecommendations(
+  summary: SummaryReport,
+  userThresholds: Partial<AnalyzerThresholds> = {},
+): Recommendation[] {
+  const f = figuresOf(summary, userThresholds.cache_hit_rate);
   const found: Recommendation[] = [];
   if (f.p95 > 50) {
     found.push({
@@ -184,7 +277,11 @@ export function generateRecommendations(summary: SummaryReport): Recommendation[
       },
     });
   }
-  if (f.cacheHitRate !== null && f.cacheHitRate < 0.8) {
+  if (
+    f.cacheHitRate !== null &&
+    f.cacheExpectation &&
+    cacheBelowExpectation(f.cacheHitRate, f.cacheLookups, f.cacheExpectation)
+  ) {
     found.push({
       category: 'caching',
       priority: 'medium',
@@ -193,7 +290,7 @@ export function generateRecommendations(summary: SummaryReport): Recommendation[
       expected_impact: '10-30% performance improvement',
       details: {
         current_hit_rate: f.cacheHitRate,
-        target_hit_rate: 0.9,
+        target_hit_rate: f.cacheExpectation.rate,
         suggested_actions: [
           'Increase cache size',
           'Optimize cache TTL settings',
@@ -220,7 +317,7 @@ export function generateRecommendations(summary: SummaryReport): Recommendation[
       },
     });
   }
-  if ((f.avgCpu ?? 0) > 70 || (f.maxMemory ?? 0) > 800) {
+  if ((f.avgCpu ?? 0) > 70 || (f.workloadMemory ?? 0) > 800) {
     found.push({
       category: 'resources',
       priority: 'medium',
@@ -229,7 +326,7 @@ export function generateRecommendations(summary: SummaryReport): Recommendation[
       expected_impact: '20-40% resource reduction',
       details: {
         current_cpu: f.avgCpu,
-        current_memory: f.maxMemory,
+        current_memory: f.workloadMemory,
         suggested_actions: [
           'Profile resource-intensive operations',
           'Optimize data structures',
@@ -362,7 +459,7 @@ export function analyzeRun(
 ): AnalysisReport {
   const thresholds = { ...DEFAULT_ANALYZER_THRESHOLDS, ...options.thresholds };
   const results = checkObjectives(summary, objectives);
-  const bottlenecks = identifyBottlenecks(summary, thresholds);
+  const bottlenecks = identifyBottlenecks(summary, thresholds, options.thresholds);
   return {
     schema_version: SCHEMA_VERSION,
     report_type: 'analysis',
@@ -372,7 +469,7 @@ export function analyzeRun(
     objectives: results,
     objectives_met: results.every((r) => r.passed),
     bottlenecks,
-    recommendations: generateRecommendations(summary),
+    recommendations: generateRecommendations(summary, options.thresholds),
     risk_assessment: assessRisks(bottlenecks, results),
     trend_analysis: options.trend ?? NO_TREND,
     compliance_check: checkCompliance(summary),
@@ -392,7 +489,10 @@ export function summaryOfSource(source: AnalysisSource): SummaryReport {
 /** The seed's class, for those who call it by that name. */
 export class PerformanceAnalyzer {
   readonly thresholds: AnalyzerThresholds;
+  /** Those given: the cache threshold applies only when given (see `identifyBottlenecks`). */
+  private readonly given: Partial<AnalyzerThresholds>;
   constructor(thresholds: Partial<AnalyzerThresholds> = {}) {
+    this.given = { ...thresholds };
     this.thresholds = { ...DEFAULT_ANALYZER_THRESHOLDS, ...thresholds };
   }
 
@@ -403,7 +503,7 @@ export class PerformanceAnalyzer {
     objectives: readonly Objective[] = [],
   ): AnalysisReport {
     return analyzeRun(summaryOfSource(metrics), objectives, {
-      thresholds: this.thresholds,
+      thresholds: this.given,
       testContext,
     });
   }

@@ -25,7 +25,12 @@ export interface CallOptions {
 export interface Workload {
   name: string;
   description?: string;
-  /** Facts about the workload for the report (model, backend, parameter count…). */
+  /**
+   * Facts about the workload for the report (model, backend, parameter count…). One the
+   * analysis reads: `expected_cache_hit_rate` (0–1), the share of calls the cache should
+   * answer (e.g. the share of inputs the workload repeats); the cache is judged against it,
+   * and not judged at all without it unless the user sets a cache threshold.
+   */
   info?: () => Record<string, unknown>;
   setup?(): void | Promise<void>;
   /** One call. It failed if it threw or rejected — whatever it threw — or said `success: false`. */

@@ -136,6 +136,24 @@ export class MetricsCollector {
     this.clockTimer.unref();
   }
 
+  /**
+   * Takes the memory baseline now (the collector's creation took one): the workload's memory
+   * is what the process holds above it. Call it before the workload's setup.
+   */
+  markResourceBaseline(): void {
+    this.sampler?.markBaseline();
+  }
+
+  /** The runner gives the loop back after a stretch of calls (see `ResourceSampler`). */
+  runnerYielding(longestCallMs: number): void {
+    this.sampler?.runnerYielding(longestCallMs);
+  }
+
+  /** The runner resumes after giving the loop back. */
+  runnerResumed(): void {
+    this.sampler?.runnerResumed();
+  }
+
   /** Records one call's outcome (the seed's `record_sample`). */
   recordSample(sample: SampleInput): void {
     this.record(
@@ -392,7 +410,9 @@ export class MetricsCollector {
       },
       throughputTimeline: timed ? [...this.timeline.points] : [],
       resourceTimeline,
-      resources: summarizeResources(resourceTimeline),
+      resources: this.sampler
+        ? summarizeResources(resourceTimeline, this.sampler.memoryReference)
+        : null,
     };
   }
 }

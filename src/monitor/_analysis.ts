@@ -44,8 +44,15 @@ export function overallRisk(
       successRate: window.success_rate,
       errorRate: window.error_rate,
       cacheHitRate: lookups > 0 ? window.cache_hit_rate : null,
+      cacheLookups: lookups,
+      // As for a run: the cache is judged only against a hit rate the user set.
+      cacheExpectation:
+        thresholds.cache_hit_rate === undefined
+          ? null
+          : { rate: thresholds.cache_hit_rate, source: 'threshold' },
       avgCpu: window.cpu_percent ?? null,
-      maxMemory: window.memory_mb ?? null,
+      workloadMemory: window.memory_mb ?? null,
+      memoryGrowth: null,
     },
     { ...DEFAULT_ANALYZER_THRESHOLDS, ...thresholds },
   );

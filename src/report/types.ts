@@ -94,6 +94,13 @@ export interface SummaryReport {
     max_memory_mb: number;
     avg_heap_used_mb: number;
     max_event_loop_delay_ms: number;
+    /**
+     * RSS before the workload's setup, the peak above it, and the growth over the measured
+     * run. Absent from reports of perfsight 0.1 before they were added.
+     */
+    baseline_memory_mb?: number;
+    workload_memory_mb?: number;
+    memory_growth_mb?: number;
   } | null;
   optimization_metrics: {
     cache_hit_rate: number;

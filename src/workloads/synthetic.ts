@@ -43,6 +43,7 @@ export function syntheticWorkload(options: SyntheticOptions = {}): Workload {
       jitter,
       error_rate: errorRate,
       cache_hit_rate: cacheHitRate,
+      ...(hasCache ? { expected_cache_hit_rate: cacheHitRate } : {}),
       mode,
       seed,
     }),

@@ -76,7 +76,12 @@ describe('PerformanceAnalyzer (the seed’s rules)', () => {
       max_memory_mb: 160,
       avg_heap_used_mb: 50,
       max_event_loop_delay_ms: 3,
+      baseline_memory_mb: 5,
+      workload_memory_mb: 155,
+      memory_growth_mb: 1,
     };
+    // The cache is judged against the hit rate the workload says to expect.
+    summary.workload = { expected_cache_hit_rate: 0.8 };
     const analysis = new PerformanceAnalyzer({ memory_mb: 100 }).analyzePerformance(summary);
     expect(analysis.bottlenecks.map((b) => [b.metric_name, b.severity])).toEqual([
       ['cache_hit_rate', 'medium'],

@@ -76,6 +76,9 @@ export function fixtureRun(
     max_memory_mb: 122,
     avg_heap_used_mb: 65,
     max_event_loop_delay_ms: 8,
+    baseline_memory_mb: 10,
+    workload_memory_mb: 112,
+    memory_growth_mb: 2,
   } as NonNullable<typeof recorded.metrics.resources>;
   return {
     name: options.name ?? XSS,
@@ -97,7 +100,8 @@ export function fixtureRun(
       hostname: XSS,
       git_commit: null,
     },
-    workload: { name: 'fixture' },
+    // About 40 % of calls hit the cache (above); the workload says 60 % should.
+    workload: { name: 'fixture', expected_cache_hit_rate: 0.6 },
     generatedAt: new Date(START_MS + seconds * 1000),
   };
 }

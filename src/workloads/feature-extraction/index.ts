@@ -108,6 +108,8 @@ export async function featureExtractionWorkload(
         fused_features_shape: [batch, 10, 256],
         cache_size: options.cacheSize ?? 1000,
         repeat_ratio: repeatRatio,
+        // Every repeat is of a recent input the cache still holds: the hit rate to expect.
+        expected_cache_hit_rate: repeatRatio,
         fault_rate: faultRate,
         timeout_ms: options.timeoutMs ?? 100,
         isolated_in_worker: options.isolate ?? false,
