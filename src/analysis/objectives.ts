@@ -78,17 +78,18 @@ export function withFallbackObjective(objectives: readonly Objective[]): Objecti
 
 /** Parses one objective; a mistake is a UsageError naming the objective and the grammar. */
 export function parseObjective(text: string): Objective {
-  const match = /^\s*([a-z_0-9.]+)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ%/]*)\s*$/i.exec(
-    text,
-  );
+  // `≥`/`≤` are accepted as the messages write them (copied from a report back into --slo).
+  const match =
+    /^\s*([a-z_0-9.]+)\s*(<=|>=|≤|≥|<|>)\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zµ%/]*)\s*$/i.exec(text);
   if (!match) throw new UsageError(`bad objective ${quote(text)}: ${GRAMMAR}`);
-  const [, name, comparator, value, rawUnit] = match as unknown as [
+  const [, name, written, value, rawUnit] = match as unknown as [
     string,
     string,
-    Comparator,
+    string,
     string,
     string,
   ];
+  const comparator = ({ '≤': '<=', '≥': '>=' }[written] ?? written) as Comparator;
   const known = METRICS[name.toLowerCase()];
   if (!known) {
     throw new UsageError(
@@ -218,7 +219,7 @@ export function checkObjectives(
       }
       return actual === null
         ? `${label}: not measured in this run, so "${objective.source}" cannot be checked`
-        : `${label} ${formatActual(actual, objective.unit)} ${passed ? objective.comparator : negate(objective.comparator)} ${threshold}`;
+        : `${label} ${formatActual(actual, objective.unit)} ${comparisonSymbol(passed ? objective.comparator : negate(objective.comparator))} ${threshold}`;
     });
   });
 }
@@ -280,6 +281,14 @@ function formatActual(value: number, unit: Unit): string {
   }
 }
 
-function negate(comparator: Comparator): string {
-  return { '<': '≥', '<=': '>', '>': '≤', '>=': '<' }[comparator];
+function negate(comparator: Comparator): Comparator {
+  return ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<' } as const)[comparator];
+}
+
+/**
+ * A comparison as human text writes it — `<`, `≤`, `>`, `≥` — in every message and summary;
+ * `>=` and `<=` are the objectives grammar's, for typing (which accepts both forms).
+ */
+export function comparisonSymbol(comparator: Comparator): string {
+  return { '<': '<', '<=': '≤', '>': '>', '>=': '≥' }[comparator];
 }

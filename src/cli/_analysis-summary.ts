@@ -9,7 +9,7 @@ export function renderAnalysisSummary(analysis: AnalysisReport, alerts: AlertsRe
   const lines = ['Objectives:'];
   for (const result of analysis.objectives) {
     lines.push(
-      `  ${result.passed ? '✅ PASS' : '❌ FAIL'}  ${result.objective.padEnd(18)} ${result.message}`,
+      `  ${result.passed ? '✅ PASS' : '❌ FAIL'}  ${humanObjective(result.objective).padEnd(18)} ${result.message}`,
     );
   }
   if (analysis.bottlenecks.length > 0) {
@@ -21,4 +21,9 @@ export function renderAnalysisSummary(analysis: AnalysisReport, alerts: AlertsRe
   for (const alert of alerts.alerts) lines.push(`Alert ${alert.level}: ${alert.message}`);
   // Messages quote data (objective sources, error types): neutralised for the terminal.
   return terminalText(lines.join('\n') + '\n');
+}
+
+/** `success>=99%` as human text writes it, `success≥99%` (one style for comparisons; --slo takes both). */
+function humanObjective(objective: string): string {
+  return objective.replace('>=', '≥').replace('<=', '≤');
 }

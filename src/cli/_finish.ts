@@ -31,6 +31,8 @@ import {
 } from '../analysis/index.js';
 import type { ComparisonReport } from '../analysis/types.js';
 import { renderAnalysisSummary } from './_analysis-summary.js';
+import { renderNextSteps } from './_next.js';
+import { colourOn, link, paint } from './_terminal.js';
 
 export interface OutputOptions {
   out: string;
@@ -43,6 +45,8 @@ export interface OutputOptions {
   baseline?: string;
   /** `--fail-on-regression`: exit 1 when the comparison with the baseline says regressed. */
   failOnRegression?: boolean;
+  /** The command that measures this test again (`run synthetic --name x`), for the hints at the end. */
+  again?: readonly string[];
   /** Objectives and thresholds (`--slo`, `--config`); perfsight.config.json or defaults otherwise. */
   policy?: RunPolicy;
 }
@@ -141,14 +145,17 @@ export async function finishRun(
     stdout.write(json(reports.summary));
     stderr.write(`perfsight: reports written to ${out}\n`);
   } else {
+    const colour = colourOn(stdout as { isTTY?: boolean });
     stdout.write(
-      renderConsoleSummary(
-        reports.summary,
-        p95Objective?.threshold ?? P95_TARGET_MS,
-        reports.analysis.objectives,
+      paint(
+        renderConsoleSummary(
+          reports.summary,
+          p95Objective?.threshold ?? P95_TARGET_MS,
+          reports.analysis.objectives,
+        ) + renderAnalysisSummary(reports.analysis, reports.alerts),
+        colour,
       ),
     );
-    stdout.write(renderAnalysisSummary(reports.analysis, reports.alerts));
     stdout.write(`Reports written to ${out}/\n`);
     if (history?.trend) stdout.write(`Trend (p95): ${history.trend.recommendation ?? ''}\n`);
   }
@@ -163,7 +170,17 @@ export async function finishRun(
     (options.json ? stderr : stdout).write(
       `Compared with ${baseline.resolved.runId ? `run ${baseline.resolved.runId}` : baseline.resolved.path}: ${comparison.overall_verdict} (comparison.json)\n`,
     );
-    if (configWarning) stderr.write(terminalText(configWarning));
+    if (configWarning)
+      stderr.write(paint(terminalText(configWarning), colourOn(stderr as { isTTY?: boolean })));
+  }
+  if (!options.json && options.again && !historyError) {
+    // What next: the report to open, the comparison and the CI gate to try.
+    const tty = stdout as { isTTY?: boolean };
+    stdout.write(
+      renderNextSteps(out, options.again, history?.saved === true, (url, text) =>
+        link(url, text, tty),
+      ),
+    );
   }
   // The reports are safe on disk; a history store that failed is still an input error (exit 2).
   if (historyError) throw historyError;

@@ -115,3 +115,9 @@ export function checkGate(flags: { failOnRegression?: boolean; baseline?: string
     );
   }
 }
+
+/** `--history` as given, to repeat in a command perfsight suggests. */
+export function historyArgs(history: string | false | undefined): string[] {
+  if (history === false) return ['--no-history'];
+  return history === undefined ? [] : ['--history', history];
+}

@@ -14,6 +14,7 @@ import {
 } from '../report/index.js';
 import { terminalText } from '../neutralise/index.js';
 import { defaultOutDir, historyTarget } from './_options.js';
+import { colourOn, paint } from './_terminal.js';
 import { cut, UsageError } from '../errors.js';
 import {
   configDifferences,
@@ -209,7 +210,7 @@ async function compareAction(
     { ...flags, defaultOut: flags.out === undefined },
   );
   const warning = configurationWarning(...runs);
-  if (warning) process.stderr.write(terminalText(warning));
+  if (warning) process.stderr.write(paint(terminalText(warning), colourOn(process.stderr)));
   const fromHistory = resolved
     .map((r, i) =>
       r.runId ? `${i === 0 ? 'baseline' : 'current'}: run ${r.runId} (${r.path})` : '',
@@ -219,7 +220,9 @@ async function compareAction(
     process.stdout.write(json(report));
     process.stderr.write(`perfsight: comparison written to ${out}\n`);
   } else {
-    process.stdout.write(terminalText(renderComparisonMarkdown(report)));
+    process.stdout.write(
+      paint(terminalText(renderComparisonMarkdown(report)), colourOn(process.stdout)),
+    );
     if (fromHistory.length > 0)
       process.stdout.write(`\nFrom the history: ${fromHistory.join('; ')}\n`);
     process.stdout.write(`\nComparison written to ${out}/\n`);

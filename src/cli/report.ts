@@ -5,7 +5,7 @@ import { MetricsCollector } from '../metrics/index.js';
 import { readSamplesFile } from '../samples/index.js';
 import { loadPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
-import { checkGate, defaultOutDir, withOutputOptions } from './_options.js';
+import { checkGate, defaultOutDir, historyArgs, withOutputOptions } from './_options.js';
 import { checkReportFolder } from '../report/index.js';
 
 interface ReportFlags {
@@ -59,6 +59,7 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
       history: flags.history,
       baseline: flags.baseline,
       failOnRegression: flags.failOnRegression,
+      again: ['report', '<samples>', '--name', name, ...historyArgs(flags.history)],
       policy,
     },
   );

@@ -14,6 +14,7 @@ import { finishRun } from './_finish.js';
 import {
   checkGate,
   defaultOutDir,
+  historyArgs,
   duration,
   nonNegativeInt,
   nonNegativeNumber,
@@ -230,6 +231,12 @@ async function measureAndReport(
         history: flags.history,
         baseline: flags.baseline,
         failOnRegression: flags.failOnRegression,
+        again: [
+          'run',
+          workloadName,
+          ...(flags.name === undefined ? [] : ['--name', flags.name]),
+          ...historyArgs(flags.history),
+        ],
         policy,
       },
       stdout,

@@ -1,5 +1,5 @@
 import type { Objective, ObjectiveResult, Severity } from '../analysis/types.js';
-import { objectiveResult } from '../analysis/objectives.js';
+import { comparisonSymbol, objectiveResult } from '../analysis/objectives.js';
 import {
   DEFAULT_ANALYZER_THRESHOLDS,
   assessRisks,
@@ -20,7 +20,7 @@ export function checkWindowObjectives(
     return objectiveResult(objective, actual, () =>
       actual === null
         ? `${objective.source}: no data`
-        : `${describeFigure(objective.metric, actual)} ${objective.comparator} ${shown}`,
+        : `${describeFigure(objective.metric, actual)} ${comparisonSymbol(objective.comparator)} ${shown}`,
     );
   });
 }

@@ -57,7 +57,7 @@ export function renderConsoleSummary(
     lines.push(`✅ P95 Latency requirement met: ${latency.p95_ms.toFixed(2)}ms < ${p95TargetMs}ms`);
   } else {
     lines.push(
-      `❌ P95 Latency requirement not met: ${latency.p95_ms.toFixed(2)}ms >= ${p95TargetMs}ms`,
+      `❌ P95 Latency requirement not met: ${latency.p95_ms.toFixed(2)}ms ≥ ${p95TargetMs}ms`,
     );
   }
   if (report.interrupted) lines.push('⚠️  Run interrupted: figures cover what ran until then');

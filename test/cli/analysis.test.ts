@@ -47,8 +47,8 @@ describe('objectives, analysis and alerts in run and report', () => {
     const result = await run('strict', '--slo', 'p95<0.5ms', '--slo', 'success>=99%');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/❌ FAIL {2}p95<0\.5ms +P95 latency [\d.]+ms ≥ 0\.5ms/);
-    expect(result.stdout).toMatch(/✅ PASS {2}success>=99%/);
-    expect(result.stdout).toMatch(/❌ P95 Latency requirement not met: [\d.]+ms >= 0\.5ms/);
+    expect(result.stdout).toMatch(/✅ PASS {2}success≥99%/);
+    expect(result.stdout).toMatch(/❌ P95 Latency requirement not met: [\d.]+ms ≥ 0\.5ms/);
     expect(readJson(join(dir, 'strict', 'analysis.json')).objectives_met).toBe(false);
   });
 

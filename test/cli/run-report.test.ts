@@ -163,7 +163,7 @@ describe('perfsight run outcomes', () => {
       out,
     ]);
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/❌ P95 Latency requirement not met: [\d.]+ms >= 100ms/);
+    expect(res.stdout).toMatch(/❌ P95 Latency requirement not met: [\d.]+ms ≥ 100ms/);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
   });
 

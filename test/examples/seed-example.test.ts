@@ -60,7 +60,7 @@ describe('the seed’s example 4.1, in TypeScript, against the package', () => {
       expect(out).toMatch(new RegExp(`^${name} Latency: \\d+\\.\\d\\dms$`, 'm'));
     }
     expect(out).toMatch(
-      /^(✅ P95 Latency requirement met: .* < 100ms|❌ P95 Latency requirement not met: .* >= 100ms)$/m,
+      /^(✅ P95 Latency requirement met: .* < 100ms|❌ P95 Latency requirement not met: .* ≥ 100ms)$/m,
     );
     expect(out).toMatch(/^(✅ No performance alerts detected|ALERTS DETECTED:)$/m);
     const summary = JSON.parse(readFileSync(join(cwd, 'feature_extraction_summary.json'), 'utf8'));
