@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- the escape sequences are what these tests check */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
