@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
@@ -161,8 +162,38 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
   for (const text of flags.alertRule ?? []) rules.push(parseAlertRule(text));
   for (const text of flags.slo ?? []) rules.push(...parseSloRules(text));
   const objectives = (flags.slo ?? []).map((text) => parseObjective(text.trim().split(/\s+/)[0]!));
+  const dashboard = flags.dashboard
+    ? new RealTimeDashboard(flags.interval, process.stdout)
+    : undefined;
+  // On a terminal the dashboard redraws in place from the top of the screen: a line printed
+  // meanwhile would be wiped by the next frame, so it is drawn with the frame instead (above
+  // it for what stays true, below it for messages and alerts). Elsewhere lines go to stderr.
+  const inFrame = process.stdout.isTTY === true && process.stderr.isTTY === true;
+  let stopped = false;
+  const emit = (text: string, place: 'header' | 'message') => {
+    if (!(inFrame && dashboard?.drawingInPlace)) {
+      process.stderr.write(`${text}\n`);
+      // Said before the dashboard started (a setup that failed): its first frame clears the
+      // screen, so the line is kept above it.
+      if (inFrame && dashboard && !stopped) place = 'header';
+      else return;
+    }
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      if (place === 'header') dashboard!.addHeaderLine(line);
+      else dashboard!.addMessage(line);
+    }
+  };
   // Log lines quote URLs and names from the command line and the workloads.
-  const log = (line: string) => process.stderr.write(`${terminalText(redactText(line))}\n`);
+  const log = (line: string) => emit(terminalText(redactText(line)), 'message');
+  const note = (line: string) => emit(terminalText(redactText(line)), 'header');
+  /** Where alert notifications are printed: with the frame on a terminal, else stderr. */
+  const alertOut = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      emit(chunk.toString().replace(/\n$/, ''), 'message');
+      done();
+    },
+  });
   const watching = projectRules(flags, rules.length > 0);
   rules.push(...watching.rules);
   if (flags.webhook && !/^https?:\/\//.test(flags.webhook)) {
@@ -201,7 +232,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
       `--alert-log ${alertLog.path}: ${folderError(alertLog.path, error).message}`,
     );
   }
-  const notificationSinks: Sink<AlertNotification>[] = [new ConsoleAlertSink(process.stderr)];
+  const notificationSinks: Sink<AlertNotification>[] = [new ConsoleAlertSink(alertOut)];
   let webhook: WebhookSink | undefined;
   let lastWebhookError = 0;
   if (flags.webhook) {
@@ -215,7 +246,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     notificationSinks.push(webhook);
   }
   const dashboardSinks: Sink<DashboardSnapshot>[] = [];
-  if (flags.dashboard) dashboardSinks.push(new RealTimeDashboard(flags.interval, process.stdout));
+  if (dashboard) dashboardSinks.push(dashboard);
   const web = listen
     ? new WebDashboard({
         ...listen,
@@ -263,12 +294,12 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
       }
     }
     await monitor.start();
-    log(
+    note(
       `Starting continuous performance monitoring${flags.duration ? ` for ${flags.duration / 1000} seconds` : ''} of ${names.join(', ')}`,
     );
-    if (web) log(`Web dashboard: ${web.url}`);
-    if (watching.note) log(watching.note);
-    log('Press Ctrl+C to stop early');
+    if (web) note(`Web dashboard: ${web.url}`);
+    if (watching.note) note(watching.note);
+    note('Press Ctrl+C to stop early');
     const drives = workloads.map(async (workload) => {
       await monitor.drive(workload.name, workload, {
         rate: flags.rate,
@@ -285,6 +316,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     await Promise.all(drives);
 
     await monitor.stop();
+    stopped = true;
     for (const workload of workloads) {
       const collector = monitor.collector(workload.name)!;
       const reports = buildRunReports({

@@ -78,6 +78,7 @@ export class CollectorWatch {
         cache_hit_rate: c.cache_hit_rate,
         fallback_rate: c.fallback_rate,
         error_rate: c.error_rate,
+        top_error: collector.topError(),
         since_start: windows.sinceStart(nowMs),
         windows: windowFigures,
         history: windows.history.slice(-SNAPSHOT_HISTORY),

@@ -259,6 +259,18 @@ export class MetricsCollector {
     };
   }
 
+  /** The most frequent error type of the failed calls so far, or null without failures. */
+  topError(): { type: string; count: number } | null {
+    let top: { type: string; count: number } | null = null;
+    for (let code = 1; code < this.errorTypes.length; code++) {
+      const count = this.errorCounts[code]!;
+      if (count > 0 && (top === null || count > top.count)) {
+        top = { type: this.errorTypes[code]!, count };
+      }
+    }
+    return top;
+  }
+
   /** What reports are built from. Call after `endCollection()`. */
   recorded(): RecordedRun {
     return RECORDED_RUNS.get(this.endCollection())!;

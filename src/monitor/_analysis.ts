@@ -51,7 +51,9 @@ export function overallRisk(
           ? null
           : { rate: thresholds.cache_hit_rate, source: 'threshold' },
       avgCpu: window.cpu_percent ?? null,
-      workloadMemory: window.memory_mb ?? null,
+      // The process's memory holds every collector, Node and perfsight: no one collector's
+      // share is known, so memory is left to the alert rules (`memory<=1500MB`).
+      workloadMemory: null,
       memoryGrowth: null,
     },
     { ...DEFAULT_ANALYZER_THRESHOLDS, ...thresholds },

@@ -270,7 +270,7 @@ export class ContinuousPerformanceMonitor {
    */
   snapshot(nowMs = this.stoppedMs ?? this.clock.now()): DashboardSnapshot {
     const collectors: Record<string, CollectorSnapshot> = {};
-    for (const [name, { windows }] of this.watched) {
+    for (const [name, { windows, collector }] of this.watched) {
       const all = windows.sinceStart(nowMs);
       const windowFigures = {} as CollectorSnapshot['windows'];
       for (const [label, ms] of Object.entries(DASHBOARD_WINDOWS)) {
@@ -285,6 +285,7 @@ export class ContinuousPerformanceMonitor {
         cache_hit_rate: all.cache_hit_rate,
         fallback_rate: all.fallback_rate,
         error_rate: all.error_rate,
+        top_error: collector.topError(),
         since_start: all,
         windows: windowFigures,
         history: windows.history.slice(-SNAPSHOT_HISTORY),

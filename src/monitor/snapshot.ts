@@ -16,6 +16,8 @@ export interface CollectorSnapshot {
   cache_hit_rate: number;
   fallback_rate: number;
   error_rate: number;
+  /** The most frequent error type since the start (why calls fail), null without failures. */
+  top_error: { type: string; count: number } | null;
   /** Everything since the start, with counts (what the Prometheus counters show). */
   since_start: WindowFigures;
   /** Rolling windows. */
