@@ -37,7 +37,7 @@ main{padding:16px;display:grid;gap:16px}
 table{border-collapse:collapse;width:100%;font-size:13px}
 td,th{text-align:left;padding:4px 6px;border-bottom:1px solid #e3e5e8}
 .firing{color:#b3261e;font-weight:600}.pending{color:#a56a00}.resolved{color:#2e7d32}
-a{color:#2457c5}`;
+a{color:#2457c5}.note{color:#5b6270}`;
 
 const FIELDS: Array<[string, string, string]> = [
   ['total_samples', 'Requests', 'int'],
@@ -86,13 +86,35 @@ function card(name) {
   const plot = new uPlot({
     width: 360, height: 180, title: 'Latency (ms) and throughput',
     scales: { x: { time: true }, rps: { auto: true } },
-    series: [{}, { label: 'p50', stroke: '#2e9d57' }, { label: 'p95', stroke: '#e0a000' },
-      { label: 'p99', stroke: '#b3261e' }, { label: 'rps', stroke: '#2457c5', scale: 'rps' }],
+    series: [{}, { label: 'p50', stroke: '#2e9d57', value: msValue },
+      { label: 'p95', stroke: '#e0a000', value: msValue },
+      { label: 'p99', stroke: '#b3261e', value: msValue },
+      { label: 'rps', stroke: '#2457c5', scale: 'rps', value: (u, v) => v == null ? '–' : v.toFixed(1) }],
     axes: [{}, {}, { scale: 'rps', side: 1, grid: { show: false } }],
+    // Off the chart, the legend shows the latest point's values, not "--".
+    hooks: { setCursor: [(u) => { if (u.cursor.idx == null) showLatest(u); }] },
   }, [[], [], [], [], []], chart);
-  c = { root, values, plot };
+  // Points by time, kept here as snapshots come: the chart covers the whole visit, not only
+  // the points the last snapshot carried.
+  c = { root, values, plot, points: new Map() };
   cards.set(name, c);
   return c;
+}
+const MAX_POINTS = 4000;
+const msValue = (u, v) => v == null ? '–' : v.toFixed(2) + ' ms';
+function showLatest(u) {
+  const n = u.data[0].length;
+  if (n > 0) u.setLegend({ idx: n - 1 });
+}
+function plotHistory(c, history) {
+  for (const p of history) c.points.set(p.t, p);
+  const times = [...c.points.keys()].sort((a, b) => a - b);
+  for (const t of times.slice(0, Math.max(0, times.length - MAX_POINTS))) c.points.delete(t);
+  const h = times.slice(-MAX_POINTS).map(t => c.points.get(t));
+  c.root.setAttribute('data-points', String(h.length));
+  c.plot.setData([h.map(p => p.t / 1000), h.map(p => p.p50), h.map(p => p.p95),
+    h.map(p => p.p99), h.map(p => p.requests_per_second)]);
+  if (c.plot.cursor.idx == null) showLatest(c.plot);
 }
 function render(s) {
   document.getElementById('updated').textContent = s.timestamp;
@@ -104,9 +126,7 @@ function render(s) {
       c.values[key].textContent = show(kind, figures[key]);
       c.values[key].setAttribute('data-value', String(figures[key]));
     }
-    const h = m.history;
-    c.plot.setData([h.map(p => p.t / 1000), h.map(p => p.p50), h.map(p => p.p95),
-      h.map(p => p.p99), h.map(p => p.requests_per_second)]);
+    plotHistory(c, m.history);
   }
   const body = document.getElementById('alerts');
   body.replaceChildren();
@@ -121,7 +141,11 @@ function render(s) {
   document.getElementById('no-alerts').hidden = rows.length > 0;
   const analysis = document.getElementById('analysis');
   analysis.replaceChildren();
-  for (const [name, a] of Object.entries(s.analysis)) {
+  const analyses = Object.entries(s.analysis);
+  if (analyses.length === 0) {
+    analysis.append(el('li', { class: 'note' }, 'No analysis yet: the first comes after --analysis-every (default 30 s) once a collector has requests.'));
+  }
+  for (const [name, a] of analyses) {
     const failed = a.objectives.filter(o => !o.passed).map(o => o.message);
     analysis.append(el('li', { 'data-collector': name, 'data-risk': a.overall_risk },
       name + ': risk ' + a.overall_risk + ' (last ' + a.window + ', ' + a.at + ')' +
@@ -129,7 +153,11 @@ function render(s) {
   }
   const reports = document.getElementById('reports');
   reports.replaceChildren();
-  for (const [name, folder] of Object.entries(s.reports)) reports.append(el('li', {}, name + ': ' + folder));
+  const folders = Object.entries(s.reports);
+  if (folders.length === 0) {
+    reports.append(el('li', { class: 'note' }, 'Written when monitoring stops: one report folder per collector (' + Object.keys(s.collectors).join(', ') + '), listed here and in continuous_monitoring_data.json.'));
+  }
+  for (const [name, folder] of folders) reports.append(el('li', {}, name + ': ' + folder));
 }
 const status = document.getElementById('status');
 fetch('/api/snapshot' + qs).then(r => r.json()).then(render).then(() => {
