@@ -1,6 +1,6 @@
 /* eslint-disable no-control-regex -- the escape sequences are what these tests check */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,12 @@ describe('after the run: the report and what next (built CLI)', () => {
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).report_type).toBe('summary');
     expect(json.stdout + json.stderr).not.toMatch(/Open the report|Next:/);
+    writeFileSync(join(cwd, 'api.csv'), 'latency_ms\n5\n6\n7\n');
+    const report = await runCli(['report', 'api.csv'], { cwd });
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(
+      /^ {2}npx perfsight report <samples> --name api --baseline latest +# run again/m,
+    );
   });
 });
 
