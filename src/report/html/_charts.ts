@@ -25,18 +25,25 @@ export function histogramOf(report: DetailedReport): LogLinearCounts | null {
   return counts.totalCount > 0 ? counts : null;
 }
 
-/** The seed's bins as bars: x is the bin's index, labelled by its lower edge. */
+/** The seed's bins as bars of equal width, labelled by their range ("0–10", "1000+"). */
 export function seedBinsChart(report: DetailedReport): ChartSpec {
   const d = report.latency_distribution;
+  // "500–1k", not "500–1000": eight labels fit under a phone-wide chart.
+  const short = (ms: number) => (ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}k` : String(ms));
+  const categories = d.bins.map((edge, i) => {
+    const next = d.bins[i + 1];
+    return next === undefined ? `${short(edge)}+` : `${short(edge)}–${short(next)}`;
+  });
   return {
     id: 'chart-seed-bins',
     title: 'Latency distribution (seed bins)',
-    x: d.bins.map((edge) => Math.max(edge, 1)),
+    x: d.bins.map((_, i) => i),
     series: [{ label: 'requests', values: d.counts, color: BLUE }],
-    xLabel: 'latency from (ms)',
+    xLabel: 'latency (ms)',
     yLabel: 'requests',
-    xLog: true,
     bars: true,
+    categories,
+    legendAt: 'peak',
   };
 }
 
@@ -67,6 +74,7 @@ export function fineHistogramChart(counts: LogLinearCounts): ChartSpec {
     yLabel: 'requests',
     xLog: true,
     bars: true,
+    legendAt: 'peak',
   };
 }
 
@@ -123,7 +131,7 @@ export function latencyOverTimeChart(report: DetailedReport): ChartSpec {
       },
       { label: 'p99', color: RED, values: t.map((p) => value(p.p99_ms, p.requests - p.failures)) },
     ],
-    xLabel: 'time',
+    xLabel: 'time (UTC)',
     yLabel: 'latency (ms)',
     time: true,
   };
@@ -143,7 +151,7 @@ export function throughputChart(report: DetailedReport): ChartSpec {
         values: t.map((p) => round4(p.failures / (p.interval_seconds || 1))),
       },
     ],
-    xLabel: 'time',
+    xLabel: 'time (UTC)',
     yLabel: 'per second',
     time: true,
   };
@@ -158,7 +166,7 @@ export function resourceCharts(report: DetailedReport): ChartSpec[] {
       title: 'CPU over time',
       x,
       series: [{ label: 'CPU %', color: PURPLE, values: r.map((p) => round4(p.cpu_percent)) }],
-      xLabel: 'time',
+      xLabel: 'time (UTC)',
       yLabel: '% of one core',
       time: true,
     },
@@ -170,7 +178,7 @@ export function resourceCharts(report: DetailedReport): ChartSpec[] {
         { label: 'RSS MB', color: BLUE, values: r.map((p) => round4(p.memory_mb)) },
         { label: 'heap used MB', color: ORANGE, values: r.map((p) => round4(p.heap_used_mb)) },
       ],
-      xLabel: 'time',
+      xLabel: 'time (UTC)',
       yLabel: 'MB',
       time: true,
     },
@@ -182,7 +190,7 @@ export function resourceCharts(report: DetailedReport): ChartSpec[] {
         { label: 'mean ms', color: GREEN, values: r.map((p) => round4(p.event_loop_delay_ms)) },
         { label: 'max ms', color: RED, values: r.map((p) => round4(p.event_loop_delay_max_ms)) },
       ],
-      xLabel: 'time',
+      xLabel: 'time (UTC)',
       yLabel: 'delay (ms)',
       time: true,
     },

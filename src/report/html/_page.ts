@@ -17,6 +17,16 @@ export interface ChartSpec {
   bars?: boolean;
   /** Custom x tick labels for the percentile curve (x = 1 / (1 − p)). */
   nines?: boolean;
+  /**
+   * Bars at x = 0, 1, 2… labelled by these (the seed's bins "0–10 ms"…): each bin as wide
+   * as the next, whatever its edges.
+   */
+  categories?: string[];
+  /**
+   * The point the legend shows while the pointer is off the chart: the last (a timeline's
+   * latest interval, the curve's p99.99) or the tallest bar. Never "--".
+   */
+  legendAt?: 'last' | 'peak';
 }
 
 let uplotAssets: { js: string; css: string } | undefined;
@@ -81,36 +91,67 @@ const CLIENT = `
   var data = JSON.parse(document.getElementById('perfsight-data').textContent);
   var plots = [];
   window.perfsightChartsDrawn = 0;
+  // Each drawn chart by its id: tests read the ticks and legend uPlot computed.
+  window.perfsightCharts = {};
   function nines(v) { var p = 100 - 100 / v; return (Math.round(p * 1000) / 1000) + '%'; }
+  // Times as the rest of the report gives them: UTC, to the second.
+  function clock(v) { return new Date(v * 1000).toISOString().slice(11, 19); }
+  function figure(v) { return v == null ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: 2 }); }
+  // Whole seconds and up: a timeline's points are at least a second apart.
+  var TIME_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
+  function legendIndex(c) {
+    if (c.legendAt !== 'peak') return c.x.length - 1;
+    var first = c.series[0].values, best = 0;
+    for (var i = 1; i < first.length; i++) if ((first[i] || 0) > (first[best] || 0)) best = i;
+    return best;
+  }
   data.charts.forEach(function (c) {
     var box = document.getElementById(c.id);
     if (!box) return;
-    var series = [{ label: c.xLabel, value: c.nines ? function (u, v) { return v == null ? '' : nines(v); } : undefined }];
+    var xValue = c.nines ? function (u, v) { return v == null ? '–' : nines(v); }
+      : c.categories ? function (u, v) { return v == null ? '–' : c.categories[v]; }
+      : c.time ? function (u, v) { return v == null ? '–' : clock(v); }
+      : function (u, v) { return figure(v); };
+    var series = [{ label: c.xLabel, value: xValue }];
     c.series.forEach(function (s) {
-      var spec = { label: s.label, stroke: s.color, width: 2 };
+      var spec = { label: s.label, stroke: s.color, width: 2, value: function (u, v) { return figure(v); } };
       if (c.bars) { spec.fill = s.color + '99'; spec.paths = uPlot.paths.bars({ size: [0.8, 40] }); }
       series.push(spec);
     });
     var x = { time: !!c.time };
     if (c.xLog) { x.distr = 3; x.log = 10; }
+    if (c.categories) { var n = c.categories.length; x.range = function () { return [-0.5, n - 0.5]; }; }
     // One interval (a sub-second run): a one-second window, not an axis spanning years.
-    if (c.x.length === 1) x.range = function () { return [c.x[0] - 1, c.x[0] + 1]; };
-    var axes = [
-      c.nines
-        ? { label: c.xLabel, splits: function () { return [1, 10, 100, 1000, 10000]; }, values: function (u, vals) { return vals.map(nines); } }
-        : { label: c.xLabel },
-      { label: c.yLabel, size: 60 }
-    ];
+    if (c.x.length === 1 && !c.categories) x.range = function () { return [c.x[0] - 1, c.x[0] + 1]; };
+    var xAxis = { label: c.xLabel };
+    if (c.nines) {
+      xAxis.splits = function () { return [1, 10, 100, 1000, 10000]; };
+      xAxis.values = function (u, vals) { return vals.map(nines); };
+    } else if (c.categories) {
+      xAxis.splits = function () { return c.categories.map(function (_, i) { return i; }); };
+      xAxis.values = function (u, vals) { return vals.map(function (v) { return c.categories[v]; }); };
+      xAxis.grid = { show: false };
+      xAxis.font = '11px system-ui, sans-serif';
+    } else if (c.time) {
+      xAxis.incrs = TIME_INCRS;
+      xAxis.values = function (u, vals) { return vals.map(clock); };
+      xAxis.space = 70;
+    }
     var opts = {
       width: Math.max(280, box.clientWidth),
       height: 260,
       scales: { x: x },
       series: series,
-      axes: axes,
-      legend: { show: true }
+      axes: [xAxis, { label: c.yLabel, size: 60 }],
+      legend: { show: true },
+      hooks: { setCursor: [function (u) { if (u.cursor.idx == null) showDefault(u); }] }
     };
+    var at = legendIndex(c);
+    function showDefault(u) { if (at >= 0) u.setLegend({ idx: at }); }
     var plot = new uPlot(opts, [c.x].concat(c.series.map(function (s) { return s.values; })), box);
+    showDefault(plot);
     plots.push([plot, box]);
+    window.perfsightCharts[c.id] = plot;
     window.perfsightChartsDrawn++;
     // Since navigation start: what the bench reports as time to first chart.
     if (window.perfsightFirstChartMs === undefined) window.perfsightFirstChartMs = performance.now();

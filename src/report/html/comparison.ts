@@ -88,6 +88,7 @@ function overlaidHistogram(
     xLabel: 'latency (ms)',
     yLabel: '% of requests',
     xLog: true,
+    legendAt: 'peak',
   };
 }
 

@@ -131,7 +131,11 @@ ${card('latency_metrics.average_ms', formatMs(l.average_ms), 'Avg Latency')}
 </section>`;
 }
 
-function row(label: string, key: string, text: string, unit: string): string {
+/**
+ * `unit`: what the shown value does not already say ("MB", "% of one core"…); empty when its
+ * text carries its unit ("12.34 ms", "99.00 %"), so no unit is said twice or wrongly.
+ */
+function row(label: string, key: string, text: string, unit = ''): string {
   return `<tr><th scope="row">${escapeHtml(label)}</th><td class="num">${figure(key, text)}</td><td>${escapeHtml(unit)}</td></tr>`;
 }
 
@@ -147,7 +151,7 @@ function latencyRows(prefix: string, l: LatencyMetrics, title: string): string[]
     ['max_ms', 'Max'],
     ['std_dev_ms', 'Standard deviation'],
   ];
-  return names.map(([k, name]) => row(`${title} ${name}`, `${prefix}.${k}`, formatMs(l[k]), 'ms'));
+  return names.map(([k, name]) => row(`${title} ${name}`, `${prefix}.${k}`, formatMs(l[k])));
 }
 
 function detailsTable(r: SummaryReport): string {
@@ -159,33 +163,27 @@ function detailsTable(r: SummaryReport): string {
       'Total Requests',
       'performance_summary.total_requests',
       formatCount(s.total_requests),
-      'count',
+      'requests',
     ),
     row(
       'Successful Requests',
       'performance_summary.successful_requests',
       formatCount(s.successful_requests),
-      'count',
+      'requests',
     ),
     row(
       'Failed Requests',
       'performance_summary.failed_requests',
       formatCount(s.failed_requests),
-      'count',
+      'requests',
     ),
-    row('Error Rate', 'performance_summary.error_rate', formatPercent(s.error_rate), 'ratio'),
+    row('Error Rate', 'performance_summary.error_rate', formatPercent(s.error_rate)),
     ...latencyRows('latency_metrics', r.latency_metrics, 'Latency'),
-    row(
-      'Cache Hit Rate',
-      'optimization_metrics.cache_hit_rate',
-      formatPercent(o.cache_hit_rate),
-      'ratio',
-    ),
+    row('Cache Hit Rate', 'optimization_metrics.cache_hit_rate', formatPercent(o.cache_hit_rate)),
     row(
       'Fallback Usage Rate',
       'optimization_metrics.fallback_usage_rate',
       formatPercent(o.fallback_usage_rate),
-      'ratio',
     ),
   ];
   if (res) {
@@ -194,13 +192,13 @@ function detailsTable(r: SummaryReport): string {
         'Avg CPU Usage',
         'resource_metrics.avg_cpu_percent',
         formatNumber(res.avg_cpu_percent, 1),
-        '%',
+        '% of one core',
       ),
       row(
         'Max CPU Usage',
         'resource_metrics.max_cpu_percent',
         formatNumber(res.max_cpu_percent, 1),
-        '%',
+        '% of one core',
       ),
       row(
         'Avg Memory Usage',
@@ -218,9 +216,21 @@ function detailsTable(r: SummaryReport): string {
         'Max Event-loop Delay',
         'resource_metrics.max_event_loop_delay_ms',
         formatMs(res.max_event_loop_delay_ms),
-        'ms',
       ),
     );
+    // What the workload added (the analysis judges this), and how it grew; absent from
+    // reports written before they were measured.
+    const memoryRows: Array<[string, keyof typeof res]> = [
+      ['Memory Before Setup', 'baseline_memory_mb'],
+      ['Workload Memory (peak above it)', 'workload_memory_mb'],
+      ['Memory Growth During Run', 'memory_growth_mb'],
+    ];
+    for (const [label, key] of memoryRows) {
+      const value = res[key];
+      if (typeof value === 'number') {
+        rows.push(row(label, `resource_metrics.${key}`, formatNumber(value, 1), 'MB'));
+      }
+    }
   }
   if (r.failed_latency_metrics)
     rows.push(
