@@ -255,7 +255,8 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
         read: () => monitor.dashboardData,
       })
     : undefined;
-  if (web) dashboardSinks.push(web);
+  // The web dashboard outlives the monitor's stop: its viewers then see the report folders.
+  if (web) dashboardSinks.push({ name: 'web', start: () => web.start(), add: (s) => web.add(s) });
 
   // `read` above runs only once the server answers, after `monitor` exists.
   const monitor = new ContinuousPerformanceMonitor(names, {
@@ -345,7 +346,9 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
       monitor.setReportFolder(workload.name, folder);
     }
     const data = join(out, 'continuous_monitoring_data.json');
-    await writeFileAtomic(data, json(monitor.snapshot()));
+    const final = monitor.snapshot();
+    await writeFileAtomic(data, json(final));
+    web?.add(final);
     log(`Dashboard data exported to ${data}`);
     log(
       `Reports written to ${out}/ (alert log: ${alertLog.path}, ${alertLog.written} transition(s))`,
@@ -359,6 +362,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     return stop.exitCode(0);
   } finally {
     stop.dispose();
+    await web?.stop();
   }
 }
 

@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebDashboard } from '../../src/dashboard/index.js';
 import { ContinuousPerformanceMonitor, type DashboardSnapshot } from '../../src/monitor/index.js';
 import { launchChromium } from '../_chromium.js';
-import { ROOT } from '../_helpers.js';
+import { BIN, ROOT, tempDir } from '../_helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 
@@ -93,4 +94,52 @@ describe('web dashboard: charts, legends, analysis and reports in Chromium', () 
     expect(await page.textContent('#reports')).toBe('api: /tmp/reports/api');
     await page.close();
   }, 60_000);
+});
+
+describe('perfsight monitor --web: the page lists the report folders when monitoring stops', () => {
+  it('a viewer connected at the end sees every collector’s report folder', async () => {
+    const out = join(tempDir(), 'monitor');
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'monitor',
+        '--duration',
+        '4s',
+        '--rate',
+        '20',
+        '--no-dashboard',
+        '--web',
+        '127.0.0.1:0',
+        '--out',
+        out,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        text += d.toString();
+        const match = /Web dashboard: (http:\/\/\S+)/.exec(text);
+        if (match) resolve(match[1]!);
+      });
+      child.on('close', () => reject(new Error(`no URL in: ${text}`)));
+    });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.waitForSelector('#status.live', { timeout: 10_000 });
+      expect(await page.textContent('#reports')).toMatch(/Written when monitoring stops/);
+      expect(await exited).toBe(0);
+      const listed = await page.$$eval('#reports li', (li) => li.map((e) => e.textContent));
+      expect(listed).toEqual([
+        `feature_extraction: ${join(out, 'feature_extraction')}`,
+        `data_processing: ${join(out, 'data_processing')}`,
+      ]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 });
