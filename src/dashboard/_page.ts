@@ -116,7 +116,10 @@ function plotHistory(c, history) {
     h.map(p => p.p99), h.map(p => p.requests_per_second)]);
   if (c.plot.cursor.idx == null) showLatest(c.plot);
 }
+// The monitor lists its report folders only once it has stopped: then the stream ends for good.
+let finished = false;
 function render(s) {
+  finished = Object.keys(s.reports).length > 0;
   document.getElementById('updated').textContent = s.timestamp;
   for (const [name, m] of Object.entries(s.collectors)) {
     const c = card(name);
@@ -164,7 +167,10 @@ fetch('/api/snapshot' + qs).then(r => r.json()).then(render).then(() => {
   const events = new EventSource('/events' + qs);
   events.onopen = () => { status.textContent = 'live'; status.className = 'live'; };
   events.onmessage = (e) => render(JSON.parse(e.data));
-  events.onerror = () => { status.textContent = 'reconnecting'; status.className = ''; };
+  events.onerror = () => {
+    if (finished) { events.close(); status.textContent = 'stopped'; status.className = ''; return; }
+    status.textContent = 'reconnecting'; status.className = '';
+  };
 });
 for (const a of document.querySelectorAll('a[data-api]')) a.href = a.getAttribute('data-api') + qs;
 `;

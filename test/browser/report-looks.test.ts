@@ -169,7 +169,7 @@ describe('report.html in Chromium: what each chart and table says', () => {
     );
     const { legend } = await drawn(p, 'chart-overlaid-histogram');
     for (const entry of legend) expect(entry).not.toContain('--');
-    await p.screenshot({ path: join(ARTIFACTS, 'comparison.png'), fullPage: true });
+    await p.screenshot({ path: join(ARTIFACTS, 'report-looks-comparison.png'), fullPage: true });
     await p.close();
   });
 });

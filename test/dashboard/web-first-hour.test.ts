@@ -133,6 +133,8 @@ describe('perfsight monitor --web: the page lists the report folders when monito
       await page.waitForSelector('#status.live', { timeout: 10_000 });
       expect(await page.textContent('#reports')).toMatch(/Written when monitoring stops/);
       expect(await exited).toBe(0);
+      // The stream ended with the monitor: the page says so instead of reconnecting forever.
+      await page.waitForSelector('#status:text("stopped")', { timeout: 10_000 });
       const listed = await page.$$eval('#reports li', (li) => li.map((e) => e.textContent));
       expect(listed).toEqual([
         `feature_extraction: ${join(out, 'feature_extraction')}`,
