@@ -11,10 +11,10 @@ import {
 } from '../workloads/index.js';
 import { loadPolicy, type RunPolicy } from '../analysis/index.js';
 import { finishRun } from './_finish.js';
+import { repeatCommand } from './_next.js';
 import {
   checkGate,
   defaultOutDir,
-  historyArgs,
   duration,
   nonNegativeInt,
   nonNegativeNumber,
@@ -133,12 +133,22 @@ export function runCommand(exit: (code: number) => void): Command {
       '--isolate',
       'feature-extraction: run the model in a worker thread, so --model-timeout interrupts it',
     )
-    .action(async (workloadName: string | undefined, flags: RunFlags) => {
-      exit(await runAction(workloadName ?? DEFAULT_WORKLOAD, flags));
+    .action(async (workloadName: string | undefined, flags: RunFlags, command: Command) => {
+      const again = repeatCommand(command, AGAIN_DROPS);
+      // The default workload is named, so the hint says what it measures.
+      if (workloadName === undefined) again.splice(1, 0, DEFAULT_WORKLOAD);
+      exit(await runAction(workloadName ?? DEFAULT_WORKLOAD, flags, again));
     });
 }
 
-async function runAction(workloadName: string, flags: RunFlags): Promise<number> {
+/** Options "run it again" leaves out: the folder and the comparison are the next run's own. */
+const AGAIN_DROPS = ['--out', '--baseline', '--fail-on-regression', '--json'];
+
+async function runAction(
+  workloadName: string,
+  flags: RunFlags,
+  again: readonly string[],
+): Promise<number> {
   // Objectives are checked before anything runs: a typo costs nothing.
   checkGate(flags);
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
@@ -147,7 +157,7 @@ async function runAction(workloadName: string, flags: RunFlags): Promise<number>
   const reserved = flags.json ? reserveStdout() : undefined;
   const endGuard = guardRun('the workload');
   try {
-    return await measureAndReport(workloadName, flags, policy, reserved?.stdout);
+    return await measureAndReport(workloadName, flags, policy, again, reserved?.stdout);
   } finally {
     endGuard();
     reserved?.restore();
@@ -158,6 +168,7 @@ async function measureAndReport(
   workloadName: string,
   flags: RunFlags,
   policy: RunPolicy,
+  again: readonly string[],
   stdout: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   const workloadOptions = workloadOptionsFrom(workloadName, flags);
@@ -231,12 +242,7 @@ async function measureAndReport(
         history: flags.history,
         baseline: flags.baseline,
         failOnRegression: flags.failOnRegression,
-        again: [
-          'run',
-          workloadName,
-          ...(flags.name === undefined ? [] : ['--name', flags.name]),
-          ...historyArgs(flags.history),
-        ],
+        again,
         policy,
       },
       stdout,

@@ -9,6 +9,7 @@ import { parseObjective } from '../../src/analysis/objectives.js';
 import { BIN, runCli, tempDir } from '../_helpers.js';
 
 const ESC = '\x1b';
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const quick = ['synthetic', '-n', '30', '-w', '0', '--no-progress'];
 
 describe('after the run: the report and what next (built CLI)', () => {
@@ -21,13 +22,15 @@ describe('after the run: the report and what next (built CLI)', () => {
     const url = /^Open the report: (file:\/\/\S+)$/m.exec(result.stdout)?.[1];
     expect(url).toBe(pathToFileURL(report).href);
     expect(existsSync(fileURLToPath(url!))).toBe(true);
-    // The next commands measure the same test again: its name, quoted for the shell.
+    // The next commands measure the same test again, the same way: the options as given,
+    // quoted for the shell.
+    const again = "npx perfsight run synthetic -n 30 -w 0 --no-progress --name 'check out'";
     const next = result.stdout.slice(result.stdout.indexOf('\nNext:\n') + 7).split('\n');
     expect(next[0]).toMatch(
-      /^ {2}npx perfsight run synthetic --name 'check out' --baseline latest +# run again, compared with this run$/,
+      new RegExp(`^ {2}${escape(again)} --baseline latest +# run again, compared with this run$`),
     );
     expect(next[1]).toMatch(
-      /^ {2}npx perfsight run synthetic --name 'check out' --baseline latest --fail-on-regression +# .*exit 1/,
+      new RegExp(`^ {2}${escape(again)} --baseline latest --fail-on-regression +# .*exit 1`),
     );
     // Piped: no colour, no hyperlink escape.
     expect(result.stdout).not.toContain(ESC);
@@ -39,8 +42,36 @@ describe('after the run: the report and what next (built CLI)', () => {
     const result = await runCli(['run', ...quick, '--no-history', '-o', 'first'], { cwd });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(
-      '\n  npx perfsight run synthetic --no-history --baseline first ',
+      '\n  npx perfsight run synthetic -n 30 -w 0 --no-progress --no-history --baseline first ',
     );
+  });
+
+  it("runs again what was measured, without this run's folder, baseline or gate", async () => {
+    const cwd = tempDir('perfsight-next-');
+    await runCli(['run', ...quick, '--no-history', '-o', 'first'], { cwd });
+    const result = await runCli(
+      ['run', '--no-history', 'synthetic', '-r', '100', '-d', '500ms', '--error-rate=0.5', '-w0'],
+      { cwd, env: {} },
+    );
+    expect(result.stdout).toContain(
+      '\n  npx perfsight run --no-history synthetic -r 100 -d 500ms --error-rate=0.5 -w0 --baseline perfsight-reports/',
+    );
+    const gated = await runCli(
+      [
+        'run',
+        ...quick,
+        '--no-history',
+        '--out=second',
+        '--baseline',
+        'first',
+        '--fail-on-regression',
+      ],
+      { cwd },
+    );
+    expect(gated.stdout).toContain(
+      '\n  npx perfsight run synthetic -n 30 -w 0 --no-progress --no-history --baseline second ',
+    );
+    expect(gated.stdout).not.toMatch(/--out|--baseline first/);
   });
 
   it('--json keeps stdout to the JSON alone; report suggests a samples file to fill in', async () => {
@@ -67,7 +98,9 @@ describe('colour (built CLI and the terminal helpers)', () => {
     // One style for comparisons in human text: ≥ and ≤, never >= or <=.
     expect(plain.stdout).toMatch(/✅ PASS {2}success≥50% +success rate 100\.00% ≥ 50%/);
     expect(plain.stdout).toMatch(/❌ P95 Latency requirement not met: [\d.]+ms ≥ 0\.001ms/);
-    expect(plain.stdout).not.toMatch(/>=|<=/);
+    // The "Next:" commands repeat the user's own --slo words, as typed: they are not prose.
+    expect(plain.stdout.slice(0, plain.stdout.indexOf('\nNext:\n'))).not.toMatch(/>=|<=/);
+    expect(plain.stdout).toContain(" --slo 'success>=50%' ");
     const forced = await runCli(['run', ...quick, ...slo], { env: { FORCE_COLOR: '1' } });
     expect(forced.stdout).toMatch(/\x1b\[31m❌ FAIL {2}p95<0\.001ms .*\x1b\[0m\n/);
     expect(forced.stdout).toMatch(/\x1b\[32m✅ PASS {2}success≥50% .*\x1b\[0m\n/);
