@@ -219,7 +219,7 @@ export function checkObjectives(
       }
       return actual === null
         ? `${label}: not measured in this run, so "${objective.source}" cannot be checked`
-        : `${label} ${formatActual(actual, objective.unit)} ${comparisonSymbol(passed ? objective.comparator : negate(objective.comparator))} ${threshold}`;
+        : `${label} ${formatActual(actual, objective.unit)} ${heldSymbol(objective.comparator, passed)} ${threshold}`;
     });
   });
 }
@@ -283,6 +283,14 @@ function formatActual(value: number, unit: Unit): string {
 
 function negate(comparator: Comparator): Comparator {
   return ({ '<': '>=', '<=': '>', '>': '<=', '>=': '<' } as const)[comparator];
+}
+
+/**
+ * The comparison that is true of a figure against its threshold: the objective's own when it
+ * held, its negation when it failed — "P95 120ms ≥ 100ms", never a failed "3.33% < 1%".
+ */
+export function heldSymbol(comparator: Comparator, passed: boolean): string {
+  return comparisonSymbol(passed ? comparator : negate(comparator));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Objective, ObjectiveResult, Severity } from '../analysis/types.js';
-import { comparisonSymbol, objectiveResult } from '../analysis/objectives.js';
+import { heldSymbol, objectiveResult } from '../analysis/objectives.js';
 import {
   DEFAULT_ANALYZER_THRESHOLDS,
   assessRisks,
@@ -17,10 +17,10 @@ export function checkWindowObjectives(
   return objectives.map((objective) => {
     const actual = window.requests > 0 ? measure(objective.metric, window) : null;
     const shown = describeFigure(objective.metric, objective.threshold).replace(/^.* /, '');
-    return objectiveResult(objective, actual, () =>
+    return objectiveResult(objective, actual, (passed) =>
       actual === null
         ? `${objective.source}: no data`
-        : `${describeFigure(objective.metric, actual)} ${comparisonSymbol(objective.comparator)} ${shown}`,
+        : `${describeFigure(objective.metric, actual)} ${heldSymbol(objective.comparator, passed)} ${shown}`,
     );
   });
 }

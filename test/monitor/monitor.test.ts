@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsCollector } from '../../src/metrics/index.js';
+import { MetricsCollector, sampleFlags } from '../../src/metrics/index.js';
+import { parseObjective } from '../../src/analysis/objectives.js';
 import {
   ContinuousPerformanceMonitor,
   MemorySink,
@@ -172,5 +173,32 @@ describe('ContinuousPerformanceMonitor', () => {
     expect(recorded.metrics.totalSamples).toBe(flaky.total_samples);
     expect(recorded.metrics.errorCounts).toEqual({ EBOOM: recorded.metrics.failedSamples });
     expect(recorded.samples).toBeNull(); // monitoring keeps no per-sample log
+  });
+});
+
+describe("the monitor's periodic analysis words a failed objective truthfully", () => {
+  it('says what is true of the figure: "3.33% ≥ 1%" when fallback<1% failed, "<" when it held', async () => {
+    let now = T0;
+    const monitor = new ContinuousPerformanceMonitor(['model'], {
+      clock: { now: () => now },
+      rules: [],
+      objectives: [parseObjective('fallback<1%'), parseObjective('p95<100ms')],
+      analysisEveryMs: 10_000,
+    });
+    await monitor.start({ schedule: false });
+    const collector = monitor.collector('model')!;
+    collector.startCollection();
+    for (let i = 0; i < 30; i++) {
+      collector.record(4, sampleFlags(true, false, i === 0), undefined, now);
+    }
+    monitor.tick((now += 10_000));
+    const results = monitor.snapshot().analysis.model?.objectives ?? [];
+    const fallback = results.find((r) => r.objective === 'fallback<1%');
+    const p95 = results.find((r) => r.objective === 'p95<100ms');
+    expect(fallback).toMatchObject({ passed: false });
+    expect(fallback?.message).toMatch(/3\.33% ≥ 1/);
+    expect(p95).toMatchObject({ passed: true });
+    expect(p95?.message).toMatch(/ < 100/);
+    await monitor.stop();
   });
 });
