@@ -168,7 +168,9 @@ export class RealTimeDashboard implements Sink<DashboardSnapshot> {
         `updateIntervalMs ${String(this.updateIntervalMs)} is under ${MIN_UPDATE_INTERVAL_MS}: it is in milliseconds (the seed's update_interval=2.0 seconds is 2000)`,
       );
     }
-    this.out.write('Real-time dashboard started\n');
+    // On a terminal the frames redraw from the top: the line is kept above them, not wiped.
+    if (this.tty) this.header.push('Real-time dashboard started');
+    else this.out.write('Real-time dashboard started\n');
     this.watch.start(Date.now());
     this.start();
     this.refresh();
