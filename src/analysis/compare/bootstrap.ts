@@ -24,13 +24,14 @@ export function bootstrapRatioCI(
   const names = Object.keys(statistics);
   const ratios: Record<string, Float64Array> = {};
   for (const name of names) ratios[name] = new Float64Array(resamples);
+  // Every resample reuses the same buffers: no allocation inside the loop.
   const bufferA = new Float64Array(a.length);
   const bufferB = new Float64Array(b.length);
-  const indicesA = new Uint32Array(a.length);
-  const indicesB = new Uint32Array(b.length);
+  const timesA = new Uint32Array(a.length);
+  const timesB = new Uint32Array(b.length);
   for (let r = 0; r < resamples; r++) {
-    resampleSorted(a, indicesA, bufferA, random);
-    resampleSorted(b, indicesB, bufferB, random);
+    resampleSorted(a, timesA, bufferA, random);
+    resampleSorted(b, timesB, bufferB, random);
     for (const name of names) {
       const statistic = statistics[name]!;
       ratios[name]![r] = statistic(bufferB) / statistic(bufferA);
@@ -55,17 +56,26 @@ export function bootstrapRatioCI(
   return result;
 }
 
-/** Resamples with replacement, drawn as sorted indices so the result is sorted too. */
+/**
+ * Resamples with replacement, sorted: the n seeded draws of an index are tallied (a counting
+ * sort, O(n)) and each source value is written as many times as it was drawn. The source is
+ * ascending, so this is the resample in ascending order, identical to sorting the drawn
+ * indices — without the O(n log n) sort per resample that used to dominate `compare`.
+ */
 function resampleSorted(
   source: Float64Array,
-  indices: Uint32Array,
+  times: Uint32Array,
   out: Float64Array,
   random: () => number,
 ): void {
   const n = source.length;
-  for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
-  indices.sort();
-  for (let i = 0; i < n; i++) out[i] = source[indices[i]!]!;
+  times.fill(0);
+  for (let i = 0; i < n; i++) times[Math.floor(random() * n)]!++;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const value = source[i]!;
+    for (let t = times[i]!; t > 0; t--) out[at++] = value;
+  }
 }
 
 function subsample(sorted: Float64Array, size: number, random: () => number): Float64Array {

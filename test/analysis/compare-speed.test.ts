@@ -1,0 +1,221 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bootstrapRatioCI, hodgesLehmannLogRatio } from '../../src/analysis/index.js';
+import {
+  pairwiseDifferences,
+  quickselect,
+} from '../../src/analysis/compare/_pairwise-differences.js';
+import { meanOf, quantileSorted } from '../../src/analysis/compare/bootstrap.js';
+import { normalFrom, seededRandom } from '../../src/workloads/index.js';
+
+// Frozen copies of the statistics as they were before the O(n log n) rewrite: the new code
+// must give their answers (HL to 1e-9, the bootstrap bit for bit).
+
+function oldKthDifference(x: Float64Array, y: Float64Array, k: number): number {
+  const countAtMost = (d: number): number => {
+    let count = 0;
+    let i = 0;
+    for (let j = 0; j < y.length; j++) {
+      const bound = y[j]! - d;
+      while (i < x.length && x[i]! < bound) i++;
+      count += x.length - i;
+    }
+    return count;
+  };
+  let low = y[0]! - x[x.length - 1]!;
+  let high = y[y.length - 1]! - x[0]!;
+  if (countAtMost(low) >= k) return low;
+  for (let step = 0; step < 200 && high - low > 1e-12 * Math.max(1, Math.abs(high)); step++) {
+    const mid = low + (high - low) / 2;
+    if (countAtMost(mid) >= k) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+function oldBootstrapRatioCI(
+  baselineSorted: Float64Array,
+  currentSorted: Float64Array,
+  statistics: Record<string, (sorted: Float64Array) => number>,
+  options: { resamples?: number; confidence?: number; seed?: number; maxSample?: number } = {},
+): Record<string, { ciLow: number; ciHigh: number; pValue: number }> {
+  const resamples = options.resamples ?? 1000;
+  const confidence = options.confidence ?? 0.95;
+  const random = seededRandom(options.seed ?? 42);
+  const maxSample = options.maxSample ?? 10_000;
+  const subsample = (sorted: Float64Array, size: number): Float64Array => {
+    if (sorted.length <= size) return sorted;
+    const picked = new Float64Array(size);
+    for (let i = 0; i < size; i++) picked[i] = sorted[Math.floor(random() * sorted.length)]!;
+    return picked.sort();
+  };
+  const resampleSorted = (source: Float64Array, indices: Uint32Array, out: Float64Array) => {
+    const n = source.length;
+    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
+    indices.sort();
+    for (let i = 0; i < n; i++) out[i] = source[indices[i]!]!;
+  };
+  const a = subsample(baselineSorted, maxSample);
+  const b = subsample(currentSorted, maxSample);
+  const names = Object.keys(statistics);
+  const ratios: Record<string, Float64Array> = {};
+  for (const name of names) ratios[name] = new Float64Array(resamples);
+  const bufferA = new Float64Array(a.length);
+  const bufferB = new Float64Array(b.length);
+  const indicesA = new Uint32Array(a.length);
+  const indicesB = new Uint32Array(b.length);
+  for (let r = 0; r < resamples; r++) {
+    resampleSorted(a, indicesA, bufferA);
+    resampleSorted(b, indicesB, bufferB);
+    for (const name of names) {
+      const statistic = statistics[name]!;
+      ratios[name]![r] = statistic(bufferB) / statistic(bufferA);
+    }
+  }
+  const result: Record<string, { ciLow: number; ciHigh: number; pValue: number }> = {};
+  for (const name of names) {
+    const sorted = ratios[name]!.sort();
+    const tail = (1 - confidence) / 2;
+    let below = 0;
+    let above = 0;
+    for (const v of sorted) {
+      if (v <= 1) below++;
+      if (v >= 1) above++;
+    }
+    result[name] = {
+      ciLow: quantileSorted(sorted, tail),
+      ciHigh: quantileSorted(sorted, 1 - tail),
+      pValue: Math.min(1, (2 * Math.min(below, above) + 1) / (resamples + 1)),
+    };
+  }
+  return result;
+}
+
+/** Every difference y_j − x_i, ascending: the O(n₁n₂) reference. */
+function allDifferences(x: Float64Array, y: Float64Array): Float64Array {
+  const out = new Float64Array(x.length * y.length);
+  let t = 0;
+  for (const b of y) for (const a of x) out[t++] = b - a;
+  return out.sort();
+}
+
+const ascending = (values: number[]): Float64Array => Float64Array.from(values).sort();
+
+function logNormal(n: number, seed: number, median: number, sigma: number): Float64Array {
+  const normal = normalFrom(seededRandom(seed));
+  return Float64Array.from({ length: n }, () => Math.exp(Math.log(median) + sigma * normal()));
+}
+
+// Latencies as a coarse timer records them: few distinct values, ties everywhere.
+const tiedSample = fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 200 });
+const spreadSample = fc.array(fc.double({ min: -50, max: 50, noNaN: true }), {
+  minLength: 1,
+  maxLength: 200,
+});
+
+describe('exact selection of pairwise differences', () => {
+  it('every rank is the brute-force order statistic, bit for bit (ties included)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(tiedSample, spreadSample),
+        fc.oneof(tiedSample, spreadSample),
+        fc.constantFrom({}, { sampleSize: 4, gatherBelow: 1 }, { sampleSize: 64, gatherBelow: 8 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (xs, ys, tuning, quantiles) => {
+          const x = ascending(xs);
+          const y = ascending(ys);
+          const reference = allDifferences(x, y);
+          const { kth } = pairwiseDifferences(x, y, tuning);
+          const n = reference.length;
+          const ranks = [1, n, (n + 1) >> 1, ...quantiles.map((q) => 1 + Math.floor(q * n))];
+          for (const k of ranks) expect(kth(k)).toBe(reference[k - 1]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the Hodges–Lehmann ratio and CI are exp of real differences, at the Moses ranks', () => {
+    // Before, bisection returned a bracket end within 1e-12 of the difference, not the
+    // difference itself: equality here failed.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.double({ min: 0.1, max: 1000, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        (baseline, current) => {
+          const x = Float64Array.from(baseline, Math.log).sort();
+          const y = Float64Array.from(current, Math.log).sort();
+          const d = allDifferences(x, y);
+          const n = d.length;
+          const median = n % 2 ? d[(n - 1) / 2]! : (d[n / 2 - 1]! + d[n / 2]!) / 2;
+          const k = Math.max(
+            1,
+            Math.floor(n / 2 - 1.959963984540054 * Math.sqrt((n * (x.length + y.length + 1)) / 12)),
+          );
+          const hl = hodgesLehmannLogRatio(baseline, current);
+          expect(hl.ratio).toBe(Math.exp(median));
+          expect(hl.ciLow).toBe(Math.exp(d[k - 1]!));
+          expect(hl.ciHigh).toBe(Math.exp(d[n - k]!));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('agrees with the former bisection to 1e-9 on 20,000 vs 20,000 log-normal latencies', () => {
+    // A millisecond timer's ties in the baseline, a continuous current run.
+    const baseline = logNormal(20_000, 7, 12, 0.5).map(Math.round);
+    const current = logNormal(20_000, 8, 13, 0.6);
+    const x = Float64Array.from(baseline, (v) => Math.log(Math.max(v, 1e-6))).sort();
+    const y = Float64Array.from(current, Math.log).sort();
+    const { kth } = pairwiseDifferences(x, y);
+    const n = x.length * y.length;
+    for (const k of [1, Math.floor(n * 0.025), n / 2, n / 2 + 1, Math.ceil(n * 0.975), n]) {
+      const now = Math.exp(kth(k));
+      const before = Math.exp(oldKthDifference(x, y, k));
+      expect(Math.abs(now - before) / before).toBeLessThan(1e-9);
+    }
+  });
+
+  it('quickselect finds every rank of a tied array', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 100 }),
+        (v) => {
+          const sorted = ascending(v);
+          for (let i = 0; i < v.length; i++)
+            expect(quickselect(Float64Array.from(v), i)).toBe(sorted[i]);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('bootstrap without a sort per resample', () => {
+  const statistics = {
+    average_ms: meanOf,
+    median_ms: (s: Float64Array) => quantileSorted(s, 0.5),
+    p95_ms: (s: Float64Array) => quantileSorted(s, 0.95),
+    p99_ms: (s: Float64Array) => quantileSorted(s, 0.99),
+  };
+
+  it('gives bit-identical CIs and p-values to the former sorted-index resampling', () => {
+    const cases = [
+      // Every sample resampled, with a millisecond timer's ties.
+      { a: logNormal(300, 1, 10, 0.4).map(Math.round), b: logNormal(400, 2, 11, 0.4), seed: 42 },
+      // Both runs first subsampled (maxSample) — the path 1 M-sample comparisons take.
+      { a: logNormal(3000, 3, 10, 0.5), b: logNormal(2500, 4, 10, 0.5), seed: 7, maxSample: 1000 },
+      { a: logNormal(50, 5, 3, 1), b: logNormal(60, 6, 4, 1), seed: 123 },
+    ];
+    for (const { a, b, seed, maxSample } of cases) {
+      const options = { seed, resamples: 400, ...(maxSample ? { maxSample } : {}) };
+      const now = bootstrapRatioCI(a.sort(), b.sort(), statistics, options);
+      const before = oldBootstrapRatioCI(a.sort(), b.sort(), statistics, options);
+      expect(now).toStrictEqual(before);
+    }
+  });
+});
