@@ -132,6 +132,9 @@ describe('exact selection of pairwise differences', () => {
           const n = reference.length;
           const ranks = [1, n, (n + 1) >> 1, ...quantiles.map((q) => 1 + Math.floor(q * n))];
           for (const k of ranks) expect(kth(k)).toBe(reference[k - 1]);
+          // Together, sharing the rounds that narrow around all of them.
+          const together = pairwiseDifferences(x, y, tuning).orderStatistics(ranks);
+          expect(together).toStrictEqual(ranks.map((k) => reference[k - 1]));
         },
       ),
       { numRuns: 150 },
@@ -171,13 +174,17 @@ describe('exact selection of pairwise differences', () => {
     const current = logNormal(20_000, 8, 13, 0.6);
     const x = Float64Array.from(baseline, (v) => Math.log(Math.max(v, 1e-6))).sort();
     const y = Float64Array.from(current, Math.log).sort();
-    const { kth } = pairwiseDifferences(x, y);
+    const { kth, orderStatistics } = pairwiseDifferences(x, y);
     const n = x.length * y.length;
     for (const k of [1, Math.floor(n * 0.025), n / 2, n / 2 + 1, Math.ceil(n * 0.975), n]) {
       const now = Math.exp(kth(k));
       const before = Math.exp(oldKthDifference(x, y, k));
       expect(Math.abs(now - before) / before).toBeLessThan(1e-9);
     }
+    // The HL ranks lie close together and share their first rounds: same values as one by one.
+    const spread = Math.floor(1.96 * Math.sqrt((n * (x.length + y.length + 1)) / 12));
+    const ranks = [n / 2 - spread, n / 2 + spread + 1, n / 2, n / 2 + 1];
+    expect(orderStatistics(ranks)).toStrictEqual(ranks.map(kth));
   });
 
   it('quickselect finds every rank of a tied array', () => {

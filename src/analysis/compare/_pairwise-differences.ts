@@ -18,14 +18,15 @@ export interface SelectionTuning {
  * statistics that bracket the wanted rank with high probability (Floyd–Rivest), and one
  * staircase count per pivot — O(n₁ + n₂) — discards every row's columns outside them. A
  * round shrinks the active set ~40×, so a 10¹² matrix needs a handful of counts; the few
- * active differences left are gathered and quick-selected. The seed only steers the work:
- * an unlucky sample costs a round, never the answer.
+ * active differences left are gathered and quick-selected. Several ranks (the HL median and
+ * its CI ranks lie close together) share the rounds that narrow around all of them. The seed
+ * only steers the work: an unlucky sample costs a round, never the answer.
  */
 export function pairwiseDifferences(
   x: Float64Array,
   y: Float64Array,
   tuning: SelectionTuning = {},
-): { kth: (k: number) => number } {
+): { kth: (k: number) => number; orderStatistics: (ranks: readonly number[]) => number[] } {
   const n1 = x.length;
   const n2 = y.length;
   const w = new Float64Array(n1);
@@ -33,7 +34,6 @@ export function pairwiseDifferences(
   const low = new Int32Array(n2); // columns below low[j]: ≤ the lower pivot, under the rank
   const high = new Int32Array(n2); // columns from high[j] on: ≥ the upper pivot, over it
   const counts = new Int32Array(n2);
-  const cumulative = new Float64Array(n2 + 1);
   const gatherBelow = Math.max(1, tuning.gatherBelow ?? Math.max(4096, n1 + n2));
   const maxSample = Math.max(2, tuning.sampleSize ?? 16_384);
 
@@ -54,63 +54,100 @@ export function pairwiseDifferences(
     return total;
   }
 
-  function kth(k: number): number {
-    if (!(k >= 1 && k <= n1 * n2)) throw new RangeError(`rank ${k} outside 1…${n1 * n2}`);
-    low.fill(0);
-    high.fill(n1);
-    let below = 0; // Σ low[j]
-    let notAbove = n1 * n2; // Σ high[j]
-    let lowerPivot = -Infinity;
-    let upperPivot = Infinity;
-    const random = seededRandom(0x5eed);
+  // The active set: row j's columns low[j] … high[j] − 1, all strictly between the pivots.
+  let below = 0; // Σ low[j]: differences known to rank under the wanted ranks
+  let notAbove = 0; // Σ high[j]
+  let lowerPivot = -Infinity;
+  let upperPivot = Infinity;
+  const random = seededRandom(0x5eed);
 
-    /** Narrows on pivot p (strictly between the pivots so far); p itself if it is the k-th. */
-    function narrow(p: number): number | undefined {
-      const atMost = countRows(p, false);
-      if (atMost < k) {
-        low.set(counts);
-        below = atMost;
-        lowerPivot = p;
-        return undefined;
-      }
-      const under = countRows(p, true);
-      if (under < k) return p;
-      high.set(counts);
-      notAbove = under;
-      upperPivot = p;
-      return undefined;
+  /** Keeps only differences above p (≤ p counted per row in `counts`). */
+  function keepOver(p: number, atMost: number): undefined {
+    low.set(counts);
+    below = atMost;
+    lowerPivot = p;
+    return undefined;
+  }
+  /** Keeps only differences below p (< p counted per row in `counts`). */
+  function keepUnder(p: number, under: number): undefined {
+    high.set(counts);
+    notAbove = under;
+    upperPivot = p;
+    return undefined;
+  }
+
+  /**
+   * Narrows the active set on pivot p, keeping ranks kLo…kHi inside. Returns p when it is the
+   * (single) wanted rank, 'split' when p falls among the wanted ranks (nothing changes).
+   * `expectAbove`: p was chosen above the ranks, so the strict count comes first and one
+   * count usually settles it.
+   */
+  function narrow(
+    p: number,
+    expectAbove: boolean,
+    kLo: number,
+    kHi: number,
+  ): number | 'split' | undefined {
+    let under = NaN;
+    if (expectAbove) {
+      under = countRows(p, true);
+      if (under >= kHi) return keepUnder(p, under);
     }
+    const atMost = countRows(p, false);
+    if (atMost < kLo) return keepOver(p, atMost);
+    if (!expectAbove) {
+      under = countRows(p, true);
+      if (under >= kHi) return keepUnder(p, under);
+    }
+    return kLo === kHi ? p : 'split';
+  }
 
-    while (notAbove - below > gatherBelow) {
+  /**
+   * Rounds of sampling and narrowing around ranks kLo…kHi while they are a small part of the
+   * active set. A single rank: its value if a pivot hit it, else undefined (then gather).
+   */
+  function narrowAround(kLo: number, kHi: number): number | undefined {
+    for (;;) {
       const active = notAbove - below;
+      if (active <= gatherBelow || (kHi - kLo) * 4 > active) return undefined;
       const size = Math.min(maxSample, active);
+      // Positions in the active set, drawn then sorted so one walk down the rows finds them.
       const sample = new Float64Array(size);
-      cumulative[0] = 0;
-      for (let j = 0; j < n2; j++) cumulative[j + 1] = cumulative[j]! + high[j]! - low[j]!;
-      for (let t = 0; t < size; t++) {
-        const at = Math.floor(random() * active);
-        let a = 0;
-        let b = n2; // the row j with cumulative[j] ≤ at < cumulative[j + 1]
-        while (b - a > 1) {
-          const mid = (a + b) >>> 1;
-          if (cumulative[mid]! <= at) a = mid;
-          else b = mid;
+      for (let t = 0; t < size; t++) sample[t] = Math.floor(random() * active);
+      sample.sort();
+      let before = 0; // active differences in the rows above j
+      for (let j = 0, t = 0; j < n2 && t < size; j++) {
+        const l = low[j]!;
+        const end = before + high[j]! - l;
+        const yj = y[j]!;
+        while (t < size && sample[t]! < end) {
+          // The offset is below the row's width: an int32 index, not a double (fast access).
+          sample[t] = yj + w[l + ((sample[t]! - before) | 0)]!;
+          t++;
         }
-        const column = Math.min(low[a]! + (at - cumulative[a]!), high[a]! - 1);
-        sample[t] = y[a]! + w[column]!;
+        before = end;
       }
       sample.sort();
-      const expected = ((k - below) / active) * size;
       const spread = 1.5 * Math.sqrt(size) + 1; // three standard deviations of a sample rank
-      const lowerIndex = Math.max(0, Math.floor(expected - spread) - 1);
-      const upperIndex = Math.min(size - 1, Math.ceil(expected + spread));
-      for (const p of [sample[lowerIndex]!, sample[upperIndex]!]) {
+      const lowerIndex = Math.floor(((kLo - below) / active) * size - spread) - 1;
+      const upperIndex = Math.ceil(((kHi - below) / active) * size + spread);
+      const pivots = [
+        [sample[Math.max(0, lowerIndex)]!, false],
+        [sample[Math.min(size - 1, upperIndex)]!, true],
+      ] as const;
+      for (const [p, expectAbove] of pivots) {
         if (!(p > lowerPivot && p < upperPivot)) continue; // already outside the active set
-        const found = narrow(p);
-        if (found !== undefined) return found;
+        const outcome = narrow(p, expectAbove, kLo, kHi);
+        if (outcome === 'split') return undefined;
+        if (outcome !== undefined) return outcome;
       }
     }
+  }
 
+  /** The k-th difference from the current active set (which holds it). */
+  function select(k: number): number {
+    const hit = narrowAround(k, k);
+    if (hit !== undefined) return hit;
     const active = new Float64Array(notAbove - below);
     let t = 0;
     for (let j = 0; j < n2; j++) {
@@ -120,7 +157,38 @@ export function pairwiseDifferences(
     return quickselect(active, k - below - 1);
   }
 
-  return { kth };
+  function orderStatistics(ranks: readonly number[]): number[] {
+    for (const k of ranks) {
+      if (!(Number.isInteger(k) && k >= 1 && k <= n1 * n2)) {
+        throw new RangeError(`rank ${k} outside 1…${n1 * n2}`);
+      }
+    }
+    if (ranks.length === 0) return [];
+    low.fill(0);
+    high.fill(n1);
+    below = 0;
+    notAbove = n1 * n2;
+    lowerPivot = -Infinity;
+    upperPivot = Infinity;
+    narrowAround(Math.min(...ranks), Math.max(...ranks));
+    // Each rank goes on from the shared state.
+    const shared = {
+      low: low.slice(),
+      high: high.slice(),
+      below,
+      notAbove,
+      lowerPivot,
+      upperPivot,
+    };
+    return ranks.map((k) => {
+      low.set(shared.low);
+      high.set(shared.high);
+      ({ below, notAbove, lowerPivot, upperPivot } = shared);
+      return select(k);
+    });
+  }
+
+  return { kth: (k) => orderStatistics([k])[0]!, orderStatistics };
 }
 
 /** The value of 0-based rank `index` in `values` (reordered in place), median-of-three Hoare. */

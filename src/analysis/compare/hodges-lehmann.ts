@@ -20,18 +20,16 @@ export function hodgesLehmannLogRatio(
   const n2 = y.length;
   const pairs = n1 * n2;
   if (pairs === 0) return { ratio: NaN, ciLow: NaN, ciHigh: NaN };
-  const kthDifference = pairwiseDifferences(x, y).kth;
-  const median =
-    pairs % 2 === 1
-      ? kthDifference((pairs + 1) / 2)
-      : (kthDifference(pairs / 2) + kthDifference(pairs / 2 + 1)) / 2;
   const z = normalQuantile(1 - (1 - confidence) / 2);
   const k = Math.max(1, Math.floor(pairs / 2 - z * Math.sqrt((n1 * n2 * (n1 + n2 + 1)) / 12)));
-  return {
-    ratio: Math.exp(median),
-    ciLow: Math.exp(kthDifference(k)),
-    ciHigh: Math.exp(kthDifference(pairs - k + 1)),
-  };
+  const middle = pairs % 2 === 1 ? [(pairs + 1) / 2] : [pairs / 2, pairs / 2 + 1];
+  const [ciLow, ciHigh, ...centre] = pairwiseDifferences(x, y).orderStatistics([
+    k,
+    pairs - k + 1,
+    ...middle,
+  ]);
+  const median = centre.length === 1 ? centre[0]! : (centre[0]! + centre[1]!) / 2;
+  return { ratio: Math.exp(median), ciLow: Math.exp(ciLow!), ciHigh: Math.exp(ciHigh!) };
 }
 
 function sortedLogs(values: ArrayLike<number>): Float64Array {
