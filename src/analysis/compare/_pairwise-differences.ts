@@ -38,21 +38,10 @@ export function pairwiseDifferences(
   const maxSample = Math.max(2, tuning.sampleSize ?? 16_384);
 
   /** Per-row counts of differences ≤ p (< p if strict) into `counts`; their total. */
-  function countRows(p: number, strict: boolean): number {
-    // Counts fall as j rises (rows ascend), so one column cursor walks down once: O(n₁ + n₂).
-    let c = n1;
-    let total = 0;
-    for (let j = 0; j < n2; j++) {
-      if (c > high[j]!) c = high[j]!;
-      const l = low[j]!;
-      const yj = y[j]!;
-      if (strict) while (c > l && yj + w[c - 1]! >= p) c--;
-      else while (c > l && yj + w[c - 1]! > p) c--;
-      counts[j] = c;
-      total += c;
-    }
-    return total;
-  }
+  const countRows = (p: number, strict: boolean): number =>
+    strict
+      ? countUnder(p, n1, n2, y, w, low, high, counts)
+      : countAtMost(p, n1, n2, y, w, low, high, counts);
 
   // The active set: row j's columns low[j] … high[j] − 1, all strictly between the pivots.
   let below = 0; // Σ low[j]: differences known to rank under the wanted ranks
@@ -180,15 +169,81 @@ export function pairwiseDifferences(
       lowerPivot,
       upperPivot,
     };
-    return ranks.map((k) => {
+    const values: number[] = [];
+    for (const [i, k] of ranks.entries()) {
       low.set(shared.low);
       high.set(shared.high);
       ({ below, notAbove, lowerPivot, upperPivot } = shared);
-      return select(k);
-    });
+      values.push(ranks[i - 1] === k - 1 ? successor(values[i - 1]!, k) : select(k));
+    }
+    return values;
+  }
+
+  /** The k-th difference when the (k − 1)-th is v (both in the active set): one count. */
+  function successor(v: number, k: number): number {
+    if (countRows(v, false) >= k) return v;
+    // Else the smallest active difference above v: each row's first column past its count.
+    let next = Infinity;
+    for (let j = 0; j < n2; j++) {
+      const c = counts[j]!;
+      if (c < high[j]!) next = Math.min(next, y[j]! + w[c]!);
+    }
+    return next;
   }
 
   return { kth: (k) => orderStatistics([k])[0]!, orderStatistics };
+}
+
+// The staircase counts, one function per comparison (monomorphic, arrays as arguments: the
+// hot loop of the selection). Counts fall as j rises (rows ascend), so one column cursor
+// walks down once, clamped to each row's active columns: O(n₁ + n₂).
+
+function countAtMost(
+  p: number,
+  n1: number,
+  n2: number,
+  y: Float64Array,
+  w: Float64Array,
+  low: Int32Array,
+  high: Int32Array,
+  counts: Int32Array,
+): number {
+  let c = n1;
+  let total = 0;
+  for (let j = 0; j < n2; j++) {
+    const h = high[j]!;
+    if (c > h) c = h;
+    const l = low[j]!;
+    const yj = y[j]!;
+    while (c > l && yj + w[c - 1]! > p) c--;
+    counts[j] = c;
+    total += c;
+  }
+  return total;
+}
+
+function countUnder(
+  p: number,
+  n1: number,
+  n2: number,
+  y: Float64Array,
+  w: Float64Array,
+  low: Int32Array,
+  high: Int32Array,
+  counts: Int32Array,
+): number {
+  let c = n1;
+  let total = 0;
+  for (let j = 0; j < n2; j++) {
+    const h = high[j]!;
+    if (c > h) c = h;
+    const l = low[j]!;
+    const yj = y[j]!;
+    while (c > l && yj + w[c - 1]! >= p) c--;
+    counts[j] = c;
+    total += c;
+  }
+  return total;
 }
 
 /** The value of 0-based rank `index` in `values` (reordered in place), median-of-three Hoare. */

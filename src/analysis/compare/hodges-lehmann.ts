@@ -35,6 +35,11 @@ export function hodgesLehmannLogRatio(
 function sortedLogs(values: ArrayLike<number>): Float64Array {
   // A latency of 0 (clock resolution) has no logarithm: floor it at 1 ns.
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.log(Math.max(values[i]!, 1e-6));
-  return out.sort();
+  let ascending = true;
+  for (let i = 0; i < values.length; i++) {
+    out[i] = Math.log(Math.max(values[i]!, 1e-6));
+    if (i > 0 && out[i]! < out[i - 1]!) ascending = false;
+  }
+  // `compare` passes sorted latencies: their logs need no second sort (checked, not assumed).
+  return ascending ? out : out.sort();
 }
