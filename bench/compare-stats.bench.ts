@@ -5,7 +5,8 @@
  * same process, interleaved, median of repetitions. Also checks that both give the same
  * figures (HL to 1e-9 relative, the bootstrap bit for bit).
  */
-import { bootstrapRatioCI, hodgesLehmannLogRatio } from '../src/analysis/index.js';
+import { bootstrapRatioCI, hodgesLehmannLogRatio, mannWhitneyU } from '../src/analysis/index.js';
+import { normalSf } from '../src/analysis/compare/_normal.js';
 import { meanOf, quantileSorted } from '../src/analysis/compare/bootstrap.js';
 import { normalFrom, seededRandom } from '../src/workloads/random.js';
 import { collectGarbage, median, round } from './_stats.js';
@@ -13,7 +14,7 @@ import { collectGarbage, median, round } from './_stats.js';
 const SAMPLES = 1_000_000;
 const REPETITIONS = 3;
 
-type Interval = { ratio?: number; ciLow: number; ciHigh: number; pValue?: number };
+type Interval = { ratio?: number; ciLow?: number; ciHigh?: number; pValue?: number; u?: number };
 
 export default async function compareStatsBench(): Promise<Record<string, unknown>> {
   const baseline = logNormal(SAMPLES, 1, 12, 0.5);
@@ -29,8 +30,11 @@ export default async function compareStatsBench(): Promise<Record<string, unknow
 
   const results: Record<string, Interval | Record<string, Interval>> = {};
   const variants: Record<string, () => Interval | Record<string, Interval>> = {
-    hl_old: () => oldHodgesLehmannLogRatio(baseline, current),
-    hl_new: () => hodgesLehmannLogRatio(baseline, current),
+    // compare hands the statistics sorted latencies, as here.
+    hl_old: () => oldHodgesLehmannLogRatio(baselineSorted, currentSorted),
+    hl_new: () => hodgesLehmannLogRatio(baselineSorted, currentSorted),
+    mann_whitney_old: () => oldMannWhitneyU(baselineSorted, currentSorted),
+    mann_whitney_new: () => mannWhitneyU(baselineSorted, currentSorted),
     bootstrap_old: () => oldBootstrapRatioCI(baselineSorted, currentSorted, statistics),
     bootstrap_new: () => bootstrapRatioCI(baselineSorted, currentSorted, statistics),
   };
@@ -51,21 +55,28 @@ export default async function compareStatsBench(): Promise<Record<string, unknow
   const hlNew = results.hl_new as Interval;
   const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
   return {
-    how: `${SAMPLES.toLocaleString('en')} vs ${SAMPLES.toLocaleString('en')} log-normal latencies; Hodges–Lehmann ratio + 95 % CI (4 order statistics of 10¹² differences) and the bootstrap of compare's 4 statistics (1000 resamples of 10,000); ${REPETITIONS} interleaved repetitions after one warm-up round, median ms`,
+    how: `${SAMPLES.toLocaleString('en')} vs ${SAMPLES.toLocaleString('en')} log-normal latencies; Hodges–Lehmann ratio + 95 % CI (4 order statistics of 10¹² differences), Mann–Whitney U and the bootstrap of compare's 4 statistics (1000 resamples of 10,000); ${REPETITIONS} interleaved repetitions after one warm-up round, median ms`,
     hl_old_ms: round(ms('hl_old')),
     hl_new_ms: round(ms('hl_new')),
     hl_new_vs_old_ratio: round(ms('hl_new') / ms('hl_old')),
     hl_max_relative_difference: Math.max(
       relative(hlNew.ratio!, hlOld.ratio!),
-      relative(hlNew.ciLow, hlOld.ciLow),
-      relative(hlNew.ciHigh, hlOld.ciHigh),
+      relative(hlNew.ciLow!, hlOld.ciLow!),
+      relative(hlNew.ciHigh!, hlOld.ciHigh!),
     ),
+    mann_whitney_old_ms: round(ms('mann_whitney_old')),
+    mann_whitney_new_ms: round(ms('mann_whitney_new')),
+    mann_whitney_new_vs_old_ratio: round(ms('mann_whitney_new') / ms('mann_whitney_old')),
+    mann_whitney_identical:
+      (results.mann_whitney_new as Interval).u === (results.mann_whitney_old as Interval).u &&
+      (results.mann_whitney_new as Interval).pValue ===
+        (results.mann_whitney_old as Interval).pValue,
     bootstrap_old_ms: round(ms('bootstrap_old')),
     bootstrap_new_ms: round(ms('bootstrap_new')),
     bootstrap_new_vs_old_ratio: round(ms('bootstrap_new') / ms('bootstrap_old')),
     bootstrap_identical:
       JSON.stringify(results.bootstrap_new) === JSON.stringify(results.bootstrap_old),
-    goal: 'same figures (HL ≤ 1e-9 relative, bootstrap identical), new well under old',
+    goal: 'same figures (HL ≤ 1e-9 relative, bootstrap and Mann–Whitney identical), new well under old',
   };
 }
 
@@ -173,4 +184,36 @@ function oldBootstrapRatioCI(
     };
   }
   return result;
+}
+
+function oldMannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>): Interval {
+  const n1 = x.length;
+  const n2 = y.length;
+  const n = n1 + n2;
+  const values = new Float64Array(n);
+  const fromX = new Uint8Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n1; i++) values[i] = x[i]!;
+  for (let j = 0; j < n2; j++) values[n1 + j] = y[j]!;
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]!);
+  for (let i = 0; i < n1; i++) fromX[i] = 1;
+  let rankSumX = 0;
+  let tieTerm = 0;
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    const v = values[order[start]!]!;
+    while (end < n && values[order[end]!]! === v) end++;
+    const t = end - start;
+    const averageRank = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) if (fromX[order[k]!]) rankSumX += averageRank;
+    if (t > 1) tieTerm += t * t * t - t;
+    start = end;
+  }
+  const u1 = rankSumX - (n1 * (n1 + 1)) / 2;
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+  const u = Math.max(u1, n1 * n2 - u1);
+  if (!(sigma > 0)) return { u: u1, pValue: 1 };
+  const z = (u - (n1 * n2) / 2 - 0.5) / sigma;
+  return { u: u1, pValue: Math.min(1, 2 * normalSf(z)) };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatioCI, hodgesLehmannLogRatio } from '../../src/analysis/index.js';
+import { bootstrapRatioCI, hodgesLehmannLogRatio, mannWhitneyU } from '../../src/analysis/index.js';
+import { normalSf } from '../../src/analysis/compare/_normal.js';
 import {
   pairwiseDifferences,
   quickselect,
@@ -170,6 +171,9 @@ describe('exact selection of pairwise differences', () => {
           expect(hl.ratio).toBe(Math.exp(median));
           expect(hl.ciLow).toBe(Math.exp(d[k - 1]!));
           expect(hl.ciHigh).toBe(Math.exp(d[n - k]!));
+          // Sorted latencies (what compare passes) skip the second sort: same figures.
+          const sorted = hodgesLehmannLogRatio(ascending(baseline), ascending(current));
+          expect(sorted).toStrictEqual(hl);
         },
       ),
       { numRuns: 100 },
@@ -207,6 +211,61 @@ describe('exact selection of pairwise differences', () => {
       ),
       { numRuns: 50 },
     );
+  });
+});
+
+function oldMannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>) {
+  const n1 = x.length;
+  const n2 = y.length;
+  const n = n1 + n2;
+  const values = new Float64Array(n);
+  const fromX = new Uint8Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n1; i++) values[i] = x[i]!;
+  for (let j = 0; j < n2; j++) values[n1 + j] = y[j]!;
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]!);
+  for (let i = 0; i < n1; i++) fromX[i] = 1;
+  let rankSumX = 0;
+  let tieTerm = 0;
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    const v = values[order[start]!]!;
+    while (end < n && values[order[end]!]! === v) end++;
+    const t = end - start;
+    const averageRank = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) if (fromX[order[k]!]) rankSumX += averageRank;
+    if (t > 1) tieTerm += t * t * t - t;
+    start = end;
+  }
+  const u1 = rankSumX - (n1 * (n1 + 1)) / 2;
+  const u2 = n1 * n2 - u1;
+  const mu = (n1 * n2) / 2;
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+  const u = Math.max(u1, u2);
+  if (!(sigma > 0)) return { u: u1, pValue: 1, z: 0 };
+  const z = (u - mu - 0.5) / sigma;
+  return { u: u1, pValue: Math.min(1, 2 * normalSf(z)), z };
+}
+
+describe('Mann–Whitney on sorted samples by one merge', () => {
+  it('gives bit-identical U, z and p to the former sort of both samples (ties included)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(tiedSample, spreadSample),
+        fc.oneof(tiedSample, spreadSample),
+        (xs, ys) => {
+          const x = ascending(xs);
+          const y = ascending(ys);
+          expect(mannWhitneyU(x, y)).toStrictEqual(oldMannWhitneyU(x, y));
+          expect(mannWhitneyU(xs, ys)).toStrictEqual(oldMannWhitneyU(xs, ys));
+        },
+      ),
+      { numRuns: 200 },
+    );
+    const x = logNormal(20_000, 9, 12, 0.5).map(Math.round).sort();
+    const y = logNormal(20_000, 10, 12, 0.5).map(Math.round).sort();
+    expect(mannWhitneyU(x, y)).toStrictEqual(oldMannWhitneyU(x, y));
   });
 });
 
