@@ -5,7 +5,7 @@
  * command line or the data never leads a write outside the folder the user named.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, parse, resolve } from 'node:path';
@@ -106,13 +106,19 @@ export class StagedFolder {
   static async create(target: string, kind: FolderKind): Promise<StagedFolder> {
     const parent = dirname(resolve(target));
     const temp = join(parent, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+    await mkdir(parent, { recursive: true }).catch((error: unknown) => {
+      throw folderError(target, error);
+    });
+    // The exit cleanup is armed before the folder exists, and the folder made synchronously:
+    // an asynchronous mkdir could finish on the thread pool while a second Ctrl-C already
+    // runs the exit handlers, and leave the temporary folder behind.
+    const folder = new StagedFolder(target, temp);
     try {
-      await mkdir(parent, { recursive: true });
-      await mkdir(temp);
+      mkdirSync(temp);
     } catch (error) {
+      process.off('exit', folder.cleanUp);
       throw folderError(target, error);
     }
-    const folder = new StagedFolder(target, temp);
     await writeFile(join(temp, FOLDER_MARKER), marker(kind)).catch(async (error: unknown) => {
       await folder.discard();
       throw folderError(target, error);
