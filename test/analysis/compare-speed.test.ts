@@ -8,6 +8,7 @@ import {
 } from '../../src/analysis/compare/_pairwise-differences.js';
 import { meanOf, quantileSorted } from '../../src/analysis/compare/bootstrap.js';
 import { normalFrom, seededRandom } from '../../src/workloads/index.js';
+import { SeededStream } from '../../src/workloads/random.js';
 
 // Frozen copies of the statistics as they were before the O(n log n) rewrite: the new code
 // must give their answers (HL to 1e-9, the bootstrap bit for bit).
@@ -270,6 +271,18 @@ describe('Mann–Whitney on sorted samples by one merge', () => {
 });
 
 describe('bootstrap without a sort per resample', () => {
+  it("SeededStream's draws, one by one or tallied in bulk, are seededRandom's", () => {
+    const reference = seededRandom(99);
+    const stream = new SeededStream(99);
+    for (let i = 0; i < 1000; i++) expect(stream.next()).toBe(reference());
+    const counts = new Uint32Array(37);
+    const expected = new Uint32Array(37);
+    stream.tally(counts, 5000);
+    for (let i = 0; i < 5000; i++) expected[Math.floor(reference() * 37)]!++;
+    expect(counts).toStrictEqual(expected);
+    expect(stream.next()).toBe(reference());
+  });
+
   const statistics = {
     average_ms: meanOf,
     median_ms: (s: Float64Array) => quantileSorted(s, 0.5),

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../workloads/random.js';
+import { SeededStream } from '../../workloads/random.js';
 
 /** Figures of one sample, computed from its sorted values. */
 export type SortedStatistic = (sorted: Float64Array) => number;
@@ -17,7 +17,8 @@ export function bootstrapRatioCI(
 ): Record<string, { ciLow: number; ciHigh: number; pValue: number }> {
   const resamples = options.resamples ?? 1000;
   const confidence = options.confidence ?? 0.95;
-  const random = seededRandom(options.seed ?? 42);
+  const stream = new SeededStream(options.seed ?? 42);
+  const random = () => stream.next();
   const maxSample = options.maxSample ?? 10_000;
   const a = subsample(baselineSorted, maxSample, random);
   const b = subsample(currentSorted, maxSample, random);
@@ -30,8 +31,8 @@ export function bootstrapRatioCI(
   const timesA = new Uint32Array(a.length);
   const timesB = new Uint32Array(b.length);
   for (let r = 0; r < resamples; r++) {
-    resampleSorted(a, timesA, bufferA, random);
-    resampleSorted(b, timesB, bufferB, random);
+    resampleSorted(a, timesA, bufferA, stream);
+    resampleSorted(b, timesB, bufferB, stream);
     for (const name of names) {
       const statistic = statistics[name]!;
       ratios[name]![r] = statistic(bufferB) / statistic(bufferA);
@@ -66,11 +67,11 @@ function resampleSorted(
   source: Float64Array,
   times: Uint32Array,
   out: Float64Array,
-  random: () => number,
+  stream: SeededStream,
 ): void {
   const n = source.length;
   times.fill(0);
-  for (let i = 0; i < n; i++) times[Math.floor(random() * n)]!++;
+  stream.tally(times, n);
   let at = 0;
   for (let i = 0; i < n; i++) {
     const value = source[i]!;
