@@ -200,6 +200,25 @@ describe('exact selection of pairwise differences', () => {
     expect(orderStatistics(ranks)).toStrictEqual(ranks.map(kth));
   });
 
+  it('refuses values that break the order; HL of a latency with no finite log is NaN', () => {
+    const sorted = Float64Array.of(1, 2, 3);
+    for (const bad of [
+      Float64Array.of(1, NaN),
+      Float64Array.of(2, 1),
+      Float64Array.of(1, Infinity),
+    ]) {
+      expect(() => pairwiseDifferences(bad, sorted)).toThrow(RangeError);
+      expect(() => pairwiseDifferences(sorted, bad)).toThrow(RangeError);
+    }
+    for (const bad of [NaN, Infinity]) {
+      expect(hodgesLehmannLogRatio([1, 2, bad], [2, 3, bad])).toStrictEqual({
+        ratio: NaN,
+        ciLow: NaN,
+        ciHigh: NaN,
+      });
+    }
+  });
+
   it('quickselect finds every rank of a tied array', () => {
     fc.assert(
       fc.property(

@@ -29,6 +29,14 @@ export function pairwiseDifferences(
 ): { kth: (k: number) => number; orderStatistics: (ranks: readonly number[]) => number[] } {
   const n1 = x.length;
   const n2 = y.length;
+  // Unsorted or non-finite values would break the matrix's order (Inf − Inf is NaN).
+  for (const values of [x, y]) {
+    for (let i = 0; i < values.length; i++) {
+      if (!(Number.isFinite(values[i]!) && (i === 0 || values[i - 1]! <= values[i]!))) {
+        throw new RangeError('pairwise differences need finite values in ascending order');
+      }
+    }
+  }
   const w = new Float64Array(n1);
   for (let c = 0; c < n1; c++) w[c] = -x[n1 - 1 - c]!;
   const low = new Int32Array(n2); // columns below low[j]: ≤ the lower pivot, under the rank

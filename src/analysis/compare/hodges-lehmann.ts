@@ -19,7 +19,10 @@ export function hodgesLehmannLogRatio(
   const n1 = x.length;
   const n2 = y.length;
   const pairs = n1 * n2;
-  if (pairs === 0) return { ratio: NaN, ciLow: NaN, ciHigh: NaN };
+  // No sample, or a latency with no finite logarithm (NaN, Infinity): no finite shift.
+  if (pairs === 0 || !Number.isFinite(x[0]! + x[n1 - 1]! + y[0]! + y[n2 - 1]!)) {
+    return { ratio: NaN, ciLow: NaN, ciHigh: NaN };
+  }
   const z = normalQuantile(1 - (1 - confidence) / 2);
   const k = Math.max(1, Math.floor(pairs / 2 - z * Math.sqrt((n1 * n2 * (n1 + n2 + 1)) / 12)));
   const middle = pairs % 2 === 1 ? [(pairs + 1) / 2] : [pairs / 2, pairs / 2 + 1];
