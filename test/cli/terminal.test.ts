@@ -113,7 +113,9 @@ describe('colour (built CLI and the terminal helpers)', () => {
   it('on a terminal: colour and an OSC 8 link to report.html, none with NO_COLOR', () => {
     const cwd = tempDir('perfsight-tty-');
     // `script` gives the CLI a pseudo-terminal as stdout, as a user's shell would.
-    const { FORCE_COLOR: _force, NO_COLOR: _no, ...inherited } = process.env;
+    // A user's terminal: no colour overrides, and not `CI` either (Node's hasColors() answers
+    // false under an unknown CI, and .ci/run sets CI=true).
+    const { FORCE_COLOR: _force, NO_COLOR: _no, CI: _ci, ...inherited } = process.env;
     const onTerminal = (env: Record<string, string>) =>
       execFileSync(
         'script',
