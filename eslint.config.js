@@ -1,6 +1,45 @@
 // @ts-check
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers of src/, bottom to top (ARCHITECTURE.md): a folder may import its own layer and
+ * the ones below it, never one above. `index.ts` (the library's face) is the top.
+ */
+const LAYERS = [
+  ['src/random', 'src/errors.ts', 'src/input.ts', 'src/redact', 'src/neutralise'],
+  ['src/metrics', 'src/load', 'src/workloads', 'src/environment'],
+  ['src/model'],
+  ['src/analysis', 'src/report'],
+  ['src/history', 'src/samples'],
+  ['src/pipeline'],
+  ['src/monitor', 'src/dashboard'],
+  ['src/cli'],
+  ['src/index.ts'],
+];
+
+const layerZones = LAYERS.slice(0, -1).map((layer, rank) => ({
+  target: layer,
+  from: LAYERS.slice(rank + 1).flat(),
+  message: 'A lower layer must not import a higher one (see ARCHITECTURE.md).',
+}));
+
+/** Analysis and report share a layer, but only report may use analysis (to render it). */
+const analysisBelowReport = {
+  target: 'src/analysis',
+  from: 'src/report',
+  message: 'Analysis must not import report: put what both need in src/model.',
+};
+
+/** `_`-prefixed files are internal to their folder: others use the folder's index.ts. */
+const FOLDERS = LAYERS.flat().filter((path) => !path.endsWith('.ts'));
+const internalZones = FOLDERS.map((folder) => ({
+  target: [`src/!(${folder.slice('src/'.length)})/**`, 'src/*.ts'],
+  from: `${folder}/**/_*`,
+  message: `${folder}'s _-prefixed files are internal to it: import its index.ts instead.`,
+}));
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'perfsight-reports/', 'coverage/', 'test-artifacts/'] },
@@ -28,6 +67,21 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The layering: imports point down, never up, and files form no cycle.
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        { zones: [...layerZones, analysisBelowReport, ...internalZones] },
+      ],
     },
   },
 );

@@ -3,7 +3,7 @@
  * the RSS and heap after a full GC, as JSON. One process per N so figures do not mix.
  */
 import { FLAG_SUCCESS, MetricsCollector } from '../src/metrics/index.js';
-import { seededRandom } from '../src/workloads/random.js';
+import { seededRandom } from '../src/random/index.js';
 import { collectGarbage } from './_stats.js';
 
 const samples = Number(process.argv[2]);

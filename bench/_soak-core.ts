@@ -16,7 +16,7 @@ import {
   parseSloRules,
   type DashboardSnapshot,
 } from '../src/monitor/index.js';
-import { seededRandom } from '../src/workloads/index.js';
+import { seededRandom } from '../src/random/index.js';
 import { collectGarbage, median } from './_stats.js';
 
 export interface SoakFigures {

@@ -7,7 +7,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { FLAG_SUCCESS, MetricsCollector } from '../src/metrics/index.js';
-import { seededRandom, normalFrom } from '../src/workloads/random.js';
+import { seededRandom, normalFrom } from '../src/random/index.js';
 import { collectGarbage, median, round } from './_stats.js';
 
 const SAMPLES = 1_000_000;

@@ -4,6 +4,7 @@
  */
 export * from './metrics/index.js';
 export * from './load/index.js';
+export * from './model/index.js';
 export * from './report/index.js';
 export * from './samples/index.js';
 export * from './workloads/index.js';
@@ -45,3 +46,5 @@ export {
 } from './history/index.js';
 export type { HistoryRecord, HistoryStore, TrendMetric } from './history/index.js';
 export * from './analysis/index.js';
+export { loadPolicy, loadConfig } from './cli/config.js';
+export { seededRandom, normalFrom } from './random/index.js';

@@ -1,12 +1,12 @@
 /** The seed's PerformanceAlerting: threshold alerts with its levels and messages. Pure. */
-import type { SummaryReport } from '../report/types.js';
+import type { SummaryReport } from '../model/index.js';
 import {
   judgedCpuPercent,
   judgedMemoryMb,
   summaryOfSource,
   type AnalysisSource,
 } from './analyzer.js';
-import { SCHEMA_VERSION } from '../report/types.js';
+import { SCHEMA_VERSION } from '../model/index.js';
 import type { Alert, AlertsReport } from './types.js';
 
 export interface AlertThresholds {

@@ -3,9 +3,9 @@
  * run's figures, with the seed's rules, severities, texts and thresholds. Pure.
  */
 import type { AggregatedMetrics } from '../metrics/index.js';
-import { summaryReportOf } from '../report/generator.js';
-import type { SummaryReport } from '../report/types.js';
-import { SCHEMA_VERSION } from '../report/types.js';
+import { summaryReportOf } from '../model/index.js';
+import type { SummaryReport } from '../model/index.js';
+import { SCHEMA_VERSION } from '../model/index.js';
 import { checkObjectives } from './objectives.js';
 import type {
   AnalysisReport,

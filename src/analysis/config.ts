@@ -3,11 +3,9 @@
  * measuring starts. Its JSON Schema (schema/config.schema.json, for editors) is generated
  * from the same zod schema, and a test keeps the two equal.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { cut, InputError } from '../errors.js';
-import { readTextFileSync, writtenNumber } from '../input.js';
+import { writtenNumber } from '../input.js';
 import type { AlertThresholds } from './alerting.js';
 import type { AnalyzerThresholds } from './analyzer.js';
 import { DEFAULT_OBJECTIVES, parseObjectives, withFallbackObjective } from './objectives.js';
@@ -63,19 +61,21 @@ export interface RunPolicy {
   source: string;
 }
 
+/** A validated `perfsight.config.json`. */
+export type Config = z.infer<typeof configSchema>;
+
 /**
- * The policy for a run: `--slo` objectives win over the config file's; the config file is
- * `--config`, else `perfsight.config.json` in the working directory when present. Whichever
- * they are, the fallback objective (`fallback<1%`) joins them unless they name their own.
+ * The policy for a run: `--slo` objectives win over the config file's; whichever they are,
+ * the fallback objective (`fallback<1%`) joins them unless they name their own. `configPath`
+ * names the config file in `source`.
  */
-export function loadPolicy(options: {
+export function policyOf(options: {
   slo?: readonly string[];
-  config?: string;
-  cwd?: string;
+  config?: Config;
+  configPath?: string;
 }): RunPolicy {
+  const { config } = options;
   const fromCli = options.slo && options.slo.length > 0 ? parseObjectives(options.slo) : undefined;
-  const path = options.config ?? discover(options.cwd ?? process.cwd());
-  const config = path ? loadConfig(path) : undefined;
   const objectives = withFallbackObjective(
     fromCli ??
       (config?.objectives
@@ -86,22 +86,15 @@ export function loadPolicy(options: {
     objectives,
     thresholds: config?.thresholds ?? {},
     alertThresholds: config?.alert_thresholds ?? {},
-    source: fromCli ? '--slo' : config?.objectives ? path! : 'defaults',
+    source: fromCli ? '--slo' : config?.objectives ? (options.configPath ?? 'config') : 'defaults',
   };
 }
 
-function discover(cwd: string): string | undefined {
-  const path = resolve(cwd, CONFIG_FILE);
-  return existsSync(path) ? path : undefined;
-}
-
-export function loadConfig(path: string): z.infer<typeof configSchema> {
-  let text: string;
-  try {
-    text = readTextFileSync(path);
-  } catch {
-    throw new InputError(`${path}: cannot read the config file (does it exist?)`);
-  }
+/**
+ * A config file's text, checked: not JSON, a non-finite number, an unknown key or a bad
+ * objective is an InputError naming `path` and the key. Pure: the caller reads the file.
+ */
+export function parseConfig(text: string, path: string): Config {
   let data: unknown;
   try {
     data = JSON.parse(text, (key, value: unknown) => {

@@ -30,8 +30,8 @@ export {
   DEFAULT_ALERT_THRESHOLDS,
 } from './alerting.js';
 export type { AlertThresholds } from './alerting.js';
-export { loadPolicy, loadConfig, configSchema, configJsonSchema, CONFIG_FILE } from './config.js';
-export type { RunPolicy } from './config.js';
+export { policyOf, parseConfig, configSchema, configJsonSchema, CONFIG_FILE } from './config.js';
+export type { RunPolicy, Config } from './config.js';
 export {
   analyzeTrend,
   changePoints,
@@ -42,7 +42,6 @@ export {
 export type { TrendPoint, TrendOptions } from './trend.js';
 export {
   compareRuns,
-  loadRunForComparison,
   comparableRunOf,
   mannWhitneyU,
   hodgesLehmannLogRatio,

@@ -3,7 +3,7 @@
  * `throughput>=20rps`, `memory<100MB`…), then checked against a run's summary.
  */
 import { cut, quote, UsageError } from '../errors.js';
-import type { SummaryReport } from '../report/types.js';
+import type { SummaryReport } from '../model/index.js';
 import type { Comparator, Objective, ObjectiveMetric, ObjectiveResult } from './types.js';
 
 type Unit = Objective['unit'];

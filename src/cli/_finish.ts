@@ -6,9 +6,9 @@ import {
   renderReportHtml,
   renderReportMarkdown,
   StagedFolder,
-  type RunResult,
   type RunReports,
 } from '../report/index.js';
+import { type RunResult } from '../model/index.js';
 import {
   fillTrend,
   openHistory,
@@ -22,14 +22,14 @@ import { comparisonFiles, configurationWarning } from './compare.js';
 import { terminalText } from '../neutralise/index.js';
 import {
   analyzeRun,
-  loadRunForComparison,
   buildAlertsReport,
   evaluateAlerts,
-  loadPolicy,
   type ComparableRun,
   type RunPolicy,
 } from '../analysis/index.js';
 import type { ComparisonReport } from '../analysis/types.js';
+import { loadRunForComparison } from '../samples/index.js';
+import { loadPolicy } from './config.js';
 import { renderAnalysisSummary } from './_analysis-summary.js';
 import { renderNextSteps } from './_next.js';
 import { colourOn, link, paint } from './_terminal.js';

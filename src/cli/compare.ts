@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { compareRuns, loadRunForComparison, type ComparableRun } from '../analysis/index.js';
+import { compareRuns, type ComparableRun } from '../analysis/index.js';
+import { loadRunForComparison } from '../samples/index.js';
 import type { ComparisonReport } from '../analysis/types.js';
 import {
   json,

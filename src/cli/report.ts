@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector } from '../metrics/index.js';
 import { readSamplesFile } from '../samples/index.js';
-import { loadPolicy } from '../analysis/index.js';
+import { loadPolicy } from './config.js';
 import { finishRun } from './_finish.js';
 import { checkGate, defaultOutDir, historyArgs, withOutputOptions } from './_options.js';
 import { checkReportFolder } from '../report/index.js';

@@ -9,7 +9,8 @@ import {
   workloadOptionsTaken,
   type WorkloadOptions,
 } from '../workloads/index.js';
-import { loadPolicy, type RunPolicy } from '../analysis/index.js';
+import type { RunPolicy } from '../analysis/index.js';
+import { loadPolicy } from './config.js';
 import { finishRun } from './_finish.js';
 import { repeatCommand } from './_next.js';
 import {

@@ -1,5 +1,5 @@
 import type { MetricsCollector } from '../metrics/index.js';
-import { RollingWindows } from '../monitor/_windows.js';
+import { RollingWindows } from '../monitor/index.js';
 import {
   DASHBOARD_WINDOWS,
   MONITOR_SCHEMA_VERSION,

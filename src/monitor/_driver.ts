@@ -1,6 +1,14 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { errorTypeOf, type CallResult, type Workload } from '../load/index.js';
-import { CallHandle, TimeoutError, isThenable, sleep, withTimeout } from '../load/_async.js';
+import {
+  CallHandle,
+  TimeoutError,
+  errorTypeOf,
+  isThenable,
+  sleep,
+  withTimeout,
+  type CallResult,
+  type Workload,
+} from '../load/index.js';
 import { afterMs } from '../load/timers.js';
 import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
 

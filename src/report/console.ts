@@ -1,6 +1,6 @@
 import { terminalText } from '../neutralise/index.js';
 import type { ObjectiveResult } from '../analysis/types.js';
-import type { SummaryReport } from './types.js';
+import type { SummaryReport } from '../model/index.js';
 
 const RULE = '='.repeat(60);
 

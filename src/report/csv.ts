@@ -1,7 +1,7 @@
 import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/index.js';
 import type { RecordedRun } from '../metrics/index.js';
 import { csvField } from '../neutralise/index.js';
-import type { SummaryReport } from './types.js';
+import type { SummaryReport } from '../model/index.js';
 
 /** `summary.csv`: the seed's Metric/Value/Unit rows, then the figures it left out. */
 export function renderSummaryCsv(report: SummaryReport): string {

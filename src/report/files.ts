@@ -1,8 +1,8 @@
 import { terminalSafeJson } from '../neutralise/index.js';
 import { renderSamplesCsv, renderSummaryCsv } from './csv.js';
-import { SAMPLES_FILE, buildDetailedReport, buildSummaryReport } from './model.js';
+import { SAMPLES_FILE, buildDetailedReport, buildSummaryReport } from '../model/index.js';
 import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
-import type { DetailedReport, RunResult, SummaryReport } from './types.js';
+import type { DetailedReport, RunResult, SummaryReport } from '../model/index.js';
 
 /** One file of a report folder: its name and its content, rendered lazily. */
 export interface ReportFile {

@@ -1,4 +1,3 @@
-export { buildSummaryReport, buildDetailedReport, latencyMetrics, SAMPLES_FILE } from './model.js';
 export { renderSummaryCsv, renderSamplesCsv, SAMPLES_HEADER, csvField } from './csv.js';
 export { renderConsoleSummary } from './console.js';
 export { buildRunReports, json } from './files.js';
@@ -18,8 +17,7 @@ export {
   writeReportFiles,
   writeReportFolder,
 } from './folder.js';
-export { ReportGenerator, summaryReportOf } from './generator.js';
-export type { ReportSource } from './generator.js';
+export { ReportGenerator } from './generator.js';
 export { compareReports, compareSummaries, compareWithStatistics } from './seed-comparison.js';
 export type {
   ComparableInput,
@@ -29,14 +27,6 @@ export type {
   SeedMetricChange,
   SeedPercentFields,
 } from './seed-comparison.js';
-export { SCHEMA_VERSION, READABLE_SCHEMA_VERSIONS } from './types.js';
-export type {
-  RunResult,
-  SummaryReport,
-  DetailedReport,
-  LatencyMetrics,
-  SourceLatencyMetrics,
-} from './types.js';
 export { renderComparisonMarkdown } from './comparison-markdown.js';
 export { renderReportMarkdown } from './markdown.js';
 export { renderJunitXml, escapeXml } from './junit.js';

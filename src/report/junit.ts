@@ -1,5 +1,5 @@
 import type { AnalysisReport } from '../analysis/types.js';
-import type { SummaryReport } from './types.js';
+import type { SummaryReport } from '../model/index.js';
 
 /** Text from data, safe in XML content and attributes; drops characters XML 1.0 forbids. */
 export function escapeXml(value: unknown): string {

@@ -1,7 +1,7 @@
 import { markdownText } from '../neutralise/index.js';
 import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
 import { formatCount, formatMs, formatPercent, formatRps } from './html/_text.js';
-import type { SummaryReport } from './types.js';
+import type { SummaryReport } from '../model/index.js';
 
 export { renderComparisonMarkdown } from './comparison-markdown.js';
 

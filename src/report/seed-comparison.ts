@@ -22,7 +22,7 @@ import type {
   MetricComparison,
   Verdict,
 } from '../analysis/types.js';
-import { SCHEMA_VERSION, type DetailedReport, type SummaryReport } from './types.js';
+import { SCHEMA_VERSION, type DetailedReport, type SummaryReport } from '../model/index.js';
 
 /** The seed's percent fields: signed change, and its size in the section it landed in. */
 export interface SeedPercentFields {

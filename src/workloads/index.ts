@@ -7,7 +7,6 @@ import { syntheticWorkload, type SyntheticOptions } from './synthetic.js';
 
 export { syntheticWorkload } from './synthetic.js';
 export type { SyntheticOptions } from './synthetic.js';
-export { seededRandom, normalFrom } from './random.js';
 
 /** Options the CLI passes to every workload factory; each takes what it knows. */
 export type WorkloadOptions = SyntheticOptions & Record<string, unknown>;

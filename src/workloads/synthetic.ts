@@ -1,5 +1,5 @@
 import { afterMs, type CallOptions, type CallResult, type Workload } from '../load/index.js';
-import { normalFrom, seededRandom } from './random.js';
+import { normalFrom, seededRandom } from '../random/index.js';
 
 export interface SyntheticOptions {
   /** Median latency of a cache miss, ms. Default 2. */

@@ -5,7 +5,7 @@
  */
 import { normalSf } from '../../src/analysis/compare/_normal.js';
 import { quantileSorted } from '../../src/analysis/compare/bootstrap.js';
-import { normalFrom, seededRandom } from '../../src/workloads/random.js';
+import { normalFrom, seededRandom } from '../../src/random/index.js';
 
 /** Seeded log-normal latencies. */
 export function logNormal(n: number, seed: number, median: number, sigma: number): Float64Array {

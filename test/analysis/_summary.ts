@@ -1,8 +1,8 @@
 import type { ComparableRun } from '../../src/analysis/index.js';
 import { describeEnvironment } from '../../src/environment/index.js';
 import { FLAG_SUCCESS, MetricsCollector } from '../../src/metrics/index.js';
-import { buildSummaryReport, type SummaryReport } from '../../src/report/index.js';
-import { normalFrom, seededRandom } from '../../src/workloads/random.js';
+import { buildSummaryReport, type SummaryReport } from '../../src/model/index.js';
+import { normalFrom, seededRandom } from '../../src/random/index.js';
 
 /**
  * A real summary: `latencies` recorded by a collector (replayed at 100 per second), built by

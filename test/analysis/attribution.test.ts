@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRun, evaluateAlerts, PerformanceAnalyzer } from '../../src/analysis/index.js';
-import type { SummaryReport } from '../../src/report/index.js';
+import type { SummaryReport } from '../../src/model/index.js';
 import { summaryOf } from './_summary.js';
 
 /** A fast, healthy run whose process held `rssMb`, of which the workload added `addedMb`. */

@@ -6,8 +6,7 @@ import {
   quickselect,
 } from '../../src/analysis/compare/_pairwise-differences.js';
 import { meanOf, quantileSorted } from '../../src/analysis/compare/bootstrap.js';
-import { seededRandom } from '../../src/workloads/index.js';
-import { SeededStream } from '../../src/workloads/random.js';
+import { SeededStream, seededRandom } from '../../src/random/index.js';
 import {
   logNormal,
   oldBootstrapRatioCI,

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema, loadPolicy } from '../../src/analysis/index.js';
+import { configJsonSchema } from '../../src/analysis/index.js';
+import { loadPolicy } from '../../src/cli/config.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { ROOT, tempDir } from '../_helpers.js';
 

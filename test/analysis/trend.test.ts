@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tQuantile, studentTTest } from '../../src/analysis/_student-t.js';
 import { analyzeTrend, changePoints, predictionInterval } from '../../src/analysis/trend.js';
-import { normalFrom, seededRandom } from '../../src/workloads/random.js';
+import { normalFrom, seededRandom } from '../../src/random/index.js';
 
 const points = (values: number[]) => values.map((value, i) => ({ runId: `r${i}`, value }));
 

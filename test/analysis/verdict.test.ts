@@ -4,15 +4,15 @@ import {
   analyzeRun,
   assessRisks,
   checkObjectives,
-  loadPolicy,
   parseObjective,
   parseObjectives,
   withFallbackObjective,
 } from '../../src/analysis/index.js';
+import { loadPolicy } from '../../src/cli/config.js';
 import { UsageError } from '../../src/errors.js';
 import { describeEnvironment } from '../../src/environment/index.js';
 import { MetricsCollector, sampleFlags } from '../../src/metrics/index.js';
-import { buildSummaryReport, type SummaryReport } from '../../src/report/index.js';
+import { buildSummaryReport, type SummaryReport } from '../../src/model/index.js';
 import { tempDir } from '../_helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SummaryReport } from '../../src/report/index.js';
+import type { SummaryReport } from '../../src/model/index.js';
 import { ROOT, runCli, tempDir } from '../_helpers.js';
 import { expectedText } from '../report/_figures.js';
 import { launchChromium } from '../_chromium.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalFrom, seededRandom } from '../../src/workloads/random.js';
+import { normalFrom, seededRandom } from '../../src/random/index.js';
 import { runCli, tempDir } from '../_helpers.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));

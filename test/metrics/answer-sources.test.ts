@@ -6,7 +6,7 @@ import {
   percentileLinear,
   sampleFlags,
 } from '../../src/metrics/index.js';
-import { seededRandom } from '../../src/workloads/index.js';
+import { seededRandom } from '../../src/random/index.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 

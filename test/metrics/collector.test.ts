@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MetricsCollector, percentileLinear } from '../../src/metrics/index.js';
-import { seededRandom } from '../../src/workloads/index.js';
+import { seededRandom } from '../../src/random/index.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -1,4 +1,4 @@
-import type { SummaryReport } from '../../src/report/index.js';
+import type { SummaryReport } from '../../src/model/index.js';
 import {
   formatCount,
   formatMs,

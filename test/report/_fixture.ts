@@ -7,7 +7,8 @@ import {
   type AlertsReport,
 } from '../../src/analysis/index.js';
 import { MetricsCollector, type ResourcePoint } from '../../src/metrics/index.js';
-import { buildRunReports, type RunReports, type RunResult } from '../../src/report/index.js';
+import { buildRunReports, type RunReports } from '../../src/report/index.js';
+import { type RunResult } from '../../src/model/index.js';
 
 export const XSS = '<script>alert(1)</script>';
 const START_MS = Date.UTC(2026, 0, 2, 3, 4, 5);

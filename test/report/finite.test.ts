@@ -5,7 +5,7 @@ import formats from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector, sampleFlags } from '../../src/metrics/index.js';
-import { buildDetailedReport, buildSummaryReport } from '../../src/report/index.js';
+import { buildDetailedReport, buildSummaryReport } from '../../src/model/index.js';
 import { ROOT } from '../_helpers.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));

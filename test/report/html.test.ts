@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRuns, loadRunForComparison } from '../../src/analysis/index.js';
+import { compareRuns } from '../../src/analysis/index.js';
+import { loadRunForComparison } from '../../src/samples/index.js';
 import {
   HTMLReportGenerator,
   renderComparisonHtml,

@@ -12,7 +12,7 @@ import {
   type StatisticalComparison,
   type SummaryReport,
 } from '../../src/index.js';
-import { normalFrom, seededRandom } from '../../src/workloads/random.js';
+import { normalFrom, seededRandom } from '../../src/random/index.js';
 import { runCli, tempDir } from '../_helpers.js';
 
 /** A finished collection the seed's way: recordSample calls, then endCollection. */

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../workloads/random.js';
+import { seededRandom } from '../../random/index.js';
 
 /** Knobs of the selection; they change only its speed, never its answer (tests force many rounds). */
 export interface SelectionTuning {

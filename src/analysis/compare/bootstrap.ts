@@ -1,4 +1,4 @@
-import { SeededStream } from '../../workloads/random.js';
+import { SeededStream } from '../../random/index.js';
 
 /** Figures of one sample, computed from its sorted values. */
 export type SortedStatistic = (sorted: Float64Array) => number;

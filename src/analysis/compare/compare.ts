@@ -1,8 +1,8 @@
-import { SCHEMA_VERSION } from '../../report/types.js';
+import { SCHEMA_VERSION } from '../../model/index.js';
 import type { ComparedMetric, ComparisonReport, MetricComparison, Verdict } from '../types.js';
 import { bootstrapRatioCI, meanOf, quantileSorted } from './bootstrap.js';
 import { hodgesLehmannLogRatio } from './hodges-lehmann.js';
-import type { ComparableRun } from './load.js';
+import type { ComparableRun } from './comparable.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import { newcombeDifferenceCI } from './newcombe.js';
 

@@ -5,8 +5,8 @@
  */
 export { compareRuns, decide, MIN_SAMPLES } from './compare.js';
 export type { CompareOptions } from './compare.js';
-export { loadRunForComparison, comparableRunOf } from './load.js';
-export type { ComparableRun } from './load.js';
+export { comparableRunOf } from './comparable.js';
+export type { ComparableRun } from './comparable.js';
 export { mannWhitneyU } from './mann-whitney.js';
 export type { MannWhitneyResult } from './mann-whitney.js';
 export { hodgesLehmannLogRatio } from './hodges-lehmann.js';

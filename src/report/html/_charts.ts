@@ -1,5 +1,5 @@
 import { decodeHdrBase64, withinObserved, type LogLinearCounts } from '../../metrics/index.js';
-import type { DetailedReport } from '../types.js';
+import type { DetailedReport } from '../../model/index.js';
 import { round4, type ChartSpec } from './_page.js';
 
 const BLUE = '#3f6fb5';

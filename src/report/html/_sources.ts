@@ -1,4 +1,4 @@
-import type { SummaryReport } from '../types.js';
+import type { SummaryReport } from '../../model/index.js';
 import { escapeHtml, figure, formatCount, formatMs, formatPercent } from './_text.js';
 
 const SOURCES = [

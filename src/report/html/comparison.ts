@@ -1,5 +1,5 @@
 import type { ComparisonReport, MetricComparison, Verdict } from '../../analysis/types.js';
-import type { DetailedReport } from '../types.js';
+import type { DetailedReport } from '../../model/index.js';
 import { histogramOf, observedLatencies, percentileCurveChart } from './_charts.js';
 import { chartFigure, renderPage, round4, type ChartSpec } from './_page.js';
 import { escapeHtml, formatNumber } from './_text.js';

@@ -1,6 +1,6 @@
 import type { ComparisonReport } from '../../analysis/types.js';
 import type { ReportComparison } from '../seed-comparison.js';
-import type { DetailedReport, SummaryReport } from '../types.js';
+import type { DetailedReport, SummaryReport } from '../../model/index.js';
 import { writeFileAtomic } from '../write.js';
 import { renderComparisonHtml } from './comparison.js';
 import { renderReportHtml } from './report.js';

@@ -1,7 +1,7 @@
 import type { AlertsReport, AnalysisReport } from '../../analysis/types.js';
 import { alertsSection, analysisSections } from './_analysis.js';
 import { answeredBy } from './_sources.js';
-import type { DetailedReport, LatencyMetrics, SummaryReport } from '../types.js';
+import type { DetailedReport, LatencyMetrics, SummaryReport } from '../../model/index.js';
 import {
   fineHistogramChart,
   histogramOf,

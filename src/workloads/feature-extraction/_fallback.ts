@@ -1,5 +1,5 @@
 import { CLASSES, FEATURES, FUSED_DIM, FUSED_STEPS, TIMESTEPS } from './model.js';
-import type { ExtractedFeatures } from './extractor.js';
+import type { ExtractedFeatures } from './extracted.js';
 
 const STATISTICS = 6; // mean, std, min, max, last, slope
 

@@ -1,4 +1,4 @@
-import { normalFrom, seededRandom } from '../random.js';
+import { normalFrom, seededRandom } from '../../random/index.js';
 import { FEATURES, TIMESTEPS } from './model.js';
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errorTypeOf } from '../../load/index.js';
+import type { ExtractedFeatures } from './extracted.js';
 import { statisticalFeatures } from './_fallback.js';
 import { IsolatedModel, TIMED_OUT } from './_isolated.js';
 import {
@@ -50,23 +51,6 @@ export class FeatureExtractionConfig {
 
 export const DEFAULT_FEATURE_EXTRACTION_CONFIG: Readonly<FeatureExtractionConfig> =
   new FeatureExtractionConfig();
-
-export interface ExtractedFeatures {
-  batch: number;
-  /** `[batch, 10, fusedFeatureDim]`, row-major. */
-  fusedFeatures: Float32Array;
-  /** `[batch, 3]`, each row sums to 1. */
-  classificationProbs: Float32Array;
-  /** `[batch, 1]`, positive. */
-  regressionUncertainty: Float32Array;
-  /** Answered from the cache: reported by the extractor, never guessed from latency. */
-  cacheHit: boolean;
-  fallbackUsed: boolean;
-  /** Why the fallback answered (`timeout`, or the model error's class name). */
-  errorType?: string;
-  /** Time spent in the model, ms (0 for cache hits). */
-  inferenceMs: number;
-}
 
 /** Bad input: wrong shape or non-finite values. Never answered by the fallback. */
 export class FeatureInputError extends Error {

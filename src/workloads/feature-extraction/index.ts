@@ -4,7 +4,7 @@
  * multivariate series. Answers the seed's question: does extraction meet P95 < 100 ms?
  */
 import type { Workload } from '../../load/index.js';
-import { seededRandom } from '../random.js';
+import { seededRandom } from '../../random/index.js';
 import { SeriesStream } from './_inputs.js';
 import { FeatureExtractorFactory, fallbackReason, type FeatureExtractor } from './extractor.js';
 import { buildFeatureModel, loadModel, useBackend, type Backend } from './model.js';
@@ -20,12 +20,12 @@ export {
 } from './extractor.js';
 export type {
   FeatureExtractor,
-  ExtractedFeatures,
   FeatureInput,
   FeatureModel,
   SeedModel,
   SeedModelOutput,
 } from './extractor.js';
+export type { ExtractedFeatures } from './extracted.js';
 export { ModelOutputError } from './_seed-model.js';
 export {
   buildFeatureModel,

@@ -1,3 +1,7 @@
+/**
+ * Seeded randomness, shared by the workloads (synthetic latencies, inputs, faults) and the
+ * comparison's bootstrap: same seed, same numbers, on every machine.
+ */
 /** A small seeded PRNG (mulberry32): same seed, same stream, on every machine. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,28 +1,16 @@
+/**
+ * Reads a run folder for comparison: its `detailed.json` and, when the run kept them, its raw
+ * samples. The one place a comparison touches files; the statistics (analysis/compare) stay
+ * pure.
+ */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError, quote } from '../../errors.js';
-import { readTextFileSync } from '../../input.js';
-import { decodeHdrBase64, MetricsCollector } from '../../metrics/index.js';
-import { READABLE_SCHEMA_VERSIONS, type DetailedReport } from '../../report/types.js';
-import { readSamplesFile } from '../../samples/index.js';
-
-/** What a comparison needs of one run. */
-export interface ComparableRun {
-  name: string;
-  source: string;
-  report: DetailedReport;
-  /** Successful latencies (ms), ascending. */
-  latencies: Float64Array;
-  /** `exact_samples` from samples.csv.gz, or `histogram_buckets` from the HDR histogram. */
-  method: 'exact_samples' | 'histogram_buckets';
-  total: number;
-  failed: number;
-  /** Throughput of each full timeline interval (rps). */
-  throughputPerInterval: number[];
-}
-
-/** Runs larger than this are compared on a proportional sample of their histogram buckets. */
-const MAX_HISTOGRAM_VALUES = 1_000_000;
+import { comparableRunOf, type ComparableRun } from '../analysis/index.js';
+import { InputError, quote } from '../errors.js';
+import { readTextFileSync } from '../input.js';
+import { MetricsCollector } from '../metrics/index.js';
+import { READABLE_SCHEMA_VERSIONS, type DetailedReport } from '../model/index.js';
+import { readSamplesFile } from './read.js';
 
 /**
  * Loads a run for comparison from its report folder or its `detailed.json`: the report, and
@@ -66,30 +54,6 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
 }
 
 /**
- * A run for comparison from a detailed report in hand: its successful latencies given
- * exactly (ascending, ms), else taken from its HDR histogram as `loadRunForComparison` does.
- */
-export function comparableRunOf(
-  report: DetailedReport,
-  source = report.test_name,
-  exactLatencies?: Float64Array,
-): ComparableRun {
-  const throughputPerInterval = (report.throughput_timeline ?? [])
-    .filter((point) => point.interval_seconds >= 0.5)
-    .map((point) => point.throughput_rps);
-  return {
-    name: report.test_name,
-    source,
-    report,
-    latencies: exactLatencies ?? histogramValues(report.latency_histogram_hdr, source),
-    method: exactLatencies ? 'exact_samples' : 'histogram_buckets',
-    total: report.performance_summary.total_requests,
-    failed: report.performance_summary.failed_requests,
-    throughputPerInterval,
-  };
-}
-
-/**
  * Where the run's samples are: `samples_file` names a file beside detailed.json, nothing
  * else — a report from elsewhere must not make perfsight read `../../etc/passwd`.
  */
@@ -106,21 +70,3 @@ function samplesFile(name: unknown, file: string): string | undefined {
 /** No separator of any platform, no drive letter, no NUL or other control character. */
 // eslint-disable-next-line no-control-regex
 const PLAIN_FILE_NAME = /^[^/\\:\x00-\x1f]+$/;
-
-/** Bucket values (ms) repeated by count, ascending; proportionally thinned past 1 M values. */
-function histogramValues(base64: string | undefined, file: string): Float64Array {
-  if (!base64) return new Float64Array();
-  let histogram;
-  try {
-    histogram = decodeHdrBase64(base64);
-  } catch {
-    throw new InputError(`${file}: latency_histogram_hdr is not a valid HdrHistogram encoding`);
-  }
-  const scale = Math.min(1, MAX_HISTOGRAM_VALUES / Math.max(1, histogram.totalCount));
-  const values: number[] = [];
-  histogram.forEachNonZero((micros, count) => {
-    const kept = Math.max(1, Math.round(count * scale));
-    for (let i = 0; i < kept; i++) values.push(micros / 1000);
-  });
-  return Float64Array.from(values).sort();
-}
