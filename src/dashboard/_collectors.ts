@@ -13,9 +13,8 @@ const SNAPSHOT_HISTORY = 120;
 interface Watched {
   collector: MetricsCollector;
   windows: RollingWindows;
-  /** The collector's own `record` before the watch wrapped it. */
-  record: MetricsCollector['record'];
-  wrapped: MetricsCollector['record'];
+  /** Ends the collector's forwarding to the windows; set while watching. */
+  unwatch?: () => void;
 }
 
 /**
@@ -34,15 +33,7 @@ export class CollectorWatch {
 
   add(name: string, collector: MetricsCollector): void {
     this.remove(name);
-    const windows = new RollingWindows();
-    const record = collector.record;
-    // The runner and `recordSample` both end in `record`: wrapping it on this instance lets
-    // the windows see every sample, whoever feeds the collector (as the monitor does).
-    const wrapped: MetricsCollector['record'] = (latencyMs, flags, errorType, timestampMs) => {
-      record.call(collector, latencyMs, flags, errorType, timestampMs);
-      windows.record(latencyMs, flags);
-    };
-    const watched = { collector, windows, record, wrapped };
+    const watched: Watched = { collector, windows: new RollingWindows() };
     this.watched.set(name, watched);
     if (!Number.isNaN(this.startMs)) this.watch(watched);
   }
@@ -53,7 +44,7 @@ export class CollectorWatch {
     for (const watched of this.watched.values()) this.watch(watched);
   }
 
-  /** Stops watching: every collector gets its own `record` back (unless wrapped since). */
+  /** Stops watching: the collectors no longer forward their samples to the windows. */
   release(): void {
     for (const watched of this.watched.values()) this.unwatch(watched);
     this.startMs = NaN;
@@ -100,19 +91,15 @@ export class CollectorWatch {
     };
   }
 
+  /** The windows see every sample the collector records, whoever feeds it (as the monitor's do). */
   private watch(watched: Watched): void {
     watched.windows.start(this.startMs);
-    watched.collector.record = watched.wrapped;
+    watched.unwatch ??= watched.collector.forwardTo(watched.windows);
   }
 
-  private unwatch({ collector, record, wrapped }: Watched): void {
-    if (collector.record !== wrapped) return;
-    // The prototype's method again, not an own property holding it.
-    if (Object.getPrototypeOf(collector).record === record) {
-      delete (collector as Partial<MetricsCollector>).record;
-    } else {
-      collector.record = record;
-    }
+  private unwatch(watched: Watched): void {
+    watched.unwatch?.();
+    watched.unwatch = undefined;
   }
 
   private remove(name: string): void {

@@ -25,6 +25,7 @@ import {
 import { withinObserved } from './percentiles.js';
 import { ResourceSampler, summarizeResources, type ResourcePoint } from './resources.js';
 import type { AggregatedMetrics, SampleInput } from './types.js';
+import type { Recorder } from './recorder.js';
 
 export interface CollectorOptions {
   /** Samples kept exactly (for numpy percentiles and samples.csv.gz). Default 1,000,000. */
@@ -77,7 +78,7 @@ export function sampleFlags(success: boolean, cacheHit?: boolean, fallbackUsed?:
  * and no allocation, I/O, clock read or resource probing: counters, two histogram bumps and
  * one row of typed arrays. Figures are computed once, by `endCollection()`.
  */
-export class MetricsCollector {
+export class MetricsCollector implements Recorder {
   private readonly exactCap: number;
   private readonly maxErrorTypes: number;
   private readonly sampler: ResourceSampler | undefined;
@@ -110,6 +111,8 @@ export class MetricsCollector {
   private coarseNowMs = Date.now();
   private clockTimer: NodeJS.Timeout | undefined;
   private finished: AggregatedMetrics | undefined;
+  /** Recorders that get every sample this one records (see `forwardTo`). */
+  private forwards: Recorder[] = [];
 
   constructor(options: CollectorOptions = {}) {
     this.exactCap = options.exactCap ?? DEFAULT_EXACT_CAP;
@@ -196,6 +199,29 @@ export class MetricsCollector {
     else if (!this.timeline.started) this.timeline.begin(startOf(timestampMs, latencyMs));
     this.timeline.count(latencyMs, (flags & FLAG_SUCCESS) !== 0);
     if (this.log.length < this.exactCap) this.log.push(latencyMs, timestampMs, flags, errorCode);
+    const forwards = this.forwards;
+    for (let i = 0; i < forwards.length; i++) {
+      forwards[i]!.record(latencyMs, flags, errorType, timestampMs);
+    }
+  }
+
+  /**
+   * From now on, every sample this collector records — from the load driver, `record` or
+   * `recordSample` — is also recorded into `recorder`, after this collector took it: the
+   * monitor and the dashboard watch a collector's recent windows this way, whoever feeds it.
+   * Returns what stops the forwarding. `reset` keeps it (it clears samples, not watchers).
+   */
+  forwardTo(recorder: Recorder): () => void {
+    // A new array each time: a forward added or removed while a sample is being passed on
+    // does not change the list being walked.
+    this.forwards = [...this.forwards, recorder];
+    let forwarding = true;
+    return () => {
+      if (!forwarding) return;
+      forwarding = false;
+      const at = this.forwards.indexOf(recorder);
+      if (at >= 0) this.forwards = this.forwards.toSpliced(at, 1);
+    };
   }
 
   /**

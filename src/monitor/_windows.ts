@@ -5,6 +5,7 @@ import {
   FLAG_SUCCESS,
   LogLinearCounts,
   withinObserved,
+  type Recorder,
 } from '../metrics/index.js';
 import {
   CACHE_HITS,
@@ -92,7 +93,7 @@ export interface HistoryPoint {
 
 const HISTORY_POINTS = 360;
 
-export class RollingWindows {
+export class RollingWindows implements Recorder {
   readonly fineMs: number;
   readonly coarseMs: number;
   readonly thresholdsMs: readonly number[];
@@ -143,7 +144,10 @@ export class RollingWindows {
     if (!this.started) this.startMs = nowMs;
   }
 
-  /** Hot path: counters and one histogram bump, no allocation, no clock. */
+  /**
+   * Hot path: counters and one histogram bump, no allocation, no clock. The sample's time is
+   * not read: it belongs to the slot open when it arrives.
+   */
   record(latencyMs: number, flags: number): void {
     const c = this.current;
     c[REQUESTS]!++;

@@ -151,13 +151,9 @@ export class ContinuousPerformanceMonitor {
       latencyThresholdsMs: latencyThresholds(this.rules),
     });
     if (!Number.isNaN(this.startMs)) windows.start(this.clock.now());
-    // The windows see every sample the collector records, whoever feeds it: the runner and
-    // `recordSample` both end in `record`, so it is wrapped on this instance.
-    const record = collector.record.bind(collector);
-    collector.record = (latencyMs, flags, errorType, timestampMs) => {
-      record(latencyMs, flags, errorType, timestampMs);
-      windows.record(latencyMs, flags);
-    };
+    // The windows see every sample the collector records, whoever feeds it (the load
+    // driver, `record`, `recordSample`): the collector forwards them.
+    collector.forwardTo(windows);
     this.watched.set(name, { collector, windows });
     return collector;
   }

@@ -1,0 +1,18 @@
+/**
+ * Where a measured call's outcome goes: the collector (the run's figures), the monitor's and
+ * the dashboard's rolling windows, anything a library user writes. The load driver records
+ * into a list of them; a collector passes what it records on to the recorders it forwards to.
+ */
+export interface Recorder {
+  /**
+   * Records one call's outcome: `flags` from `sampleFlags`, `errorType` why a failed call
+   * failed, `timestampMs` the call's end (epoch ms). On the hot path: a fixed amount of work,
+   * no allocation, no I/O, no clock read.
+   */
+  record(
+    latencyMs: number,
+    flags: number,
+    errorType: string | undefined,
+    timestampMs: number,
+  ): void;
+}
