@@ -1,0 +1,176 @@
+import { cut, InputError, quote } from '../errors.js';
+import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
+
+/** The raw-sample columns (CSV header) or keys (JSON Lines). Only `latency_ms` is required. */
+export const SAMPLE_COLUMNS = [
+  'timestamp',
+  'latency_ms',
+  'success',
+  'cache_hit',
+  'fallback_used',
+  'error_type',
+] as const;
+export type Column = (typeof SAMPLE_COLUMNS)[number];
+
+/** A cell as a reader hands it over: text (CSV), or a JSON value. */
+export type Cell = string | number | boolean | OutOfRange | null | undefined;
+
+/** A JSON number too large for a double, as the file wrote it. */
+export class OutOfRange {
+  constructor(readonly written: string) {}
+  toString(): string {
+    return this.written;
+  }
+}
+
+/** A cell as a message quotes it: strings in quotes, numbers as the file wrote them, cut. */
+function shown(cell: Cell | object): string {
+  if (cell instanceof OutOfRange) return cut(cell.written);
+  return typeof cell === 'object' && cell !== null ? cut(JSON.stringify(cell)) : quote(cell);
+}
+
+/**
+ * What a read has seen so far, and the checks every sample passes whichever format it came
+ * in: the CSV reader's fast path hands over numbers it parsed itself, anything unusual comes
+ * here as text and gets the same checks and messages.
+ */
+export class ReadState {
+  /** The line being read (1-based); only messages use it. */
+  line = 0;
+  samples = 0;
+  sawHeader = false;
+  /** Decided by the first sample: every sample has a timestamp, or none has. */
+  timed: boolean | undefined;
+  startMs = Infinity;
+  endMs = -Infinity;
+  /**
+   * The first bad line's error: pipeline() may reject with its own AbortError when the
+   * reader throws while the source is still being opened.
+   */
+  failure: InputError | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly collector: MetricsCollector,
+  ) {}
+
+  fail(problem: string): never {
+    throw (this.failure = InputError.at(this.file, this.line, problem));
+  }
+
+  /** One sample given cell by cell (JSON Lines, or a CSV row off the fast path). */
+  add(get: (column: Column) => Cell): void {
+    const latencyMs = this.latency(get('latency_ms'));
+    const timestampMs = this.timestamp(get('timestamp'));
+    this.checkTimed(timestampMs !== undefined);
+    const success = this.bool('success', get('success')) ?? true;
+    const cacheHit = this.bool('cache_hit', get('cache_hit'));
+    const fallbackUsed = this.bool('fallback_used', get('fallback_used')) ?? false;
+    const errorCell = get('error_type');
+    const errorType = errorCell === null || errorCell === undefined ? '' : String(errorCell);
+    this.record(latencyMs, timestampMs, success, cacheHit, fallbackUsed, errorType);
+  }
+
+  /** Every sample has a timestamp, or none has: the first sample decides. */
+  checkTimed(hasTime: boolean): void {
+    if (this.timed === hasTime) return;
+    if (this.timed !== undefined) {
+      this.fail(hasTime ? 'timestamp given here but not on earlier lines' : 'missing timestamp');
+    }
+    this.timed = hasTime;
+  }
+
+  /**
+   * One sample whose cells are checked already (`checkTimed` too); `timestampMs` undefined
+   * when untimed.
+   */
+  record(
+    latencyMs: number,
+    timestampMs: number | undefined,
+    success: boolean,
+    cacheHit: boolean | undefined,
+    fallbackUsed: boolean,
+    errorType: string,
+  ): void {
+    const at = timestampMs ?? 0;
+    if (timestampMs !== undefined) {
+      if (at - latencyMs < this.startMs) this.startMs = at - latencyMs;
+      if (at > this.endMs) this.endMs = at;
+    }
+    this.collector.record(
+      latencyMs,
+      sampleFlags(success, cacheHit, fallbackUsed),
+      // On a success the fallback answered, error_type is why the workload did not.
+      success ? errorType || undefined : errorType || 'unknown',
+      at,
+    );
+    this.samples++;
+  }
+
+  latency(cell: Cell): number {
+    if (cell === undefined || cell === null || cell === '') this.fail('latency_ms is missing');
+    const value = typeof cell === 'number' ? cell : parseDecimal(String(cell));
+    if (value === undefined || !Number.isFinite(value)) {
+      this.fail(`latency_ms ${shown(cell)} is not a finite number`);
+    }
+    if (value < 0) this.fail(`latency_ms ${cut(String(cell))} is negative`);
+    return value;
+  }
+
+  timestamp(cell: Cell): number | undefined {
+    if (cell === undefined || cell === null || cell === '') return undefined;
+    if (
+      typeof cell === 'number' ||
+      (/^[+-]?\d/.test(String(cell)) && parseDecimal(String(cell)) !== undefined)
+    ) {
+      const seconds = typeof cell === 'number' ? cell : parseDecimal(String(cell))!;
+      return this.epochSeconds(seconds, cell);
+    }
+    const parsed = typeof cell === 'string' ? Date.parse(cell) : NaN;
+    if (Number.isNaN(parsed)) {
+      this.fail(`timestamp ${shown(cell)} is neither epoch seconds nor ISO-8601`);
+    }
+    return parsed;
+  }
+
+  /** A timestamp in epoch seconds, as ms; `written` is the cell a message quotes. */
+  epochSeconds(seconds: number, written: Cell): number {
+    if (!Number.isFinite(seconds) || seconds < 0)
+      this.fail(`timestamp ${cut(String(written))} is not valid`);
+    if (seconds > 1e11) {
+      this.fail(
+        `timestamp ${cut(String(written))} looks like milliseconds; use epoch seconds or ISO-8601`,
+      );
+    }
+    return seconds * 1000;
+  }
+
+  bool(column: Column, cell: Cell): boolean | undefined {
+    if (cell === undefined || cell === null || cell === '') return undefined;
+    if (typeof cell === 'boolean') return cell;
+    const text = String(cell).trim().toLowerCase();
+    if (text === 'true' || text === '1') return true;
+    if (text === 'false' || text === '0') return false;
+    this.fail(`${column} ${shown(cell)} is not true/false/1/0`);
+  }
+}
+
+export function validateColumns(columns: readonly string[], state: ReadState): void {
+  const unknown = columns.find((c) => !(SAMPLE_COLUMNS as readonly string[]).includes(c));
+  if (unknown !== undefined) {
+    state.fail(`unknown column ${quote(unknown)} (expected: ${SAMPLE_COLUMNS.join(', ')})`);
+  }
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) state.fail(`column ${quote(c)} appears twice`);
+    seen.add(c);
+  }
+  if (!seen.has('latency_ms')) state.fail('has no latency_ms column (it is required)');
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function parseDecimal(text: string): number | undefined {
+  const trimmed = text.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : undefined;
+}
