@@ -7,7 +7,8 @@
 import { rmSync } from 'node:fs';
 import { MetricsCollector, type AggregatedMetrics } from '../src/metrics/index.js';
 import { readSamplesFile } from '../src/samples/index.js';
-import { readWithCsvParse, readWithUdsv } from './_samples-readers.js';
+import { readWithUdsv } from './_samples-readers.js';
+import { formerReadCsv } from '../test/samples/_former-read.js';
 import { writeSamplesCsv } from './_samples-files.js';
 import { collectGarbage, median, round } from './_stats.js';
 
@@ -25,7 +26,7 @@ export default async function samplesReadBench(): Promise<Record<string, unknown
   try {
     const readers: Record<string, (path: string) => Promise<AggregatedMetrics>> = {
       perfsight: readWithPerfsight,
-      csv_parse: readWithCsvParse,
+      csv_parse: (path) => formerReadCsv(path),
       udsv: readWithUdsv,
     };
     const times: Record<string, number[]> = {};

@@ -134,7 +134,7 @@ export class CsvSamplesReader {
         let q = p;
         while (q < length && (bytes[q] === SPACE || bytes[q] === TAB)) q++;
         if (q < length && bytes[q] === QUOTE) {
-          const close = this.quotedField(bytes, q, final, fields);
+          const close = this.quotedField(bytes, q, final, fields, newlines);
           if (close < 0) break; // needs more bytes
           newlines += this.newlinesIn(bytes, q, close);
           p = close + 1;
@@ -194,14 +194,21 @@ export class CsvSamplesReader {
   }
 
   /** Where the closing quote of the field opening at `open` is; -1 when not in `bytes` yet. */
-  private quotedField(bytes: Buffer, open: number, final: boolean, field: number): number {
+  private quotedField(
+    bytes: Buffer,
+    open: number,
+    final: boolean,
+    field: number,
+    newlinesBefore: number,
+  ): number {
     let from = open + 1;
     let text = '';
     for (;;) {
       const close = bytes.indexOf(QUOTE, from);
       if (close < 0 || (close + 1 === bytes.length && !final)) {
         if (final) {
-          this.state.line += 1 + this.newlinesIn(bytes, open, bytes.length);
+          // The line the field opens on: the rest of the file is inside it.
+          this.state.line += 1 + newlinesBefore;
           this.state.fail('malformed CSV: a quoted field is not closed');
         }
         return -1;
@@ -238,8 +245,7 @@ export class CsvSamplesReader {
   /** A field as text (spaces around it trimmed); a data cell as perfsight wrote it. */
   private text(field: number, data = true): string {
     const quoted = this.quoted[field];
-    const text =
-      quoted ?? this.bytes.toString('utf8', this.starts[field], this.ends[field]).trim();
+    const text = quoted ?? this.bytes.toString('utf8', this.starts[field], this.ends[field]).trim();
     return data ? fromSpreadsheetCell(text) : text;
   }
 
