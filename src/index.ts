@@ -48,3 +48,5 @@ export type { HistoryRecord, HistoryStore, TrendMetric } from './history/index.j
 export * from './analysis/index.js';
 export { loadPolicy, loadConfig } from './cli/config.js';
 export { seededRandom, normalFrom } from './random/index.js';
+export { runPipeline } from './pipeline/index.js';
+export type { PipelineOptions, RunArtifacts } from './pipeline/index.js';

@@ -1,33 +1,18 @@
+import type { RunResult } from '../model/index.js';
+import { json, renderConsoleSummary, writeReportFolder } from '../report/index.js';
 import {
-  buildRunReports,
-  json,
-  renderConsoleSummary,
-  renderJunitXml,
-  renderReportHtml,
-  renderReportMarkdown,
-  StagedFolder,
-  type RunReports,
-} from '../report/index.js';
-import { type RunResult } from '../model/index.js';
-import {
-  fillTrend,
   openHistory,
   openRunHistory,
+  readEarlierRuns,
   resolveBaseline,
   saveRunHistory,
   type HistoryTarget,
   type ResolvedBaseline,
 } from '../history/index.js';
-import { comparisonFiles, configurationWarning } from './compare.js';
+import { runPipeline, type RunArtifacts } from '../pipeline/index.js';
+import { configurationWarning } from './compare.js';
 import { terminalText } from '../neutralise/index.js';
-import {
-  analyzeRun,
-  buildAlertsReport,
-  evaluateAlerts,
-  type ComparableRun,
-  type RunPolicy,
-} from '../analysis/index.js';
-import type { ComparisonReport } from '../analysis/types.js';
+import type { ComparableRun, RunPolicy } from '../analysis/index.js';
 import { loadRunForComparison } from '../samples/index.js';
 import { loadPolicy } from './config.js';
 import { renderAnalysisSummary } from './_analysis-summary.js';
@@ -63,26 +48,13 @@ export async function finishRun(
   options: OutputOptions,
   stdout: NodeJS.WritableStream = process.stdout,
   stderr: NodeJS.WritableStream = process.stderr,
-): Promise<{ exitCode: number; reports: RunReports; out: string }> {
-  const reports = buildRunReports(run);
-  // Stage 1 — analysis (objectives, analysis.json, alerts.json, history): sets reports.analysis.
+): Promise<{ exitCode: number; reports: RunArtifacts; out: string }> {
   const policy = options.policy ?? loadPolicy({});
-  reports.analysis = analyzeRun(reports.summary, policy.objectives, {
-    thresholds: policy.thresholds,
-    testContext: { objectives_source: policy.source, workload: reports.summary.workload },
-  });
-  reports.alerts = buildAlertsReport(
-    reports.summary,
-    evaluateAlerts(reports.summary, policy.alertThresholds),
-  );
-  reports.files.push(
-    { name: 'analysis.json', render: () => json(reports.analysis) },
-    { name: 'alerts.json', render: () => json(reports.alerts) },
-  );
-  // History: read before the files are written (the trend goes into analysis.json), saved
-  // after them, so a broken store never costs the run its reports.
+  // History: its earlier runs are read before the files are written (the trend goes into
+  // analysis.json), the run is saved after them, so a broken store never costs the run its
+  // reports.
   const history = await openRunHistory(options.history, openHistory);
-  if (history) await fillTrend(history, reports);
+  const earlier = history && (await readEarlierRuns(history, run.name));
   // Resolved before this run is saved (`latest` is never the run itself) and before any file
   // is written (a baseline that does not exist is bad input: exit 2, nothing written).
   // The baseline is read whole here too: one that turns out truncated or foreign must not
@@ -90,51 +62,26 @@ export async function finishRun(
   let baseline: { resolved: ResolvedBaseline; run: ComparableRun } | undefined;
   if (options.baseline !== undefined) {
     try {
-      const resolved = await resolveBaseline(
-        options.baseline,
-        reports.summary.test_name,
-        history?.store,
-      );
+      const resolved = await resolveBaseline(options.baseline, run.name, history?.store);
       baseline = { resolved, run: await loadRunForComparison(resolved.path) };
     } catch (error) {
       await history?.store?.close().catch(() => undefined);
       throw error;
     }
   }
-  // Stage 2 — readable renderers (report.html, report.md, junit.xml): append to reports.files.
-  reports.files.push(
-    { name: 'report.html', render: () => renderReportHtml(reports) },
-    {
-      name: 'report.md',
-      render: () => renderReportMarkdown(reports.summary, reports.analysis, reports.alerts),
-    },
-    { name: 'junit.xml', render: () => renderJunitXml(reports.summary, reports.analysis) },
-  );
+  // Every artifact at once — summary, analysis, alerts, comparison with the baseline (with
+  // --fail-on-regression a regressed verdict fails the run too) and the rendered files.
+  const reports = runPipeline(run, { policy, history: earlier, baseline: baseline?.run });
+  const comparison = reports.comparison;
+  const configWarning =
+    baseline && configurationWarning(baseline.run, { report: reports.detailed });
   // The folder is written whole beside its target and renamed into place: complete or absent.
-  let comparison: ComparisonReport | undefined;
-  let configWarning: string | undefined;
   let out: string;
-  const folder = await StagedFolder.create(options.out, 'run').catch(async (error: unknown) => {
-    await history?.store?.close().catch(() => undefined);
-    throw error;
-  });
   try {
-    await folder.write(reports.files);
-    if (baseline) {
-      // comparison.* join the run's folder (read back from it, as `compare` would); with
-      // --fail-on-regression a regressed verdict fails the run too.
-      const current = await loadRunForComparison(folder.path);
-      const compared = comparisonFiles(baseline.run, current);
-      comparison = compared.report;
-      configWarning = configurationWarning(baseline.run, current);
-      await folder.write(compared.files);
-    }
-    out = await folder.commit();
+    out = await writeReportFolder(options.out, reports.files);
   } catch (error) {
     await history?.store?.close().catch(() => undefined);
     throw error;
-  } finally {
-    await folder.discard();
   }
   const historyError = history && (await saveRunHistory(history, reports, out));
   const met = reports.analysis.objectives_met;
@@ -157,7 +104,7 @@ export async function finishRun(
       ),
     );
     stdout.write(`Reports written to ${out}/\n`);
-    if (history?.trend) stdout.write(`Trend (p95): ${history.trend.recommendation ?? ''}\n`);
+    if (reports.trend) stdout.write(`Trend (p95): ${reports.trend.recommendation ?? ''}\n`);
   }
   if (history?.saved) {
     (options.json ? stderr : stdout).write(`Saved to the history as run ${history.runId}\n`);

@@ -1,18 +1,17 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { compareRuns, type ComparableRun } from '../analysis/index.js';
+import type { ComparableRun } from '../analysis/index.js';
 import { loadRunForComparison } from '../samples/index.js';
 import type { ComparisonReport } from '../analysis/types.js';
 import {
   json,
-  renderComparisonHtml,
   renderComparisonMarkdown,
   addToReportFolder,
   checkReportFolder,
   isPerfsightFolder,
   writeReportFolder,
-  type ReportFile,
 } from '../report/index.js';
+import { comparisonFiles } from '../pipeline/index.js';
 import { terminalText } from '../neutralise/index.js';
 import { defaultOutDir, historyTarget } from './_options.js';
 import { colourOn, paint } from './_terminal.js';
@@ -85,29 +84,6 @@ export function compareCommand(exit: (code: number) => void): Command {
     });
 }
 
-/** The comparison of two loaded runs and the files it makes. Pure: nothing is written. */
-export function comparisonFiles(
-  baseline: ComparableRun,
-  current: ComparableRun,
-  options: { alpha?: number; noise?: number; seed?: number } = {},
-): { report: ComparisonReport; files: ReportFile[] } {
-  const report = compareRuns(baseline, current, options);
-  const files: ReportFile[] = [
-    { name: 'comparison.json', render: () => json(report) },
-    { name: 'comparison.md', render: () => renderComparisonMarkdown(report) },
-    {
-      name: 'comparison.html',
-      render: () =>
-        renderComparisonHtml({
-          comparison: report,
-          baseline: baseline.report,
-          current: current.report,
-        }),
-    },
-  ];
-  return { report, files };
-}
-
 /**
  * Compares two runs and writes the comparison files: into a new (absent or empty) folder,
  * written whole, or beside a run's reports in a folder perfsight created, replacing that
@@ -137,8 +113,8 @@ export async function writeComparison(
  * naming each difference: the comparison may then measure the setup, not the code.
  */
 export function configurationWarning(
-  baseline: ComparableRun,
-  current: ComparableRun,
+  baseline: Pick<ComparableRun, 'report'>,
+  current: Pick<ComparableRun, 'report'>,
 ): string | undefined {
   const differences = configDifferences(
     baseline.report.configuration,

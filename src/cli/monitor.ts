@@ -2,14 +2,13 @@ import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
-import type { RunPolicy } from '../analysis/index.js';
+import { withFallbackObjective, type RunPolicy } from '../analysis/index.js';
 import { loadPolicy } from './config.js';
 import { describeEnvironment } from '../environment/index.js';
 import { InputError, quote, UsageError, thrownMessage } from '../errors.js';
 import type { Workload } from '../load/index.js';
 import {
   SAFE_NAME,
-  buildRunReports,
   checkOutputFile,
   checkReportFolder,
   claimFolder,
@@ -19,6 +18,7 @@ import {
   writeFileAtomic,
   writeReportFolder,
 } from '../report/index.js';
+import { runPipeline } from '../pipeline/index.js';
 import { builtInWorkloads, createWorkload, syntheticWorkload } from '../workloads/index.js';
 import {
   ConsoleAlertSink,
@@ -195,7 +195,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
       done();
     },
   });
-  const watching = projectRules(flags, rules.length > 0);
+  const watching = projectRules(flags, rules);
   rules.push(...watching.rules);
   if (flags.webhook && !/^https?:\/\//.test(flags.webhook)) {
     throw new UsageError(
@@ -321,24 +321,29 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     stopped = true;
     for (const workload of workloads) {
       const collector = monitor.collector(workload.name)!;
-      const reports = buildRunReports({
-        name: workload.name,
-        description: workload.description ?? `monitored collector ${workload.name}`,
-        recorded: collector.recorded(),
-        uncorrected: null,
-        interrupted: stop.received,
-        configuration: {
-          mode: 'monitor',
-          rate_per_second: flags.rate,
-          duration_seconds: flags.duration === undefined ? null : flags.duration / 1000,
-          timeout_ms: flags.timeout,
-          started_at: started.toISOString(),
-          alert_rules: rules.map((r) => r.name),
+      // The full report set of `run` (analysis, alerts, HTML, Markdown, JUnit…), held to
+      // the objectives the monitor watched.
+      const reports = runPipeline(
+        {
+          name: workload.name,
+          description: workload.description ?? `monitored collector ${workload.name}`,
+          recorded: collector.recorded(),
+          uncorrected: null,
+          interrupted: stop.received,
+          configuration: {
+            mode: 'monitor',
+            rate_per_second: flags.rate,
+            duration_seconds: flags.duration === undefined ? null : flags.duration / 1000,
+            timeout_ms: flags.timeout,
+            started_at: started.toISOString(),
+            alert_rules: rules.map((r) => r.name),
+          },
+          environment,
+          workload: workload.info?.() ?? { kind: 'function', name: workload.name },
+          generatedAt: new Date(),
         },
-        environment,
-        workload: workload.info?.() ?? { kind: 'function', name: workload.name },
-        generatedAt: new Date(),
-      });
+        { policy: watching.reportPolicy },
+      );
       // Each collector's folder is written whole (complete or absent), inside `out` only.
       const folder = await writeReportFolder(
         insideFolder(out, workload.name, 'collector name'),
@@ -373,14 +378,36 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
  * / perfsight.config.json when given), and on the project's objectives (the config's, else
  * `p95<100ms`, `success>=99%` and `fallback<1%`), each as a threshold rule over 1 minute.
  * Explicit `--slo` or `--alert-rule` replace them; a `--config` given anyway is still checked.
+ * Each collector's final report is held to the objectives watched (`reportPolicy`).
  */
 function projectRules(
   flags: MonitorFlags,
-  explicit: boolean,
-): { rules: AlertRule[]; note?: string; thresholds?: RunPolicy['thresholds'] } {
-  if (explicit && flags.config === undefined) return { rules: [] };
+  explicitRules: readonly AlertRule[],
+): {
+  rules: AlertRule[];
+  note?: string;
+  thresholds?: RunPolicy['thresholds'];
+  reportPolicy: Partial<RunPolicy>;
+} {
+  const explicit = explicitRules.length > 0;
+  const seen = new Set<string>();
+  const explicitPolicy = {
+    objectives: withFallbackObjective(
+      explicitRules
+        .map((r) => r.objective)
+        .filter((o) => !seen.has(o.source) && seen.add(o.source)),
+    ),
+    source: '--slo/--alert-rule',
+  };
+  if (explicit && flags.config === undefined) return { rules: [], reportPolicy: explicitPolicy };
   const policy = loadPolicy({ config: flags.config });
-  if (explicit) return { rules: [], thresholds: policy.thresholds };
+  if (explicit) {
+    return {
+      rules: [],
+      thresholds: policy.thresholds,
+      reportPolicy: { ...policy, ...explicitPolicy },
+    };
+  }
   const thresholdRules = seedAlertRules(policy.alertThresholds);
   const shown = thresholdRules.map((r) => r.objective.source);
   // `p95<100ms` beside the threshold rule `p95<=100ms` would alert twice on one breach.
@@ -398,6 +425,7 @@ function projectRules(
   return {
     rules: [...watched.map((o) => parseAlertRule(o.source)), ...thresholdRules],
     thresholds: policy.thresholds,
+    reportPolicy: policy,
     note:
       `Alerting on ${from}: ${watched.map((o) => o.source).join(', ') || 'none'}; ${thresholdsFrom}: ${shown.join(', ')} (over 1m; --slo or --alert-rule to choose)` +
       (skipped.length

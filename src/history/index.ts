@@ -16,8 +16,8 @@ export { resolveBaseline, type ResolvedBaseline } from './baseline.js';
 export {
   ANALYSIS_TREND_METRIC,
   currentValue,
-  fillTrend,
   openRunHistory,
+  readEarlierRuns,
   saveRunHistory,
   trendFromStore,
 } from './run-history.js';

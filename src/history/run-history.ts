@@ -5,7 +5,7 @@
  * written first and the problem is reported afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { analyzeTrend, TREND_MAX_RUNS } from '../analysis/trend.js';
+import { analyzeTrend, TREND_MAX_RUNS, type TrendPoint } from '../analysis/trend.js';
 import type { TrendAnalysis } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import type { RunReports } from '../report/index.js';
@@ -19,7 +19,10 @@ export type HistoryTarget = string | false | undefined;
 export const ANALYSIS_TREND_METRIC: TrendMetric = 'p95';
 
 /** The current figure of a trend metric, from the run's summary. */
-export function currentValue(reports: RunReports, metric: TrendMetric): number | null {
+export function currentValue(
+  reports: Pick<RunReports, 'summary'>,
+  metric: TrendMetric,
+): number | null {
   const column = TREND_METRICS[metric].column;
   const summary = reports.summary;
   const figures: Record<string, number | null> = {
@@ -49,8 +52,6 @@ export async function trendFromStore(
 export interface RunHistory {
   runId: string;
   store: HistoryStore | undefined;
-  /** The p95 trend including this run, once `fillTrend` ran on a working store. */
-  trend: TrendAnalysis | undefined;
   /** Set when the store could not be opened, read or written; reported after the files. */
   failure: InputError | undefined;
   /** Set once the run is saved. */
@@ -72,7 +73,6 @@ export async function openRunHistory(
   const session: RunHistory = {
     runId: randomUUID(),
     store: undefined,
-    trend: undefined,
     failure: undefined,
     saved: false,
   };
@@ -85,23 +85,24 @@ export async function openRunHistory(
 }
 
 /**
- * The trend of the run's p95 over the test's stored runs, kept in `history.trend` and put in
- * `reports.analysis.trend_analysis` when the analysis stage ran.
+ * The test's earlier runs the trend places this one among (their p95, oldest first), with
+ * this run's id: what `runPipeline` takes as `history`. Never throws: a store that cannot be
+ * read is kept in `history.failure` and reported after the files are written.
  */
-export async function fillTrend(history: RunHistory, reports: RunReports): Promise<void> {
-  if (!history.store || history.failure) return;
-  const value = currentValue(reports, ANALYSIS_TREND_METRIC);
-  if (value === null) return;
+export async function readEarlierRuns(
+  history: RunHistory,
+  testName: string,
+): Promise<{ runId: string; earlier: TrendPoint[] } | undefined> {
+  if (!history.store || history.failure) return undefined;
   try {
-    history.trend = await trendFromStore(
-      history.store,
-      reports.summary.test_name,
-      ANALYSIS_TREND_METRIC,
-      { runId: history.runId, value },
-    );
-    if (reports.analysis) reports.analysis.trend_analysis = history.trend;
+    const past = await history.store.series(testName, ANALYSIS_TREND_METRIC, TREND_MAX_RUNS);
+    return {
+      runId: history.runId,
+      earlier: past.map((p) => ({ runId: p.run_id, value: p.value })),
+    };
   } catch (error) {
     history.failure = asInputError(error);
+    return undefined;
   }
 }
 

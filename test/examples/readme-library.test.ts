@@ -100,6 +100,10 @@ describe('README: the Library section’s examples', () => {
       'report.html',
       'comparison.html',
       'dashboard.json',
+      // runPipeline's folder: the files `perfsight run` writes.
+      'parse-reports/analysis.json',
+      'parse-reports/junit.xml',
+      'parse-reports/samples.csv.gz',
     ]) {
       expect(existsSync(join(dir, written)), written).toBe(true);
     }

@@ -1,27 +1,29 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnalysisReport } from '../../src/analysis/types.js';
+import { parseObjectives } from '../../src/analysis/index.js';
 import { describeEnvironment } from '../../src/environment/index.js';
 import {
   configHash,
-  fillTrend,
   resolveBaseline,
   openHistory,
   openRunHistory,
+  readEarlierRuns,
   saveRunHistory,
+  type RunHistory,
 } from '../../src/history/index.js';
 import { MetricsCollector } from '../../src/metrics/index.js';
-import { buildRunReports, type RunReports } from '../../src/report/index.js';
+import { runPipeline, type RunArtifacts } from '../../src/pipeline/index.js';
+import type { RunResult } from '../../src/model/index.js';
 import { tempDir } from '../_helpers.js';
 
-/** Real report model of a small run whose latencies are `latencies`. */
-function reportsOf(name: string, latencies: number[], seed = 1): RunReports {
+/** A real recorded run of a small test whose latencies are `latencies`. */
+function runOf(name: string, latencies: number[], seed = 1): RunResult {
   const collector = new MetricsCollector({ sampleResources: false });
   collector.startCollection();
   for (const latencyMs of latencies) collector.recordSample({ latencyMs, success: true });
   collector.endCollection();
-  const reports = buildRunReports({
+  return {
     name,
     description: '',
     recorded: collector.recorded(),
@@ -31,14 +33,20 @@ function reportsOf(name: string, latencies: number[], seed = 1): RunReports {
     environment: describeEnvironment(),
     workload: { kind: 'function', name },
     generatedAt: new Date(),
+  };
+}
+
+/** The run's reports as `run` makes them, its trend from the history's earlier runs. */
+async function reportsOf(
+  history: RunHistory,
+  name: string,
+  latencies: number[],
+  seed = 1,
+): Promise<RunArtifacts> {
+  return runPipeline(runOf(name, latencies, seed), {
+    policy: { objectives: parseObjectives(['p95<100ms']) },
+    history: await readEarlierRuns(history, name),
   });
-  // What the analysis stage sets: only the part the history stage touches matters here.
-  reports.analysis = {
-    objectives: [{ objective: 'p95<100ms', passed: true }],
-    objectives_met: true,
-    trend_analysis: { insufficient_data: true },
-  } as unknown as AnalysisReport;
-  return reports;
 }
 
 const ramp = (base: number) => Array.from({ length: 40 }, (_, i) => base + (i % 10) * 0.1);
@@ -55,15 +63,13 @@ describe('the history stage of run and report', () => {
     const db = join(dir, 'stage.db');
     for (let i = 0; i < 6; i++) {
       const history = (await openRunHistory(db, openHistory))!;
-      const reports = reportsOf('stage', ramp(10), i);
-      await fillTrend(history, reports);
+      const reports = await reportsOf(history, 'stage', ramp(10), i);
       expect(await saveRunHistory(history, reports, `/reports/${i}`)).toBeUndefined();
       expect(history.saved).toBe(true);
     }
     const history = (await openRunHistory(db, openHistory))!;
-    const reports = reportsOf('stage', ramp(50), 7);
-    await fillTrend(history, reports);
-    const trend = reports.analysis!.trend_analysis;
+    const reports = await reportsOf(history, 'stage', ramp(50), 7);
+    const trend = reports.analysis.trend_analysis;
     expect(trend).toMatchObject({
       insufficient_data: false,
       metric: 'p95',
@@ -71,7 +77,7 @@ describe('the history stage of run and report', () => {
       latest_value: reports.summary.latency_metrics.p95_ms,
       latest_position: 'above',
     });
-    expect(history.trend).toBe(trend);
+    expect(reports.trend).toBe(trend);
     await saveRunHistory(history, reports, '/reports/7');
 
     const store = await openHistory(db);
@@ -79,7 +85,8 @@ describe('the history stage of run and report', () => {
     await store.close();
     expect(saved.run_id).toBe(history.runId);
     expect(saved.report_dir).toBe('/reports/7');
-    expect(saved.objectives).toEqual([{ objective: 'p95<100ms', passed: true }]);
+    expect(saved.objectives).toEqual(reports.analysis.objectives);
+    expect(saved.objectives).toMatchObject([{ objective: 'p95<100ms', passed: true }]);
     expect(saved.objectives_met).toBe(true);
     expect(saved.summary).toEqual(reports.summary);
     expect(saved.latency_histogram_hdr).toBe(reports.detailed.latency_histogram_hdr);
@@ -92,9 +99,9 @@ describe('the history stage of run and report', () => {
     writeFileSync(corrupt, 'garbage '.repeat(1000));
     const history = (await openRunHistory(corrupt, openHistory))!;
     expect(history.failure?.message).toMatch(/broken\.db is not a perfsight history database/);
-    const reports = reportsOf('broken', ramp(10));
-    await fillTrend(history, reports);
-    expect(reports.analysis!.trend_analysis).toEqual({ insufficient_data: true });
+    const reports = await reportsOf(history, 'broken', ramp(10));
+    expect(reports.trend).toBeUndefined();
+    expect(reports.analysis.trend_analysis).toMatchObject({ insufficient_data: true });
     const error = await saveRunHistory(history, reports, '/somewhere/out');
     expect(error?.exitCode).toBe(2);
     expect(error?.message).toMatch(
@@ -114,7 +121,7 @@ describe('the history stage of run and report', () => {
     process.env.PERFSIGHT_HISTORY = chosen;
     const history = (await openRunHistory(undefined, openHistory))!;
     expect(history.store?.location).toBe(chosen);
-    await saveRunHistory(history, reportsOf('env', ramp(1)), '/r');
+    await saveRunHistory(history, await reportsOf(history, 'env', ramp(1)), '/r');
   });
 
   it('configHash is canonical: key order does not matter, values do', () => {
@@ -138,7 +145,11 @@ describe('--baseline resolution', () => {
     for (const [i, folder] of folders.entries()) {
       const history = (await openRunHistory(join(dir, 'b.db'), openHistory))!;
       ids.push(history.runId);
-      await saveRunHistory(history, reportsOf(i < 2 ? 'api' : 'other', ramp(5)), folder);
+      await saveRunHistory(
+        history,
+        await reportsOf(history, i < 2 ? 'api' : 'other', ramp(5)),
+        folder,
+      );
     }
     expect(await resolveBaseline(folders[0]!, 'api', store)).toEqual({
       path: folders[0],

@@ -238,6 +238,96 @@ describe('perfsight monitor', () => {
     expect([checked[0]!.passed, checked[2]!.passed]).toEqual([false, true]);
     // CPU is measured per window now (the process's, read at each tick).
     expect(checked[1]!.actual).toEqual(expect.any(Number));
+    // The final report of each collector is held to the same objectives, as `run` would be.
+    const final = readJson<{ objectives: Array<{ objective: string; passed: boolean }> }>(
+      join(out, 'api_endpoints', 'analysis.json'),
+    );
+    expect(final.objectives.map((o) => o.objective)).toEqual([
+      'error_rate<10%',
+      'cpu<80%',
+      'fallback<1%',
+    ]);
+    expect(final.objectives[0]!.passed).toBe(false);
+  }, 60_000);
+
+  it('each collector’s folder holds the full report set of `run`, held to the --slo objectives', async () => {
+    let calls = 0;
+    const target = await serve((_, res) => {
+      calls++;
+      res.writeHead(calls % 4 === 0 ? 503 : 200).end('x');
+    });
+    const out = join(tempDir(), 'monitor');
+    const result = await runCli(
+      [
+        'monitor',
+        '--duration',
+        '2s',
+        '--rate',
+        '40',
+        '--slo',
+        'success>=99%',
+        '--alert-rule',
+        'p95<2000ms over 1m',
+        '--target',
+        `api=${target}/health`,
+        '--out',
+        out,
+        '--no-dashboard',
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const collectors = ['feature_extraction', 'data_processing', 'api'];
+    expect(readdirSync(out).sort()).toEqual(
+      [...collectors, 'alerts.jsonl', 'continuous_monitoring_data.json', '.perfsight'].sort(),
+    );
+    for (const name of collectors) {
+      const folder = join(out, name);
+      // A monitor's collector keeps histograms, not every sample: no samples.csv.gz.
+      expect(readdirSync(folder).sort(), name).toEqual(
+        [
+          '.perfsight',
+          'summary.json',
+          'detailed.json',
+          'summary.csv',
+          'analysis.json',
+          'alerts.json',
+          'report.html',
+          'report.md',
+          'junit.xml',
+        ].sort(),
+      );
+      const summary = readJson<{
+        test_name: string;
+        performance_summary: { total_requests: number };
+      }>(join(folder, 'summary.json'));
+      expect(summary.test_name).toBe(name);
+      const analysis = readJson<{
+        test_name: string;
+        objectives: Array<{ objective: string; passed: boolean }>;
+      }>(join(folder, 'analysis.json'));
+      // The rules' objectives, each once (an SLO makes several burn-rate rules), and the
+      // fallback objective `run` adds.
+      expect(analysis.objectives.map((o) => o.objective)).toEqual([
+        'p95<2000ms',
+        'success>=99%',
+        'fallback<1%',
+      ]);
+      expect(readJson<{ report_type: string }>(join(folder, 'alerts.json')).report_type).toBe(
+        'alerts',
+      );
+      expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(
+        `## perfsight: ${analysis.objectives.every((o) => o.passed) ? '✅ PASS' : '❌ FAIL'} — ${name.replaceAll('_', '\\_')}`,
+      );
+      expect(readFileSync(join(folder, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+      const junit = readFileSync(join(folder, 'junit.xml'), 'utf8');
+      expect(junit).toContain('success&gt;=99%');
+      if (name === 'api') {
+        // A quarter of its calls fail: its objective fails in every file that judges it.
+        expect(analysis.objectives[1]!.passed).toBe(false);
+        expect(junit).toContain('<failure');
+      }
+    }
   }, 60_000);
 
   it('rejects bad usage with one line and exit 2, writing nothing', async () => {
