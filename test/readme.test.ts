@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, tempDir } from './_helpers.js';
 
 /**
@@ -157,12 +157,31 @@ describe('README: the shell examples, run', () => {
   /** The lines run, with shorter lengths where the README's would only take longer. */
   const SHORTER: Array<[RegExp, string]> = [
     [/ -d (30s|1m)\b/, ' -d 1s'],
-    [/ -n 5000\b/, ' -n 50'],
+    [/ -n (5000|2000)\b/, ' -n 50'],
   ];
+  /**
+   * The README's HTTP service (`http://127.0.0.1:8080`): a real one on a free port, in a
+   * process of its own (the examples run with spawnSync, which holds this one's event loop).
+   */
+  let service: ChildProcess | undefined;
+  afterAll(() => void service?.kill());
   /** Examples not run here: they watch until stopped or need servers (their options are checked above). */
   const notRun = (line: string) => /^npx perfsight monitor\b/.test(line);
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    service = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('{"ok":true}')); });
+         s.listen(0, '127.0.0.1', () => console.log(s.address().port));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const port = await new Promise<string>((resolve) =>
+      service!.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
+    );
+    SHORTER.push([/http:\/\/127\.0\.0\.1:8080\//g, `http://127.0.0.1:${port}/`]);
     // `npx perfsight` is the built CLI; the files the examples name are made here.
     const bin = join(dir, '.bin');
     mkdirSync(bin);
@@ -223,6 +242,14 @@ describe('README: the shell examples, run', () => {
   it('"What you see" is what npx perfsight run prints', () => {
     const shown = shownAfter('## What you see');
     const real = result('npx perfsight run').stdout;
+    expect(shape(real)).toEqual(shape(shown));
+    expect(counts(real)).toEqual(counts(shown));
+  });
+
+  it('"What you see" of an HTTP target is what npx perfsight run http://… prints', () => {
+    const command = 'npx perfsight run http://127.0.0.1:8080/api -c 4';
+    const shown = shownAfter(`\`${command}\``);
+    const real = result(command).stdout;
     expect(shape(real)).toEqual(shape(shown));
     expect(counts(real)).toEqual(counts(shown));
   });

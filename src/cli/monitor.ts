@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { request } from 'undici';
 import { withFallbackObjective, type RunPolicy } from '../analysis/index.js';
 import { loadPolicy } from './config.js';
 import { describeEnvironment } from '../environment/index.js';
@@ -42,11 +41,15 @@ import {
   parseListenAddress,
 } from '../dashboard/index.js';
 import { terminalText } from '../neutralise/index.js';
-import { credentialsApart, redactText, redactUrl } from '../redact/index.js';
+import { redactText, redactUrl } from '../redact/index.js';
 import { duration, positiveInt, positiveNumber } from './_options.js';
 import { stopOnSignals } from './_signals.js';
+import { httpTargetFrom, refuseHttpFlags, withHttpOptions, type HttpFlags } from './_http.js';
+import type { HttpWorkload } from '../workloads/http/index.js';
 
-interface MonitorFlags {
+interface MonitorFlags extends HttpFlags {
+  /** False with `--no-builtin`: only the `--target` endpoints are watched. */
+  builtin: boolean;
   duration?: number;
   interval: number;
   analysisEvery: number;
@@ -92,7 +95,7 @@ function target(value: string): { name: string; url: string } {
 }
 
 export function monitorCommand(exit: (code: number) => void): Command {
-  return new Command('monitor')
+  const command = new Command('monitor')
     .description('watch workloads continuously: dashboards, periodic analysis, alerts')
     .option('-d, --duration <time>', 'stop after this long (default: until Ctrl+C)', duration)
     .addOption(timeOption('--interval <time>', 'dashboard refresh', 5000))
@@ -107,7 +110,12 @@ export function monitorCommand(exit: (code: number) => void): Command {
     .addOption(
       timeOption('-t, --timeout <time>', 'a call slower than this is a timeout failure', 10_000),
     )
-    .option('--target <name=url>', 'also watch an HTTP endpoint (GET), repeatable', collect(target))
+    .option(
+      '--target <name=url>',
+      'also watch an HTTP endpoint (--method, --header… say what to send), repeatable',
+      collect(target),
+    )
+    .option('--no-builtin', 'watch only the --target endpoints (not the built-in collectors)')
     .option(
       '--slo <objective>',
       'SLO with burn-rate alerts, e.g. "success>=99.9%", repeatable',
@@ -143,8 +151,10 @@ export function monitorCommand(exit: (code: number) => void): Command {
       positiveInt,
     )
     .option('-o, --out <dir>', 'output folder (default perfsight-reports/monitor-<time>)')
-    .option('--no-dashboard', 'no terminal dashboard')
-    .action(async (flags: MonitorFlags) => exit(await monitorAction(flags)));
+    .option('--no-dashboard', 'no terminal dashboard');
+  return withHttpOptions(command, '--target').action(async (flags: MonitorFlags) =>
+    exit(await monitorAction(flags)),
+  );
 }
 
 /** A duration option whose help shows its default as people write it ("5s", not 5000). */
@@ -340,6 +350,7 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
           },
           environment,
           workload: workload.info?.() ?? { kind: 'function', name: workload.name },
+          http: 'traffic' in workload ? (workload as HttpWorkload).traffic() : undefined,
           generatedAt: new Date(),
         },
         { policy: watching.reportPolicy },
@@ -436,57 +447,43 @@ function projectRules(
 
 /**
  * The seed's three collectors: feature extraction (the real workload once registered),
- * a synthetic data-processing stage, and HTTP endpoints given with `--target`.
+ * a synthetic data-processing stage, and HTTP endpoints given with `--target` — only those
+ * with `--no-builtin`. Every target sends what `--method`, `--header`, `--body` say.
  */
 async function defaultWorkloads(
   flags: MonitorFlags,
   log: (line: string) => void,
 ): Promise<Workload[]> {
+  const targets = flags.target ?? [];
+  if (!flags.builtin && targets.length === 0) {
+    throw new UsageError('--no-builtin leaves nothing to watch: give at least one --target');
+  }
+  if (targets.length === 0) refuseHttpFlags(flags, 'is for --target endpoints, and none is given');
   const workloads: Workload[] = [];
+  // Targets first: a mistake in them is bad input, found before a model is loaded.
+  for (const { name, url } of targets) {
+    workloads.push(await httpTargetFrom(url, flags, { name, timeoutMs: flags.timeout }));
+  }
+  if (!flags.builtin) return workloads;
+  const builtIn: Workload[] = [];
   if (builtInWorkloads().includes(FEATURE_EXTRACTION)) {
     const workload = await createWorkload(FEATURE_EXTRACTION, {});
-    workloads.push({ ...workload, name: 'feature_extraction' });
+    builtIn.push({ ...workload, name: 'feature_extraction' });
   } else {
     log(
       `perfsight: note: the ${FEATURE_EXTRACTION} workload is not available in this build; feature_extraction is a synthetic stand-in (median 8 ms)`,
     );
-    workloads.push({
+    builtIn.push({
       ...syntheticWorkload({ latencyMs: 8, jitter: 0.4, cacheHitRate: 0.3 }),
       name: 'feature_extraction',
     });
   }
-  workloads.push({
+  builtIn.push({
     ...syntheticWorkload({ latencyMs: 3, jitter: 0.5, seed: 7 }),
     name: 'data_processing',
     description: 'Synthetic data-processing stage (log-normal, median 3 ms)',
   });
-  for (const { name, url } of flags.target ?? []) workloads.push(httpWorkload(name, url));
-  return workloads;
-}
-
-/**
- * An HTTP GET per call (undici, pooled): 2xx/3xx succeed, others fail as `http_<status>`.
- * Userinfo in the URL is sent as Basic authentication; reports show the URL redacted.
- * A request abandoned at its timeout is aborted, so a hung endpoint holds no socket.
- */
-export function httpWorkload(name: string, url: string): Workload {
-  const target = credentialsApart(url);
-  const shown = redactUrl(url);
-  return {
-    name,
-    description: `HTTP GET ${shown}`,
-    info: () => ({ kind: 'http', method: 'GET', url: shown }),
-    async call(_iteration, { signal }) {
-      const response = await request(target.url, {
-        method: 'GET',
-        headers: target.headers,
-        signal,
-      });
-      await response.body.dump();
-      const ok = response.statusCode < 400;
-      return ok ? undefined : { success: false, errorType: `http_${response.statusCode}` };
-    },
-  };
+  return [...builtIn, ...workloads];
 }
 
 function defaultMonitorDir(now = new Date()): string {

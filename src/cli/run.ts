@@ -29,8 +29,17 @@ import { InputError, thrownMessage, UsageError } from '../errors.js';
 import { checkReportFolder } from '../report/index.js';
 import { guardRun, stopOnSignals, unlessAborted } from './_signals.js';
 import { reserveStdout } from './_stdout.js';
+import {
+  commandFitToShow,
+  httpTargetFrom,
+  requestConfiguration,
+  refuseHttpFlags,
+  withHttpOptions,
+  type HttpFlags,
+} from './_http.js';
+import { isHttpTarget } from '../workloads/http/index.js';
 
-interface RunFlags {
+interface RunFlags extends HttpFlags {
   iterations?: number;
   duration?: number;
   warmup: number;
@@ -63,12 +72,12 @@ interface RunFlags {
 }
 
 export function runCommand(exit: (code: number) => void): Command {
-  return withOutputOptions(
+  const command = withOutputOptions(
     new Command('run')
       .description('measure a workload, write the reports and check the objectives')
       .argument(
         '[workload]',
-        `built-in workload name or path to a module (default: ${DEFAULT_WORKLOAD})`,
+        `built-in workload name, path to a module, or an http(s):// URL (default: ${DEFAULT_WORKLOAD})`,
       )
       .option(
         '-n, --iterations <n>',
@@ -133,13 +142,16 @@ export function runCommand(exit: (code: number) => void): Command {
     .option(
       '--isolate',
       'feature-extraction: run the model in a worker thread, so --model-timeout interrupts it',
-    )
-    .action(async (workloadName: string | undefined, flags: RunFlags, command: Command) => {
-      const again = repeatCommand(command, AGAIN_DROPS);
+    );
+  return withHttpOptions(command, 'HTTP target').action(
+    async (workloadName: string | undefined, flags: RunFlags, command: Command) => {
+      // Printed as a hint: a URL's credentials and a header's secret stay out of it.
+      const again = commandFitToShow(repeatCommand(command, AGAIN_DROPS));
       // The default workload is named, so the hint says what it measures.
       if (workloadName === undefined) again.splice(1, 0, DEFAULT_WORKLOAD);
       exit(await runAction(workloadName ?? DEFAULT_WORKLOAD, flags, again));
-    });
+    },
+  );
 }
 
 /** Options "run it again" leaves out: the folder and the comparison are the next run's own. */
@@ -172,8 +184,22 @@ async function measureAndReport(
   again: readonly string[],
   stdout: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
+  const http = isHttpTarget(workloadName);
   const workloadOptions = workloadOptionsFrom(workloadName, flags);
-  const workload = await createWorkload(workloadName, workloadOptions);
+  if (!http) {
+    refuseHttpFlags(
+      flags,
+      `is for HTTP targets (perfsight run http://…), not the ${workloadName} workload`,
+    );
+  }
+  // An HTTP target has one keep-alive connection per call in flight (-c).
+  const target = http
+    ? await httpTargetFrom(workloadName, flags, {
+        connections: flags.concurrency,
+        timeoutMs: flags.timeout,
+      })
+    : undefined;
+  const workload = target ?? (await createWorkload(workloadName, workloadOptions));
   const name = flags.name ?? workload.name;
   const out = flags.out ?? defaultOutDir(name);
   // Checked before anything runs: a folder that cannot take the reports costs nothing.
@@ -229,11 +255,12 @@ async function measureAndReport(
           rate_per_second: plan.rate ?? null,
           coordinated_omission_correction: plan.rate !== undefined,
           exact_sample_cap: DEFAULT_EXACT_CAP,
-          workload_options: workloadOptions,
+          workload_options: target ? requestConfiguration(target) : workloadOptions,
           abandoned_calls: outcome.abandonedCalls,
         },
         environment,
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
+        http: target?.traffic(),
         generatedAt: new Date(),
       },
       {
@@ -282,7 +309,8 @@ const WORKLOAD_FLAGS = {
  * was set, so it is bad usage, named with the workload.
  */
 function workloadOptionsFrom(workloadName: string, flags: RunFlags): WorkloadOptions {
-  const takes = workloadOptionsTaken(workloadName);
+  const http = isHttpTarget(workloadName);
+  const takes = http ? [] : workloadOptionsTaken(workloadName);
   const options: Record<string, unknown> = {};
   for (const [key, [flag, option]] of Object.entries(WORKLOAD_FLAGS)) {
     const value = flags[key as keyof typeof WORKLOAD_FLAGS];
@@ -293,9 +321,11 @@ function workloadOptionsFrom(workloadName: string, flags: RunFlags): WorkloadOpt
         .filter(([, o]) => takes.includes(o))
         .map(([f]) => f);
       throw new UsageError(
-        builtIn
-          ? `${flag} does nothing for the ${workloadName} workload (it takes ${known.join(', ')})`
-          : `${flag} does nothing for the workload module ${workloadName} (a module takes no workload options)`,
+        http
+          ? `${flag} does nothing for an HTTP target (it takes --method, --header, --body, --body-file, --expect-status, --insecure)`
+          : builtIn
+            ? `${flag} does nothing for the ${workloadName} workload (it takes ${known.join(', ')})`
+            : `${flag} does nothing for the workload module ${workloadName} (a module takes no workload options)`,
       );
     }
     options[option] = value;

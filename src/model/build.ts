@@ -64,6 +64,13 @@ export function buildSummaryReport(run: RunResult): SummaryReport {
         .slice(0, 5),
       fallback_reasons: { ...m.fallbackReasons },
     },
+    ...(run.http && {
+      http: {
+        status_codes: { ...run.http.statusCodes },
+        bytes_sent: run.http.bytesSent,
+        bytes_received: run.http.bytesReceived,
+      },
+    }),
     configuration: redactDeep(run.configuration),
     workload: redactDeep(run.workload),
     environment: run.environment,

@@ -9,11 +9,20 @@ import type {
 /**
  * Bumped on any change to the report files' shape; readers check it.
  * 2: summary.json gains `latency_by_source`; analysis.json's compliance check the fallback.
+ * 3: summary.json of an HTTP target gains `http` (status codes, bytes sent and received).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Versions this perfsight still reads (each one only adds to the one before). */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
+
+/** HTTP targets: what went over the wire during the measured calls. */
+export interface HttpTraffic {
+  /** Responses by status code; requests that got no response are in the error counts only. */
+  statusCodes: Record<string, number>;
+  bytesSent: number;
+  bytesReceived: number;
+}
 
 /** A finished measurement: what every report, comparison and sink is built from. */
 export interface RunResult {
@@ -28,6 +37,8 @@ export interface RunResult {
   environment: Environment;
   /** Facts about the workload (model, backend…). */
   workload: Record<string, unknown>;
+  /** HTTP targets only. */
+  http?: HttpTraffic;
   generatedAt: Date;
 }
 
@@ -118,6 +129,15 @@ export interface SummaryReport {
      * Absent from reports of perfsight 0.1 before it was added.
      */
     fallback_reasons?: Record<string, number>;
+  };
+  /**
+   * HTTP targets only (absent otherwise): responses by status code and the bytes the
+   * connections wrote and read during the measured calls (warm-up left out).
+   */
+  http?: {
+    status_codes: Record<string, number>;
+    bytes_sent: number;
+    bytes_received: number;
   };
   configuration: Record<string, unknown>;
   workload: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { terminalText } from '../neutralise/index.js';
 import type { ObjectiveResult } from '../analysis/types.js';
 import type { SummaryReport } from '../model/index.js';
+import { formatBytes, statusCodeList } from './html/_text.js';
 
 const RULE = '='.repeat(60);
 
@@ -28,6 +29,14 @@ export function renderConsoleSummary(
     `P95 Latency: ${latency.p95_ms.toFixed(2)}ms`,
     `P99 Latency: ${latency.p99_ms.toFixed(2)}ms`,
   ];
+  if (report.http) {
+    // An HTTP target: what the service answered, and what went over the wire.
+    const codes = statusCodeList(report.http.status_codes);
+    lines.push(
+      `Status Codes: ${codes.length ? codes.map(([code, n]) => `${code} × ${n.toLocaleString('en-US')}`).join(' · ') : 'no responses'}`,
+      `Bytes: ${formatBytes(report.http.bytes_sent)} sent · ${formatBytes(report.http.bytes_received)} received`,
+    );
+  }
   const answered = answeredBy(report);
   if (answered) lines.push(answered);
   const workload = report.workload;

@@ -1,6 +1,13 @@
 import { markdownText } from '../neutralise/index.js';
 import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
-import { formatCount, formatMs, formatPercent, formatRps } from './html/_text.js';
+import {
+  formatBytes,
+  formatCount,
+  formatMs,
+  formatPercent,
+  formatRps,
+  statusCodeList,
+} from './html/_text.js';
 import type { SummaryReport } from '../model/index.js';
 
 export { renderComparisonMarkdown } from './comparison-markdown.js';
@@ -69,6 +76,14 @@ export function renderReportMarkdown(
         `| ${label} | ${formatCount(b.count)} (${formatPercent(b.share)})${b.latency ? ` · P50 ${formatMs(b.latency.median_ms)} · P95 ${formatMs(b.latency.p95_ms)} · P99 ${formatMs(b.latency.p99_ms)}` : ''} |`,
       );
     }
+  }
+  if (summary.http) {
+    const codes = statusCodeList(summary.http.status_codes);
+    lines.push(
+      `| Status codes | ${codes.length ? codes.map(([code, n]) => `${cell(code)} × ${formatCount(n)}`).join(' · ') : 'no responses'} |`,
+      `| Bytes sent | ${formatBytes(summary.http.bytes_sent)} |`,
+      `| Bytes received | ${formatBytes(summary.http.bytes_received)} |`,
+    );
   }
   const top = summary.error_analysis.top_errors;
   if (top.length) {

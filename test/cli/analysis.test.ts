@@ -27,7 +27,7 @@ describe('objectives, analysis and alerts in run and report', () => {
     const analysis = readJson(join(dir, 'ok', 'analysis.json'));
     expect(analysis).toMatchObject({
       report_type: 'analysis',
-      schema_version: 2,
+      schema_version: 3,
       objectives_met: true,
     });
     expect(analysis.objectives.map((o: { objective: string }) => o.objective)).toEqual([

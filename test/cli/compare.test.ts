@@ -63,7 +63,7 @@ describe('perfsight compare', () => {
     const report = readJson(join(out, 'comparison.json'));
     expect(report).toMatchObject({
       report_type: 'comparison',
-      schema_version: 2,
+      schema_version: 3,
       alpha: 0.05,
       noise_threshold: 0.05,
       overall_verdict: 'regressed',

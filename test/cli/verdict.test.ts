@@ -56,7 +56,7 @@ describe('a run the fallback answered wholly (--fault-rate 1)', () => {
     expectValidReport(join(out, 'summary.json'));
     expectValidReport(join(out, 'detailed.json'));
     const summary = readJson(join(out, 'summary.json'));
-    expect(summary.schema_version).toBe(2);
+    expect(summary.schema_version).toBe(3);
     const { model, cache, fallback } = summary.latency_by_source;
     expect(model).toEqual({ count: 0, share: 0, latency: null });
     expect(cache).toEqual({ count: 0, share: 0, latency: null });
@@ -266,6 +266,6 @@ describe('schema version 2', () => {
     const result = await runCli(['compare', oldFile, current, '-o', join(dir, 'cmp')]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(readJson(join(dir, 'cmp', 'comparison.json')).schema_version).toBe(2);
+    expect(readJson(join(dir, 'cmp', 'comparison.json')).schema_version).toBe(3);
   });
 });

@@ -42,6 +42,27 @@ export function formatCount(value: number | null | undefined): string {
   return isFiniteNumber(value) ? Math.round(value).toLocaleString('en-US') : '–';
 }
 
+/** Bytes in decimal units, one decimal above 1 kB: `512 B`, `272.0 kB`, `1.3 GB`. */
+export function formatBytes(value: number | null | undefined): string {
+  if (!isFiniteNumber(value)) return '–';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let scaled = value;
+  let unit = 0;
+  while (Math.abs(scaled) >= 1000 && unit < units.length - 1) {
+    scaled /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${Math.round(scaled)} B` : `${scaled.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * An HTTP target's responses by status code, most frequent first (ties by code):
+ * `200 × 1,800 · 503 × 200`.
+ */
+export function statusCodeList(statusCodes: Record<string, number>): Array<[string, number]> {
+  return Object.entries(statusCodes).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
 /** A plain number with `digits` decimals. */
 export function formatNumber(value: number | null | undefined, digits = 1): string {
   return isFiniteNumber(value) ? value.toFixed(digits) : '–';

@@ -1,6 +1,7 @@
 import type { AlertsReport, AnalysisReport } from '../../analysis/types.js';
 import { alertsSection, analysisSections } from './_analysis.js';
 import { answeredBy } from './_sources.js';
+import { httpSection } from './_http.js';
 import type { DetailedReport, LatencyMetrics, SummaryReport } from '../../model/index.js';
 import {
   fineHistogramChart,
@@ -55,6 +56,7 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     isDetailed(r) ? distribution(r, charts) : summaryOnly(r),
     isDetailed(r) ? timelines(r, charts) : '',
     breakdown(r),
+    httpSection(r),
     analysis ? analysisSections(analysis) : '',
     alerts ? alertsSection(alerts) : '',
     metadata(r),
