@@ -94,4 +94,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The middle is pure: files, processes and sockets are the edges' business.
+    files: ['src/model/**/*.ts', 'src/analysis/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(node:)?(fs|fs/promises|child_process|net|http|https|dgram|worker_threads)$',
+              message:
+                'model and analysis are pure: read and write at the edges (samples, history, cli).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

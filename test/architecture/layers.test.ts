@@ -65,3 +65,28 @@ describe('the layering rule (eslint.config.js, part of npm test)', { timeout: 12
     expect(errors).toEqual([expect.stringMatching(/^import-x\/no-cycle: /)]);
   });
 });
+
+describe('the pure middle', { timeout: 300_000 }, () => {
+  it('fails model or analysis touching files; passes the same import at an edge', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const text = "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n";
+    for (const path of ['src/analysis/reads.ts', 'src/model/reads.ts']) {
+      const [result] = await eslint.lintText(text, { filePath: join(root, path) });
+      expect(result?.messages.map((m) => `${m.ruleId}: ${m.message}`)).toEqual([
+        expect.stringMatching(/^no-restricted-imports: .*are pure/),
+      ]);
+    }
+    const [edge] = await eslint.lintText(text, { filePath: join(root, 'src/samples/reads.ts') });
+    expect(edge?.messages).toEqual([]);
+  });
+
+  it('holds today: analysis and model import no higher layer, no report, no file access', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const results = await eslint.lintFiles(['src/analysis', 'src/model']);
+    expect(results.length).toBeGreaterThan(10);
+    const broken = results.flatMap((r) =>
+      r.messages.map((m) => `${r.filePath.slice(root.length + 1)}:${m.line} ${m.ruleId}`),
+    );
+    expect(broken).toEqual([]);
+  });
+});
