@@ -2,10 +2,12 @@
  * The seed's PerformanceAnalyzer: bottlenecks, recommendations, risk and compliance from a
  * run's figures, with the seed's rules, severities, texts and thresholds. Pure.
  */
+import type { ModelProfile } from '../model/index.js';
 import type { AggregatedMetrics } from '../metrics/index.js';
 import { summaryReportOf } from '../model/index.js';
 import type { SummaryReport } from '../model/index.js';
 import { SCHEMA_VERSION } from '../model/index.js';
+import { withTopOperator } from './model-profile.js';
 import { checkObjectives } from './objectives.js';
 import type {
   AnalysisReport,
@@ -448,6 +450,8 @@ export interface AnalyzeOptions {
   testContext?: Record<string, unknown>;
   /** From the history store, when it has the test's past runs. */
   trend?: TrendAnalysis;
+  /** Where an inference's time goes (detailed.json's `model_profile`): named when latency fails. */
+  modelProfile?: ModelProfile;
   now?: Date;
 }
 
@@ -459,7 +463,12 @@ export function analyzeRun(
 ): AnalysisReport {
   const thresholds = { ...DEFAULT_ANALYZER_THRESHOLDS, ...options.thresholds };
   const results = checkObjectives(summary, objectives);
-  const bottlenecks = identifyBottlenecks(summary, thresholds, options.thresholds);
+  const { bottlenecks, recommendations } = withTopOperator(
+    identifyBottlenecks(summary, thresholds, options.thresholds),
+    generateRecommendations(summary, options.thresholds),
+    results,
+    options.modelProfile,
+  );
   return {
     schema_version: SCHEMA_VERSION,
     report_type: 'analysis',
@@ -469,7 +478,7 @@ export function analyzeRun(
     objectives: results,
     objectives_met: results.every((r) => r.passed),
     bottlenecks,
-    recommendations: generateRecommendations(summary, options.thresholds),
+    recommendations,
     risk_assessment: assessRisks(bottlenecks, results),
     trend_analysis: options.trend ?? NO_TREND,
     compliance_check: checkCompliance(summary),

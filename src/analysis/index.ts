@@ -23,6 +23,7 @@ export {
   DEFAULT_ANALYZER_THRESHOLDS,
 } from './analyzer.js';
 export type { AnalyzerThresholds, AnalyzeOptions, AnalysisSource, RunFigures } from './analyzer.js';
+export { topOperator, topOperatorAdvice, withTopOperator } from './model-profile.js';
 export {
   PerformanceAlerting,
   evaluateAlerts,

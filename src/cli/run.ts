@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
 import { MetricsCollector, DEFAULT_EXACT_CAP } from '../metrics/index.js';
-import { runWorkload, type RunPlan } from '../load/index.js';
+import { runWorkload, type RunPlan, type Workload } from '../load/index.js';
+import type { ModelProfile } from '../model/index.js';
 import {
   DEFAULT_WORKLOAD,
   builtInWorkloads,
@@ -69,7 +70,12 @@ interface RunFlags extends HttpFlags {
   faultRate?: number;
   modelTimeout?: number;
   isolate?: boolean;
+  profile: boolean;
+  profileCalls?: number;
 }
+
+/** Inferences `--profile-calls` profiles by default: enough to average, few enough to be quick. */
+export const DEFAULT_PROFILE_CALLS = 10;
 
 export function runCommand(exit: (code: number) => void): Command {
   const command = withOutputOptions(
@@ -142,6 +148,15 @@ export function runCommand(exit: (code: number) => void): Command {
     .option(
       '--isolate',
       'feature-extraction: run the model in a worker thread, so --model-timeout interrupts it',
+    )
+    .option(
+      '--no-profile',
+      'skip the model breakdown ("where the time goes") measured after the run',
+    )
+    .option(
+      '--profile-calls <n>',
+      `inferences the model breakdown profiles, after the measured calls (default ${DEFAULT_PROFILE_CALLS})`,
+      positiveInt,
     );
   return withHttpOptions(command, 'HTTP target').action(
     async (workloadName: string | undefined, flags: RunFlags, command: Command) => {
@@ -164,6 +179,9 @@ async function runAction(
 ): Promise<number> {
   // Objectives are checked before anything runs: a typo costs nothing.
   checkGate(flags);
+  if (!flags.profile && flags.profileCalls !== undefined) {
+    throw new UsageError('--profile-calls does nothing with --no-profile');
+  }
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   // From the workload's import to its teardown, its prints stay off a --json stdout, and the
   // process ends only when perfsight says so.
@@ -200,6 +218,11 @@ async function measureAndReport(
       })
     : undefined;
   const workload = target ?? (await createWorkload(workloadName, workloadOptions));
+  if (flags.profileCalls !== undefined && !workload.profile) {
+    throw new UsageError(
+      `--profile-calls does nothing for ${http ? 'an HTTP target' : `the ${workloadName} workload`} (it has no model to break down)`,
+    );
+  }
   const name = flags.name ?? workload.name;
   const out = flags.out ?? defaultOutDir(name);
   // Checked before anything runs: a folder that cannot take the reports costs nothing.
@@ -230,6 +253,11 @@ async function measureAndReport(
       : () => undefined;
     const outcome = await runWorkload(workload, collector, { ...plan, signal: stop.signal });
     stopProgress();
+    // After the measured calls and outside the recorder: the breakdown never touches them.
+    const modelProfile =
+      flags.profile && !outcome.interrupted
+        ? await profileModel(workload, flags.profileCalls ?? DEFAULT_PROFILE_CALLS)
+        : undefined;
     // A teardown that throws does not cost the reports: they are written, then it is reported.
     let teardownError: unknown;
     try {
@@ -262,6 +290,7 @@ async function measureAndReport(
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
         http: target?.traffic(),
         generatedAt: new Date(),
+        modelProfile,
       },
       {
         out,
@@ -283,6 +312,22 @@ async function measureAndReport(
     return stop.exitCode(finished.exitCode);
   } finally {
     stop.dispose();
+  }
+}
+
+/**
+ * The workload's breakdown of one inference, if it has one. A breakdown that fails costs the
+ * run nothing but the breakdown: the measured figures stand, and the reports leave it out.
+ */
+async function profileModel(workload: Workload, calls: number): Promise<ModelProfile | undefined> {
+  if (!workload.profile) return undefined;
+  try {
+    return await workload.profile(calls);
+  } catch (error) {
+    process.stderr.write(
+      `perfsight: the model breakdown failed (${thrownMessage(error)}); the reports leave it out\n`,
+    );
+    return undefined;
   }
 }
 

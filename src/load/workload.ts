@@ -36,6 +36,42 @@ export interface Workload {
   /** One call. It failed if it threw or rejected — whatever it threw — or said `success: false`. */
   call(iteration: number, options: CallOptions): CallResult | Promise<CallResult>;
   teardown?(): void | Promise<void>;
+  /**
+   * Where one call's time goes, operator by operator (a model's layers or graph nodes),
+   * measured on `calls` extra calls made after the measured ones, outside the recorder:
+   * profiling never touches the measured latencies. Optional; undefined when the workload
+   * has nothing to break down.
+   */
+  profile?(calls: number): Promise<ModelProfile | undefined>;
+}
+
+/** One operator (a graph node, or a layer) over the profiled calls. */
+export interface OperatorProfile {
+  /** The node's or layer's name in the model. */
+  name: string;
+  /** The ONNX operator type (`Conv`, `LSTM`, `MatMul`…) or the TensorFlow.js layer class. */
+  op_type: string;
+  /** Times it ran over the profiled calls. */
+  calls: number;
+  total_ms: number;
+  /** Per run of the operator, µs. */
+  mean_us: number;
+  /** Of the profiled inferences' time (0–1); what the operators leave is the runtime's own. */
+  share: number;
+}
+
+/** `detailed.json`'s `model_profile`: a breakdown of one inference. */
+export interface ModelProfile {
+  /** `onnx` (ONNX Runtime's profiler) or `tfjs` (per layer). */
+  runtime: string;
+  /** The execution provider or backend that ran it (`cpu`, `wasm`…). */
+  provider: string;
+  /** Inferences profiled (after one unprofiled warm-up). */
+  calls: number;
+  /** Mean time of one profiled inference, ms: what `share` is a share of. */
+  inference_ms: number;
+  /** By share, largest first. */
+  operators: OperatorProfile[];
 }
 
 /**

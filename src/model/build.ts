@@ -102,6 +102,7 @@ export function buildDetailedReport(
     histogram_unit: 'us',
     samples_file: run.recorded.samples ? SAMPLES_FILE : null,
     additional_data: {},
+    model_profile: run.modelProfile ?? null,
   };
 }
 

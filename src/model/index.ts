@@ -12,6 +12,7 @@ export type {
   LatencyMetrics,
   SourceLatencyMetrics,
 } from './types.js';
+export type { ModelProfile, OperatorProfile } from '../load/index.js';
 export { buildSummaryReport, buildDetailedReport, latencyMetrics, SAMPLES_FILE } from './build.js';
 export { summaryReportOf, recordedOf, runOf } from './source.js';
 export type { ReportSource } from './source.js';

@@ -1,4 +1,5 @@
 import type { Environment } from '../environment/index.js';
+import type { ModelProfile } from '../load/index.js';
 import type {
   PercentileMethod,
   RecordedRun,
@@ -40,6 +41,8 @@ export interface RunResult {
   /** HTTP targets only. */
   http?: HttpTraffic;
   generatedAt: Date;
+  /** Where one inference's time goes, profiled after the measured calls (see `Workload.profile`). */
+  modelProfile?: ModelProfile;
 }
 
 /** Latency figures in the seed's report keys, plus p90 and p99.9. */
@@ -162,4 +165,9 @@ export interface DetailedReport extends SummaryReport {
   /** The raw-sample file beside this report, or null when the run outgrew the exact cap. */
   samples_file: string | null;
   additional_data: Record<string, unknown>;
+  /**
+   * Where one inference's time goes, per operator; null when the workload has no model to
+   * break down or `--no-profile` was given. Absent from reports before it was added.
+   */
+  model_profile?: ModelProfile | null;
 }

@@ -92,13 +92,17 @@ export function runPipeline(run: RunResult, options: PipelineOptions = {}): RunA
     thresholds: policy.thresholds,
     testContext: { objectives_source: policy.source, workload: summary.workload },
     trend,
+    modelProfile: run.modelProfile,
   });
   const alerts = buildAlertsReport(summary, evaluateAlerts(summary, policy.alertThresholds));
   files.push(
     { name: 'analysis.json', render: () => json(analysis) },
     { name: 'alerts.json', render: () => json(alerts) },
     { name: 'report.html', render: () => renderReportHtml({ detailed, analysis, alerts }) },
-    { name: 'report.md', render: () => renderReportMarkdown(summary, analysis, alerts) },
+    {
+      name: 'report.md',
+      render: () => renderReportMarkdown(summary, analysis, alerts, detailed.model_profile),
+    },
     { name: 'junit.xml', render: () => renderJunitXml(summary, analysis) },
   );
   let comparison: ComparisonReport | undefined;

@@ -9,6 +9,8 @@ import {
   statusCodeList,
 } from './html/_text.js';
 import type { SummaryReport } from '../model/index.js';
+import type { ModelProfile } from '../model/index.js';
+import { profileSource, profileView } from './_model-profile.js';
 
 export { renderComparisonMarkdown } from './comparison-markdown.js';
 
@@ -29,6 +31,8 @@ export function renderReportMarkdown(
   summary: SummaryReport,
   analysis?: AnalysisReport,
   alerts?: AlertsReport,
+  /** detailed.json's `model_profile`: a short "where the time goes" table. */
+  profile?: ModelProfile | null,
 ): string {
   const s = summary.performance_summary;
   const l = summary.latency_metrics;
@@ -105,9 +109,33 @@ export function renderReportMarkdown(
       );
     }
   }
+  if (profile) lines.push('', ...profileTable(profile));
   lines.push(
     '',
     `<sub>${formatCount(s.total_requests)} requests over ${summary.test_duration_seconds.toFixed(1)} s · percentiles: ${summary.percentile_method} · generated ${cell(summary.generated_at)}${summary.interrupted ? ' · interrupted' : ''}</sub>`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** The operators taking most of an inference, the rest summed, and the runtime's own share. */
+function profileTable(profile: ModelProfile): string[] {
+  const view = profileView(profile, 5);
+  const lines = [
+    '**Where the time goes**',
+    '',
+    `<sub>${cell(profileSource(profile))}</sub>`,
+    '',
+    '| Operator | Type | Share of an inference | Mean |',
+    '| --- | --- | ---: | ---: |',
+  ];
+  for (const o of view.shown) {
+    lines.push(
+      `| ${cell(o.name)} | ${cell(o.op_type)} | ${formatPercent(o.share)} | ${formatMs(o.mean_us / 1000)} |`,
+    );
+  }
+  if (view.others) {
+    lines.push(`| ${view.others.count} more | | ${formatPercent(view.others.share)} | |`);
+  }
+  lines.push(`| outside the operators (runtime) | | ${formatPercent(view.runtimeShare)} | |`);
+  return lines;
 }

@@ -123,7 +123,7 @@ export async function createWorkload(
  * prototype); a setup() that throws is the module's mistake, reported as such (exit 2).
  */
 function fromObject(workload: Workload, nameOrPath: string): Workload {
-  const { setup, teardown, info } = workload;
+  const { setup, teardown, info, profile } = workload;
   return {
     name: workload.name ?? moduleName(nameOrPath),
     description: workload.description,
@@ -139,6 +139,7 @@ function fromObject(workload: Workload, nameOrPath: string): Workload {
       }),
     teardown: teardown && (() => teardown.call(workload)),
     info: info && (() => info.call(workload)),
+    profile: profile && ((calls) => profile.call(workload, calls)),
   };
 }
 

@@ -1,5 +1,9 @@
+import { cut } from '../../errors.js';
+import type { ModelProfile } from '../../model/index.js';
 import { decodeHdrBase64, withinObserved, type LogLinearCounts } from '../../metrics/index.js';
 import type { DetailedReport } from '../../model/index.js';
+import { terminalLine } from '../../neutralise/index.js';
+import { profileView } from '../_model-profile.js';
 import { round4, type ChartSpec } from './_page.js';
 
 const BLUE = '#3f6fb5';
@@ -195,4 +199,38 @@ export function resourceCharts(report: DetailedReport): ChartSpec[] {
       time: true,
     },
   ];
+}
+
+/**
+ * Where the time goes: the share of an inference each of the largest operators takes, the
+ * rest summed, and the runtime's own time outside them. Bars labelled by operator type (and
+ * name where a type repeats); names come from the model, so control and bidi characters are
+ * shown as escapes and long names cut.
+ */
+export function modelProfileChart(profile: ModelProfile): ChartSpec {
+  const view = profileView(profile, 6);
+  const repeated = (type: string) => view.shown.filter((o) => o.op_type === type).length > 1;
+  const categories = view.shown.map((o) =>
+    cut(terminalLine(repeated(o.op_type) ? `${o.op_type} ${o.name}` : o.op_type), 28),
+  );
+  const shares = view.shown.map((o) => o.share);
+  if (view.others) {
+    categories.push(`${view.others.count} more`);
+    shares.push(view.others.share);
+  }
+  categories.push('runtime');
+  shares.push(view.runtimeShare);
+  return {
+    id: 'chart-model-profile',
+    title: 'Where the time goes (share of one inference)',
+    x: categories.map((_, i) => i),
+    series: [
+      { label: '% of an inference', values: shares.map((v) => round4(v * 100)), color: ORANGE },
+    ],
+    xLabel: 'operator',
+    yLabel: '% of an inference',
+    bars: true,
+    categories,
+    legendAt: 'peak',
+  };
 }

@@ -3,6 +3,7 @@ import { alertsSection, analysisSections } from './_analysis.js';
 import { answeredBy } from './_sources.js';
 import { httpSection } from './_http.js';
 import type { DetailedReport, LatencyMetrics, SummaryReport } from '../../model/index.js';
+import { whereTheTimeGoes } from './_model-profile.js';
 import {
   fineHistogramChart,
   histogramOf,
@@ -55,6 +56,7 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     detailsTable(r),
     isDetailed(r) ? distribution(r, charts) : summaryOnly(r),
     isDetailed(r) ? timelines(r, charts) : '',
+    isDetailed(r) && r.model_profile ? whereTheTimeGoes(r.model_profile, charts) : '',
     breakdown(r),
     httpSection(r),
     analysis ? analysisSections(analysis) : '',

@@ -7,7 +7,16 @@ import type { Workload } from '../../load/index.js';
 import { seededRandom } from '../../random/index.js';
 import { SeriesStream } from './_inputs.js';
 import { FeatureExtractorFactory, fallbackReason, type FeatureExtractor } from './extractor.js';
-import { buildFeatureModel, loadModel, useBackend, type Backend } from './model.js';
+import { profileLayers } from './_profile.js';
+import {
+  FEATURES,
+  TIMESTEPS,
+  buildFeatureModel,
+  loadModel,
+  tf,
+  useBackend,
+  type Backend,
+} from './model.js';
 
 export {
   FeatureExtractorFactory,
@@ -71,6 +80,8 @@ export async function featureExtractionWorkload(
   const repeatRatio = options.repeatRatio ?? 0.2;
   const faultRate = options.faultRate ?? 0;
   let extractor: FeatureExtractor | undefined;
+  let model: tf.LayersModel | undefined;
+  let backend: Backend | undefined;
   let info: Record<string, unknown> = {};
   const stream = new SeriesStream(seed, repeatRatio, batch);
   const faults = seededRandom(seed + 7);
@@ -79,8 +90,8 @@ export async function featureExtractionWorkload(
     description: 'CNN+LSTM feature extraction (TensorFlow.js), P95 < 100 ms requirement',
     async setup() {
       const started = performance.now();
-      const backend = await useBackend(options.backend ?? 'wasm');
-      const model = options.model ? await loadModel(options.model) : buildFeatureModel(seed);
+      backend = await useBackend(options.backend ?? 'wasm');
+      model = options.model ? await loadModel(options.model) : buildFeatureModel(seed);
       extractor = FeatureExtractorFactory.createExtractor(
         model,
         {
@@ -127,6 +138,17 @@ export async function featureExtractionWorkload(
     },
     async teardown() {
       await extractor?.close();
+    },
+    // The model alone, on inputs of the measured shape: no cache, fallback or fault injection.
+    async profile(calls) {
+      if (!model || !backend) return undefined;
+      const inputs = new SeriesStream(seed + 123, 0, batch);
+      return profileLayers(
+        model,
+        () => tf.tensor3d(inputs.next(), [batch, TIMESTEPS, FEATURES]),
+        calls,
+        backend,
+      );
     },
     info: () => info,
   };

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../_helpers.js';
+
+const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
+const ajv = new Ajv({ allErrors: true, strict: false });
+formats.default(ajv);
+const validate = ajv.compile(schema);
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const sampleRows = (out: string) =>
+  gunzipSync(readFileSync(join(out, 'samples.csv.gz')))
+    .toString()
+    .trim()
+    .split('\n')
+    .slice(1);
+
+describe('perfsight run: where the time goes', () => {
+  it('breaks the built-in model down per layer, on calls the measurement never sees', async () => {
+    const out = join(tempDir(), 'run');
+    const result = await runCli(
+      ['run', '-n', '15', '--warmup', '2', '--profile-calls', '3', '--no-history', '-o', out],
+      { timeoutMs: 180_000 },
+    );
+    expect([0, 1], result.stderr).toContain(result.code);
+    const detailed = readJson(join(out, 'detailed.json'));
+    expect(validate(detailed), JSON.stringify(validate.errors)).toBe(true);
+    // The measured calls are the 15 asked for: the 3 profiled inferences are not among them.
+    expect(detailed.performance_summary.total_requests).toBe(15);
+    expect(sampleRows(out)).toHaveLength(15);
+    const profile = detailed.model_profile;
+    expect(profile).toMatchObject({ runtime: 'tfjs', provider: 'wasm', calls: 3 });
+    expect(profile.operators.map((o: { op_type: string }) => o.op_type)).toContain('LSTM');
+    for (const o of profile.operators) expect(o.calls).toBe(3);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Where the time goes');
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
+      /\*\*Where the time goes\*\*[\s\S]*\| lstm\\_LSTM1 \| LSTM \|/,
+    );
+  }, 180_000);
+
+  it('--no-profile leaves it out', async () => {
+    const out = join(tempDir(), 'run');
+    const result = await runCli(['run', '-n', '5', '--no-profile', '--no-history', '-o', out], {
+      timeoutMs: 180_000,
+    });
+    expect([0, 1], result.stderr).toContain(result.code);
+    expect(readJson(join(out, 'detailed.json')).model_profile).toBeNull();
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toContain('Where the time goes');
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).not.toContain('Where the time goes');
+  }, 180_000);
+
+  it('profiles after every measured call, and the recorder sees none of its calls', async () => {
+    const dir = tempDir();
+    const module = join(dir, 'model.mjs');
+    // A workload whose profile() calls the workload itself: had those calls been recorded,
+    // the run would count more than -n. It reports how many calls it found made before it.
+    writeFileSync(
+      module,
+      `let made = 0;
+export default {
+  name: 'counted',
+  async call() { made++; await new Promise((r) => setTimeout(r, 2)); },
+  async profile(calls) {
+    const before = made;
+    for (let i = 0; i < calls; i++) await this.call();
+    return { runtime: 'test', provider: 'cpu', calls, inference_ms: 2, operators: [
+      { name: 'calls before profiling: ' + before, op_type: 'Sleep', calls, total_ms: 2 * calls, mean_us: 2000, share: 1 },
+    ] };
+  },
+};
+`,
+    );
+    const out = join(dir, 'run');
+    const result = await runCli([
+      'run',
+      module,
+      '-n',
+      '20',
+      '--warmup',
+      '4',
+      '--profile-calls',
+      '5',
+      '--no-history',
+      '-o',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const detailed = readJson(join(out, 'detailed.json'));
+    expect(detailed.performance_summary.total_requests).toBe(20);
+    expect(sampleRows(out)).toHaveLength(20);
+    // Warm-up and measured calls were all done before the breakdown began.
+    expect(detailed.model_profile.operators[0].name).toBe('calls before profiling: 24');
+    expect(detailed.model_profile.calls).toBe(5);
+  });
+
+  it('a breakdown that fails costs the run nothing but the breakdown', async () => {
+    const dir = tempDir();
+    const module = join(dir, 'broken.mjs');
+    writeFileSync(
+      module,
+      `export default { name: 'broken', call() {}, async profile() { throw new Error('no profiler here'); } };\n`,
+    );
+    const out = join(dir, 'run');
+    const result = await runCli(['run', module, '-n', '10', '--no-history', '-o', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /perfsight: the model breakdown failed \(.*no profiler here\); the reports leave it out/,
+    );
+    expect(readJson(join(out, 'detailed.json')).model_profile).toBeNull();
+  });
+
+  it.each([
+    [['--no-profile', '--profile-calls', '3'], /--profile-calls does nothing with --no-profile/],
+    [
+      ['synthetic', '--profile-calls', '3'],
+      /--profile-calls does nothing for the synthetic workload \(it has no model to break down\)/,
+    ],
+    [['--profile-calls', '0'], /--profile-calls/],
+  ])('refuses %j: one perfsight: line, exit 2, nothing written', async (args, message) => {
+    const out = join(tempDir(), 'run');
+    const result = await runCli(['run', ...args, '-n', '3', '--no-history', '-o', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^perfsight: /);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import {
+  analyzeRun,
+  parseObjectives,
+  topOperatorAdvice,
+  withTopOperator,
+} from '../../src/analysis/index.js';
+import type { ModelProfile } from '../../src/model/index.js';
+import { renderReportHtml, renderReportMarkdown } from '../../src/report/index.js';
+import { modelProfileChart } from '../../src/report/html/_charts.js';
+import { buildModelProfile } from '../../src/workloads/profile/index.js';
+import { XSS, fixtureReports, fixtureRun } from './_fixture.js';
+
+const BIDI = 'evil\u202etxt.exe';
+
+/** An LSTM model's breakdown, with names from a hostile model file. */
+function profile(): ModelProfile {
+  const runs = (name: string, op_type: string, ms: number) =>
+    Array.from({ length: 4 }, () => ({ name, op_type, ms }));
+  return buildModelProfile(
+    'onnx',
+    'cpu',
+    [10, 10, 10, 10],
+    [
+      ...runs('/lstm/LSTM', 'LSTM', 6.4),
+      ...runs(XSS, 'MatMul', 1.5),
+      ...runs(BIDI, 'Conv', 1),
+      ...runs('a|b', 'Relu', 0.1),
+      ...['n1', 'n2', 'n3', 'n4', 'n5'].flatMap((n) => runs(n, 'Add', 0.05)),
+    ],
+  );
+}
+
+describe('model_profile in the reports', () => {
+  const run = { ...fixtureRun(), modelProfile: profile() };
+  const reports = fixtureReports(run);
+
+  it('detailed.json carries it, operators by share, largest first', () => {
+    expect(reports.detailed.model_profile).toEqual(run.modelProfile);
+    expect(reports.detailed.model_profile!.operators[0]).toMatchObject({
+      name: '/lstm/LSTM',
+      op_type: 'LSTM',
+      calls: 4,
+      share: expect.closeTo(0.64, 6),
+    });
+    expect(reports.detailed.model_profile!.calls).toBe(4);
+  });
+
+  it('is null without one (a workload with no model to break down)', () => {
+    expect(fixtureReports(fixtureRun()).detailed.model_profile).toBeNull();
+  });
+
+  it('report.html: a "Where the time goes" chart and table, names neutralised', () => {
+    const html = renderReportHtml(reports);
+    expect(html).toContain('<h2 id="profile-h">Where the time goes</h2>');
+    expect(html).toContain('id="chart-model-profile"');
+    expect(html).not.toContain(XSS);
+    expect(html).not.toContain('\u202e');
+    expect(html).toContain('evil\\u202etxt.exe');
+    const chart = modelProfileChart(run.modelProfile);
+    expect(chart.categories).toEqual([
+      'LSTM',
+      'MatMul',
+      'Conv',
+      'Relu',
+      'Add n1',
+      'Add n2',
+      '3 more',
+      'runtime',
+    ]);
+    const values = chart.series[0]!.values as number[];
+    expect(values[0]).toBeCloseTo(64, 6);
+    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 2);
+    // The page's chart data is what the chart spec says.
+    const data = JSON.parse(
+      html.match(/<script type="application\/json" id="perfsight-data">(.*?)<\/script>/s)![1]!,
+    ) as { charts: Array<{ id: string; categories?: string[] }> };
+    expect(data.charts.find((c) => c.id === 'chart-model-profile')?.categories).toEqual(
+      chart.categories,
+    );
+  });
+
+  it('report.md: a short table, names neutralised', () => {
+    const md = renderReportMarkdown(
+      reports.summary,
+      reports.analysis,
+      reports.alerts,
+      run.modelProfile,
+    );
+    expect(md).toContain('**Where the time goes**');
+    expect(md).toContain('| /lstm/LSTM | LSTM | 64.00 % | 6.40 ms |');
+    expect(md).toContain('| a\\|b | Relu |');
+    expect(md).toContain('| 4 more | | 2.00 % | |');
+    expect(md).not.toContain(XSS);
+    expect(md).not.toContain('\u202e');
+  });
+});
+
+describe('the analysis names the top operator when latency fails', () => {
+  const run = fixtureRun({ slowdown: 40 });
+
+  it('in the latency bottlenecks and the latency recommendation', () => {
+    const reports = fixtureReports({ ...run, modelProfile: profile() });
+    const analysis = analyzeRun(reports.summary, parseObjectives(['p95<100ms']), {
+      modelProfile: profile(),
+    });
+    expect(analysis.objectives_met).toBe(false);
+    const advice =
+      'LSTM (/lstm/LSTM) takes 64 % of an inference: fewer hidden units, quantization, or batching';
+    expect(topOperatorAdvice(profile())).toBe(advice);
+    const latency = analysis.bottlenecks.filter((b) => b.category === 'latency');
+    expect(latency.length).toBeGreaterThan(0);
+    for (const b of latency) expect(b.recommendation).toMatch(new RegExp(`^${escape(advice)}`));
+    for (const b of analysis.bottlenecks.filter((b) => b.category !== 'latency'))
+      expect(b.recommendation).not.toContain('LSTM');
+    const rec = analysis.recommendations.find((r) => r.category === 'latency')!;
+    expect((rec.details.suggested_actions as string[])[0]).toBe(advice);
+  });
+
+  it('adds a recommendation when a latency objective fails the seed rules did not flag', () => {
+    // p95 ≈ 8 ms: no latency bottleneck or recommendation by the seed's rules, yet p95<1ms fails.
+    const reports = fixtureReports(fixtureRun());
+    const objectives = parseObjectives(['p95<1ms']);
+    const plain = analyzeRun(reports.summary, objectives);
+    expect(plain.recommendations.some((r) => r.category === 'latency')).toBe(false);
+    const named = analyzeRun(reports.summary, objectives, { modelProfile: profile() });
+    const rec = named.recommendations.find((r) => r.category === 'latency')!;
+    expect(rec.details.top_operator).toMatch(/^LSTM \(\/lstm\/LSTM\) takes 64 %/);
+  });
+
+  it('says nothing of operators when latency holds, or without a breakdown', () => {
+    const reports = fixtureReports(fixtureRun());
+    const passing = analyzeRun(reports.summary, parseObjectives(['p95<1000ms']), {
+      modelProfile: profile(),
+    });
+    expect(JSON.stringify(passing)).not.toContain('LSTM');
+    const slow = fixtureReports(run);
+    const without = analyzeRun(slow.summary, parseObjectives(['p95<100ms']));
+    expect(JSON.stringify(without)).not.toContain('of an inference');
+  });
+
+  it('sums an operator type over its nodes, and names how many', () => {
+    const many = buildModelProfile(
+      'onnx',
+      'cpu',
+      [10],
+      [
+        { name: 'c1', op_type: 'Conv', ms: 3 },
+        { name: 'c2', op_type: 'Conv', ms: 3 },
+        { name: 'm', op_type: 'MatMul', ms: 4 },
+      ],
+    );
+    expect(topOperatorAdvice(many)).toBe(
+      'Conv (2 nodes) takes 60 % of an inference: fewer filters or a smaller kernel, quantization, or batching',
+    );
+    const { bottlenecks, recommendations } = withTopOperator([], [], [], many);
+    expect([bottlenecks, recommendations]).toEqual([[], []]);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
