@@ -10,22 +10,12 @@
 import { LogLinearCounts } from './_log-linear.js';
 import { SUM_SCALE, exactPercentiles, histogramPercentiles } from './_latency-stats.js';
 import { FLAG_CACHE_HIT, FLAG_FALLBACK, FLAG_SUCCESS, type SampleLog } from './_sample-log.js';
-import type { LatencyPercentiles } from './types.js';
-
-export type AnswerSource = 'model' | 'cache' | 'fallback';
+import type { AnswerSource, LatencyBySource, SourceLatency } from './types.js';
 
 export const ANSWER_SOURCES: readonly AnswerSource[] = ['model', 'cache', 'fallback'];
 
 /** Flags of an answer the model did not give. */
 export const NOT_THE_MODEL = FLAG_CACHE_HIT | FLAG_FALLBACK;
-
-/** One source's successful answers: how many, and their latencies (null when none). */
-export interface SourceLatency {
-  count: number;
-  percentiles: LatencyPercentiles | null;
-}
-
-export type LatencyBySource = Record<AnswerSource, SourceLatency>;
 
 /**
  * The source of a successful sample. A sample flagged both cache hit and fallback is the

@@ -27,4 +27,4 @@ export type { ResourcePoint, ResourceSummary } from './resources.js';
 export type { ThroughputPoint } from './_timeline.js';
 export { SEED_BINS } from './_latency-stats.js';
 export { ANSWER_SOURCES, sourceOf } from './_answer-sources.js';
-export type { AnswerSource, LatencyBySource, SourceLatency } from './_answer-sources.js';
+export type { AnswerSource, LatencyBySource, SourceLatency } from './types.js';

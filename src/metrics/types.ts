@@ -1,6 +1,16 @@
 import type { ResourcePoint, ResourceSummary } from './resources.js';
 import type { ThroughputPoint } from './_timeline.js';
-import type { LatencyBySource } from './_answer-sources.js';
+
+/** Who answered a successful call: the workload itself, its cache, or its fallback. */
+export type AnswerSource = 'model' | 'cache' | 'fallback';
+
+/** One source's successful answers: how many, and their latencies (null when none). */
+export interface SourceLatency {
+  count: number;
+  percentiles: LatencyPercentiles | null;
+}
+
+export type LatencyBySource = Record<AnswerSource, SourceLatency>;
 
 /** One call's outcome, as a user or the runner reports it. */
 export interface SampleInput {
