@@ -31,6 +31,17 @@ function newChunk(size: number): Chunk {
   };
 }
 
+/** A run of consecutive samples as column views (see `SampleLog.chunkColumns`). */
+export interface SampleColumns {
+  length: number;
+  latencyMs: Float64Array;
+  timestampMs: Float64Array;
+  /** FLAG_* bits. */
+  flags: Uint8Array;
+  /** Index into the run's error type names; 0 is none. */
+  errorCode: Uint16Array;
+}
+
 export class SampleLog {
   readonly cap: number;
   length = 0;
@@ -75,6 +86,28 @@ export class SampleLog {
 
   errorCodeAt(index: number): number {
     return this.chunks[index >>> CHUNK_BITS]!.errorCode[index & CHUNK_MASK]!;
+  }
+
+  /**
+   * The samples as columns, one set of views per chunk (no copy): what a columnar file
+   * (samples.arrow) is written from, a batch per chunk.
+   */
+  chunkColumns(): SampleColumns[] {
+    const columns: SampleColumns[] = [];
+    let left = this.length;
+    for (const chunk of this.chunks) {
+      if (left === 0) break;
+      const n = Math.min(left, chunk.flags.length);
+      columns.push({
+        length: n,
+        latencyMs: chunk.latencyMs.subarray(0, n),
+        timestampMs: chunk.timestampMs.subarray(0, n),
+        flags: chunk.flags.subarray(0, n),
+        errorCode: chunk.errorCode.subarray(0, n),
+      });
+      left -= n;
+    }
+    return columns;
   }
 
   /** Latencies of the samples whose success flag equals `success`, ascending. */

@@ -22,6 +22,7 @@ export {
   FLAG_CACHE_MISS,
   FLAG_FALLBACK,
 } from './_sample-log.js';
+export type { SampleColumns } from './_sample-log.js';
 export { ResourceSampler, summarizeResources } from './resources.js';
 export type { ResourcePoint, ResourceSummary } from './resources.js';
 export type { ThroughputPoint } from './_timeline.js';

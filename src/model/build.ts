@@ -15,6 +15,11 @@ import {
 } from './types.js';
 
 export const SAMPLES_FILE = 'samples.csv.gz';
+/**
+ * The same samples as Apache Arrow IPC, beside SAMPLES_FILE: what `compare` reads. A fixed
+ * name, never taken from a report file.
+ */
+export const SAMPLES_ARROW_FILE = 'samples.arrow';
 
 /** The seed's summary report over a finished run. Pure. */
 export function buildSummaryReport(run: RunResult): SummaryReport {

@@ -13,6 +13,12 @@ export type {
   SourceLatencyMetrics,
 } from './types.js';
 export type { ModelProfile, OperatorProfile } from '../load/index.js';
-export { buildSummaryReport, buildDetailedReport, latencyMetrics, SAMPLES_FILE } from './build.js';
+export {
+  buildSummaryReport,
+  buildDetailedReport,
+  latencyMetrics,
+  SAMPLES_FILE,
+  SAMPLES_ARROW_FILE,
+} from './build.js';
 export { summaryReportOf, recordedOf, runOf } from './source.js';
 export type { ReportSource } from './source.js';

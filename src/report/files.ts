@@ -1,14 +1,21 @@
 import { terminalSafeJson } from '../neutralise/index.js';
 import { renderSamplesCsv, renderSummaryCsv } from './csv.js';
-import { SAMPLES_FILE, buildDetailedReport, buildSummaryReport } from '../model/index.js';
+import {
+  SAMPLES_ARROW_FILE,
+  SAMPLES_FILE,
+  buildDetailedReport,
+  buildSummaryReport,
+} from '../model/index.js';
 import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
 import type { DetailedReport, RunResult, SummaryReport } from '../model/index.js';
+import type { FileContent } from './write.js';
+import type { RecordedRun } from '../metrics/index.js';
 
 /** One file of a report folder: its name and its content, rendered lazily. */
 export interface ReportFile {
   name: string;
-  /** A string, or chunks of text for large files. */
-  render: () => string | Iterable<string>;
+  /** A string, chunks of text for large files, or bytes (binary files). */
+  render: () => FileContent;
   gzip?: boolean;
 }
 
@@ -38,6 +45,14 @@ export function buildRunReports(run: RunResult): RunReports {
   ];
   if (run.recorded.samples) {
     files.push({ name: SAMPLES_FILE, render: () => renderSamplesCsv(run.recorded), gzip: true });
+    files.push({ name: SAMPLES_ARROW_FILE, render: () => samplesArrow(run.recorded) });
   }
   return { summary, detailed, files };
+}
+
+/** Apache Arrow is loaded only when the file is written, not by every perfsight command. */
+async function* samplesArrow(recorded: RecordedRun): AsyncGenerator<Uint8Array> {
+  const { renderSamplesArrow } = await import('./arrow.js');
+  const bytes = renderSamplesArrow(recorded);
+  if (bytes) yield bytes;
 }

@@ -5,10 +5,16 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 
-/** Writes `content` (text, or chunks of text for large files) to `path`, gzipped on request. */
+/**
+ * What a file holds: text, chunks of text for large files, or bytes produced asynchronously
+ * (binary files, whose encoder is loaded only when one is written).
+ */
+export type FileContent = string | Iterable<string> | AsyncIterable<Uint8Array>;
+
+/** Writes `content` to `path`, gzipped on request. */
 export async function writeFileTo(
   path: string,
-  content: string | Iterable<string>,
+  content: FileContent,
   options: { gzip?: boolean } = {},
 ): Promise<void> {
   const chunks = typeof content === 'string' ? [content] : content;
@@ -24,7 +30,7 @@ export async function writeFileTo(
  */
 export async function writeFileAtomic(
   path: string,
-  content: string | Iterable<string>,
+  content: FileContent,
   options: { gzip?: boolean } = {},
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

@@ -4,17 +4,24 @@
  * pure.
  */
 import { existsSync, statSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { comparableRunOf, type ComparableRun } from '../analysis/index.js';
 import { InputError, quote } from '../errors.js';
 import { readTextFileSync } from '../input.js';
 import { MetricsCollector } from '../metrics/index.js';
-import { READABLE_SCHEMA_VERSIONS, type DetailedReport } from '../model/index.js';
+import {
+  READABLE_SCHEMA_VERSIONS,
+  SAMPLES_ARROW_FILE,
+  type DetailedReport,
+} from '../model/index.js';
+import { readSuccessfulLatencies } from './arrow.js';
 import { readSamplesFile } from './read.js';
 
 /**
  * Loads a run for comparison from its report folder or its `detailed.json`: the report, and
- * the latencies from `samples.csv.gz` when the run kept them, else from its histogram.
+ * the latencies from `samples.arrow` (else `samples.csv.gz`) when the run kept them, else
+ * from its histogram.
  * Anything missing, truncated or of another schema version is an InputError naming the file.
  */
 export async function loadRunForComparison(path: string): Promise<ComparableRun> {
@@ -44,13 +51,36 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
     );
   }
   const samplesPath = samplesFile(report.samples_file, file);
-  if (samplesPath && existsSync(samplesPath)) {
+  if (!samplesPath) return comparableRunOf(report, path);
+  // The columnar copy first (no text to parse); folders written before it, from the CSV.
+  const arrowPath = join(dirname(file), SAMPLES_ARROW_FILE);
+  if (await ownFile(arrowPath)) {
+    return comparableRunOf(report, path, await readSuccessfulLatencies(arrowPath));
+  }
+  if (await ownFile(samplesPath)) {
     const collector = new MetricsCollector({ sampleResources: false });
     await readSamplesFile(samplesPath, collector);
     const exact = collector.recorded().samples?.sortedLatencies(true) ?? new Float64Array();
     return comparableRunOf(report, path, exact);
   }
   return comparableRunOf(report, path);
+}
+
+/**
+ * Whether a samples file is there (a folder there is for the reader to refuse). A symbolic
+ * link is refused, not followed: a report folder from elsewhere must not make perfsight read
+ * a file outside it.
+ */
+async function ownFile(path: string): Promise<boolean> {
+  const found = await lstat(path).catch(() => undefined);
+  if (found?.isSymbolicLink()) {
+    throw InputError.at(
+      path,
+      undefined,
+      'is a symbolic link: perfsight reads only the report folder’s own files',
+    );
+  }
+  return found !== undefined;
 }
 
 /**

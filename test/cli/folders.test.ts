@@ -26,6 +26,7 @@ const RUN_FILES = [
   'junit.xml',
   'report.html',
   'report.md',
+  'samples.arrow',
   'samples.csv.gz',
   'summary.csv',
   'summary.json',

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,9 @@ describe('what perfsight reads: every mistake is one line, exit 2, nothing writt
     cpSync(good, broken, { recursive: true });
     const samples = join(broken, 'samples.csv.gz');
     writeFileSync(samples, readFileSync(samples).subarray(0, 100));
+    // A folder written before samples.arrow: compare reads the CSV (test/samples/arrow.test.ts
+    // refuses a damaged samples.arrow).
+    rmSync(join(broken, 'samples.arrow'));
     const target = out();
     const compared = await runCli(['compare', good, broken, '-o', target]);
     expect(rejection(compared)).toMatch(/broken\/samples\.csv\.gz: is not valid gzip/);

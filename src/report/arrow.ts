@@ -1,0 +1,133 @@
+/**
+ * `samples.arrow`: every sample of a run as Apache Arrow IPC (the file format, also known as
+ * Feather v2), so `compare` — and pandas, polars, DuckDB or R — read the columns without
+ * parsing text. One record batch per 65,536 samples, written from the recorder's own typed
+ * arrays: the figures are the very doubles perfsight holds, not their decimal text.
+ * `samples.csv.gz` stays beside it for people and for `perfsight report`.
+ *
+ * Columns (the names of the raw-sample format, in the units perfsight records):
+ * `timestamp_ms` float64 (epoch ms the call ended; null when the run is untimed),
+ * `latency_ms` float64, `success` bool, `cache_hit` bool (null: unknown), `fallback_used`
+ * bool, `error_type` dictionary<int16, utf8> (null: none). Schema metadata:
+ * `perfsight.samples_version` = "1", `perfsight.timed` = "true" | "false".
+ */
+import {
+  Bool,
+  Dictionary,
+  Field,
+  Float64,
+  Int16,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  Utf8,
+  makeData,
+  type Data,
+  type Vector,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
+import {
+  FLAG_CACHE_HIT,
+  FLAG_CACHE_MISS,
+  FLAG_FALLBACK,
+  FLAG_SUCCESS,
+  type RecordedRun,
+  type SampleColumns,
+} from '../metrics/index.js';
+
+/** The Arrow IPC file of a run's samples; undefined when the run kept none. */
+export function renderSamplesArrow(recorded: RecordedRun): Uint8Array | undefined {
+  const log = recorded.samples;
+  if (!log || log.length === 0) return undefined;
+  const timed = recorded.metrics.requestsPerSecond !== null;
+  const errorNames: Vector<Utf8> = vectorFromArray([...recorded.errorTypes], new Utf8());
+  const errorType = new Dictionary(new Utf8(), new Int16(), 0);
+  const fields = [
+    new Field('timestamp_ms', new Float64(), true),
+    new Field('latency_ms', new Float64(), false),
+    new Field('success', new Bool(), false),
+    new Field('cache_hit', new Bool(), true),
+    new Field('fallback_used', new Bool(), false),
+    new Field('error_type', errorType, true),
+  ];
+  const metadata = new Map([
+    ['perfsight.samples_version', '1'],
+    ['perfsight.timed', String(timed)],
+  ]);
+  const schema = new Schema(fields, metadata);
+  const batches = log.chunkColumns().map((columns) => {
+    const n = columns.length;
+    const children = [
+      timed
+        ? makeData({ type: new Float64(), length: n, data: columns.timestampMs })
+        : makeData({
+            type: new Float64(),
+            length: n,
+            nullCount: n,
+            nullBitmap: new Uint8Array(bitmapBytes(n)),
+            data: new Float64Array(n),
+          }),
+      makeData({ type: new Float64(), length: n, data: columns.latencyMs }),
+      makeData({ type: new Bool(), length: n, data: bits(columns, FLAG_SUCCESS) }),
+      makeData({
+        type: new Bool(),
+        length: n,
+        nullCount: n - count(columns, FLAG_CACHE_HIT | FLAG_CACHE_MISS),
+        nullBitmap: bits(columns, FLAG_CACHE_HIT | FLAG_CACHE_MISS),
+        data: bits(columns, FLAG_CACHE_HIT),
+      }),
+      makeData({ type: new Bool(), length: n, data: bits(columns, FLAG_FALLBACK) }),
+      errorTypeData(columns, errorType, errorNames),
+    ];
+    const struct = makeData({ type: new Struct(fields), length: n, nullCount: 0, children });
+    return new RecordBatch(schema, struct);
+  });
+  return tableToIPC(new Table(schema, batches), 'file');
+}
+
+function errorTypeData(
+  columns: SampleColumns,
+  type: Dictionary<Utf8, Int16>,
+  names: Vector<Utf8>,
+): Data<Dictionary<Utf8, Int16>> {
+  const n = columns.length;
+  const codes = columns.errorCode;
+  // Codes stay far below 2^15 (error types are capped), so int16 holds them as they are.
+  const indices = new Int16Array(codes.buffer, codes.byteOffset, n);
+  const valid = new Uint8Array(bitmapBytes(n));
+  let present = 0;
+  for (let i = 0; i < n; i++) {
+    if (codes[i] !== 0) {
+      valid[i >> 3]! |= 1 << (i & 7);
+      present++;
+    }
+  }
+  return makeData({
+    type,
+    length: n,
+    nullCount: n - present,
+    nullBitmap: valid,
+    data: indices,
+    dictionary: names,
+  });
+}
+
+const bitmapBytes = (n: number) => Math.ceil(n / 64) * 8;
+
+/** A bitmap (Arrow's LSB order) of the samples with any of `mask`'s flags. */
+function bits(columns: SampleColumns, mask: number): Uint8Array {
+  const flags = columns.flags;
+  const out = new Uint8Array(bitmapBytes(columns.length));
+  for (let i = 0; i < columns.length; i++) {
+    if ((flags[i]! & mask) !== 0) out[i >> 3]! |= 1 << (i & 7);
+  }
+  return out;
+}
+
+function count(columns: SampleColumns, mask: number): number {
+  let n = 0;
+  for (let i = 0; i < columns.length; i++) if ((columns.flags[i]! & mask) !== 0) n++;
+  return n;
+}
