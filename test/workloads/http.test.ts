@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsCollector } from '../../src/metrics/index.js';
@@ -187,6 +190,26 @@ describe('HTTP workload against a real server', () => {
       type: 'application/json',
       body: '{"id":7}',
     });
+  });
+
+  it('https: a self-signed certificate fails typed, and --insecure accepts it', async () => {
+    const tls = join(import.meta.dirname, '_tls');
+    const server = createTlsServer(
+      {
+        key: readFileSync(join(tls, 'localhost.key')),
+        cert: readFileSync(join(tls, 'localhost.crt')),
+      },
+      (_req, res) => res.end('secure'),
+    );
+    servers.push(server as unknown as Server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const checked = await measure({ url }, { iterations: 5 });
+    expect(checked.metrics.errorCounts).toEqual({ DEPTH_ZERO_SELF_SIGNED_CERT: 5 });
+    const insecure = await measure({ url, insecure: true }, { iterations: 5 });
+    expect(insecure.metrics.successfulSamples).toBe(5);
+    expect(insecure.traffic.statusCodes).toEqual({ 200: 5 });
+    expect(insecure.traffic.bytesReceived).toBeGreaterThan(0);
   });
 
   it('refuses bad input before any request: URL, method, header, expected status', () => {
