@@ -1,0 +1,95 @@
+/**
+ * Profiling cost: what the model breakdown ("where the time goes") adds to `perfsight run`.
+ * The built CLI runs the built-in model (tfjs, WASM) with and without `--no-profile`,
+ * alternating, and the wall times' medians are compared (the ratio is the cost a user sees).
+ * In-process, the breakdown's own time is set beside the measured run's. Goal: the breakdown
+ * adds ≤ 10 % to a default-length run.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runWorkload } from '../src/load/index.js';
+import { MetricsCollector } from '../src/metrics/index.js';
+import { featureExtractionWorkload } from '../src/workloads/feature-extraction/index.js';
+import { median, round } from './_stats.js';
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'perfsight.js');
+
+/** Wall time of one `perfsight run` of the built-in model, in ms. */
+function cliRunMs(iterations: number, profile: boolean): number {
+  const dir = mkdtempSync(join(tmpdir(), 'perfsight-bench-profile-'));
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      'run',
+      '-n',
+      String(iterations),
+      '--no-history',
+      '--no-progress',
+      '-o',
+      join(dir, 'run'),
+      ...(profile ? [] : ['--no-profile']),
+    ],
+    { stdio: 'ignore', env: { ...process.env, CI: 'true' } },
+  );
+  const elapsed = performance.now() - started;
+  // The objectives may fail on a loaded machine: exit 1 is still a finished run.
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`perfsight run exited with ${result.status ?? result.signal}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return elapsed;
+}
+
+async function inProcess(iterations: number, profileCalls: number) {
+  const workload = await featureExtractionWorkload({});
+  await workload.setup!();
+  let started = performance.now();
+  await runWorkload(workload, new MetricsCollector({ sampleResources: false }), {
+    iterations,
+    warmup: 10,
+    concurrency: 1,
+  });
+  const measuredMs = performance.now() - started;
+  started = performance.now();
+  const profile = await workload.profile!(profileCalls);
+  const profileMs = performance.now() - started;
+  await workload.teardown!();
+  return {
+    measured_run_ms: round(measuredMs),
+    breakdown_ms: round(profileMs),
+    breakdown_share_of_run: round(profileMs / measuredMs),
+    profiled_inference_ms: round(profile?.inference_ms ?? NaN),
+    top_operator: profile?.operators[0]
+      ? `${profile.operators[0].op_type} ${round(profile.operators[0].share * 100, 3)} %`
+      : null,
+  };
+}
+
+export default async function profileBench(): Promise<Record<string, unknown>> {
+  const cli: Record<string, unknown> = {};
+  for (const iterations of [100, 1000]) {
+    const withProfile: number[] = [];
+    const without: number[] = [];
+    // Alternating, so a burst of load on the shared machine hits both sides alike.
+    for (let i = 0; i < 3; i++) {
+      without.push(cliRunMs(iterations, false));
+      withProfile.push(cliRunMs(iterations, true));
+    }
+    const a = median(without);
+    const b = median(withProfile);
+    cli[`run_${iterations}_calls`] = {
+      without_breakdown_ms: round(a),
+      with_breakdown_ms: round(b),
+      ratio: round(b / a),
+    };
+  }
+  return {
+    note: 'perfsight run of the built-in model (tfjs, WASM), default --profile-calls 10; wall time of the whole command (process start to exit), medians of 3 alternating pairs',
+    cli,
+    in_process: await inProcess(1000, 10),
+  };
+}
