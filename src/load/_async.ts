@@ -1,4 +1,4 @@
-/** Small async helpers shared by the runner and the monitor's open-loop driver (src/monitor/_driver.ts). */
+/** Small async helpers of the load driver (driver.ts): sleeping, call handles, timeouts. */
 import { afterMs } from './timers.js';
 import type { CallOptions } from './workload.js';
 
@@ -28,12 +28,18 @@ export class TimeoutError extends Error {
 /**
  * One call's options. Its AbortSignal is made only when the workload reads it (most never
  * do, and a controller per call is not free); one read after the call was abandoned is
- * aborted already.
+ * aborted already. A handle whose signal was never read, of a call that is over and was not
+ * abandoned, is `reusable`: nothing can tell it from a new one, so the driver passes it to
+ * the next call instead of allocating one per call.
  */
 export class CallHandle implements CallOptions {
-  private controller: AbortController | undefined;
+  private controller: AbortController | undefined = undefined;
   private abandonedFor: unknown = undefined;
   private abandoned = false;
+
+  get reusable(): boolean {
+    return this.controller === undefined && !this.abandoned;
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {

@@ -2,9 +2,9 @@ import type { AlertThresholds } from '../analysis/alerting.js';
 import type { AnalyzerThresholds } from '../analysis/analyzer.js';
 import type { Objective } from '../analysis/types.js';
 import { MetricsCollector } from '../metrics/index.js';
-import { runWorkload, type RunPlan, type Workload } from '../load/index.js';
+import type { DriveOutcome, RunPlan, Workload } from '../load/index.js';
 import { AlertEvaluator, type AlertEvent } from './alerts.js';
-import { driveOpenLoop } from './_driver.js';
+import { driveInto } from './_driving.js';
 import { checkWindowObjectives, overallRisk } from './_analysis.js';
 import { Notifier, type AlertNotification, type ThrottleOptions } from './notifier.js';
 import { latencyThresholds, seedAlertRules, type AlertRule } from './rules.js';
@@ -314,16 +314,13 @@ export class ContinuousPerformanceMonitor {
   }
 
   /**
-   * Drives a workload into a collector until `signal` aborts or the plan ends; a call that
-   * throws is counted as a failure and the loop goes on. With a rate: the monitor's open
-   * loop (latency from the intended start); without: the runner's closed loop.
+   * Drives a workload into a collector (a new one if `name` is not watched yet) with the load
+   * driver `run` uses, until `signal` aborts or the plan ends; a call that throws is counted
+   * as a failure and the loop goes on. With a rate: the open loop (latency from the intended
+   * start), until the duration or the signal; without: the closed loop.
    */
-  drive(name: string, workload: Workload, plan: RunPlan): Promise<unknown> {
-    const collector = this.collector(name) ?? this.addCollector(name);
-    if (plan.rate) {
-      return driveOpenLoop(workload, collector, { ...plan, rate: plan.rate });
-    }
-    return runWorkload(workload, collector, plan);
+  drive(name: string, workload: Workload, plan: RunPlan): Promise<DriveOutcome> {
+    return driveInto(this.collector(name) ?? this.addCollector(name), workload, plan);
   }
 
   /**
