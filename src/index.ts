@@ -14,13 +14,16 @@ export type {
   CurrentMetrics,
   LatencyPercentiles,
   RecordedRun,
+  Recorder,
   SampleInput,
 } from './metrics/index.js';
-export { runWorkload } from './load/index.js';
+export { driveLoad, runWorkload } from './load/index.js';
 export type {
   CallOptions,
   CallReport,
   CallResult,
+  DriveOptions,
+  DriveOutcome,
   RunOutcome,
   RunPlan,
   Workload,

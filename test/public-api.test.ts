@@ -21,6 +21,7 @@ const PUBLIC = [
   'ContinuousPerformanceMonitor',
   // Measure.
   'runWorkload',
+  'driveLoad',
   'createWorkload',
   'syntheticWorkload',
   'readSamplesFile',

@@ -5,7 +5,8 @@
  */
 export interface Recorder {
   /**
-   * Records one call's outcome: `flags` from `sampleFlags`, `errorType` why a failed call
+   * Records one call's outcome: `flags` from `sampleFlags` (bit 1: success; 2: cache hit;
+   * 4: cache miss; 8: answered by the fallback), `errorType` why a failed call
    * failed, `timestampMs` the call's end (epoch ms). On the hot path: a fixed amount of work,
    * no allocation, no I/O, no clock read.
    */
