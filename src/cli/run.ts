@@ -8,6 +8,7 @@ import {
   builtInWorkloads,
   createWorkload,
   workloadOptionsTaken,
+  type WorkloadOption,
   type WorkloadOptions,
 } from '../workloads/index.js';
 import type { RunPolicy } from '../analysis/index.js';
@@ -331,7 +332,7 @@ async function profileModel(workload: Workload, calls: number): Promise<ModelPro
   }
 }
 
-/** The workload options `run` has: flag key → the option as the user types it → `WorkloadOptions` key. */
+/** The workload options `run` has: flag key → the option as the user types it → the workload's option. */
 const WORKLOAD_FLAGS = {
   latencyMs: ['--latency-ms', 'latencyMs'],
   jitter: ['--jitter', 'jitter'],
@@ -344,9 +345,9 @@ const WORKLOAD_FLAGS = {
   batch: ['--batch', 'batch'],
   repeatRatio: ['--repeat-ratio', 'repeatRatio'],
   faultRate: ['--fault-rate', 'faultRate'],
-  modelTimeout: ['--model-timeout', 'timeoutMs'],
+  modelTimeout: ['--model-timeout', 'modelTimeoutMs'],
   isolate: ['--isolate', 'isolate'],
-} as const satisfies Partial<Record<keyof RunFlags, readonly [string, string]>>;
+} as const satisfies Partial<Record<keyof RunFlags, readonly [string, WorkloadOption]>>;
 
 /**
  * The options given for the workload, each checked against what it reads: an option the
@@ -355,12 +356,12 @@ const WORKLOAD_FLAGS = {
  */
 function workloadOptionsFrom(workloadName: string, flags: RunFlags): WorkloadOptions {
   const http = isHttpTarget(workloadName);
-  const takes = http ? [] : workloadOptionsTaken(workloadName);
-  const options: Record<string, unknown> = {};
+  const takes: readonly WorkloadOption[] = http ? [] : workloadOptionsTaken(workloadName);
+  const options: Partial<Record<WorkloadOption, unknown>> = {};
   for (const [key, [flag, option]] of Object.entries(WORKLOAD_FLAGS)) {
     const value = flags[key as keyof typeof WORKLOAD_FLAGS];
     if (value === undefined) continue;
-    if (takes && !takes.includes(option)) {
+    if (!takes.includes(option)) {
       const builtIn = builtInWorkloads().includes(workloadName);
       const known = Object.values(WORKLOAD_FLAGS)
         .filter(([, o]) => takes.includes(o))

@@ -3,17 +3,32 @@ import { basename, extname, resolve } from 'node:path';
 import { access } from 'node:fs/promises';
 import { cut, InputError, quote, UsageError } from '../errors.js';
 import type { CallOptions, CallResult, Workload } from '../load/index.js';
+import type { FeatureExtractionOptions } from './feature-extraction/index.js';
 import { syntheticWorkload, type SyntheticOptions } from './synthetic.js';
 
 export { syntheticWorkload } from './synthetic.js';
 export type { SyntheticOptions } from './synthetic.js';
+export type { FeatureExtractionOptions } from './feature-extraction/index.js';
 
-/** Options the CLI passes to every workload factory; each takes what it knows. */
-export type WorkloadOptions = SyntheticOptions & Record<string, unknown>;
+/** Each built-in workload by name, and the options it declares. */
+export interface BuiltInWorkloadOptions {
+  'feature-extraction': FeatureExtractionOptions;
+  synthetic: SyntheticOptions;
+}
 
-type WorkloadFactory = (options: WorkloadOptions) => Workload | Promise<Workload>;
+export type BuiltInWorkload = keyof BuiltInWorkloadOptions;
 
-const BUILT_IN: Record<string, WorkloadFactory> = {
+/** An option of some built-in workload: what `run`'s flags are checked and passed as. */
+export type WorkloadOption = {
+  [N in BuiltInWorkload]: keyof BuiltInWorkloadOptions[N];
+}[BuiltInWorkload];
+
+/** Options for a workload named at run time, each typed as the workload declares it. */
+export type WorkloadOptions = Partial<SyntheticOptions & FeatureExtractionOptions>;
+
+const BUILT_IN: {
+  [N in BuiltInWorkload]: (options: BuiltInWorkloadOptions[N]) => Workload | Promise<Workload>;
+} = {
   // TensorFlow.js is loaded only when this workload is asked for: other commands stay quick.
   'feature-extraction': async (options) =>
     (await import('./feature-extraction/index.js')).featureExtractionWorkload(options),
@@ -21,10 +36,11 @@ const BUILT_IN: Record<string, WorkloadFactory> = {
 };
 
 /**
- * The options (`WorkloadOptions` keys) each built-in workload reads. An option a workload
- * does not read would change nothing while the reports say it was set: the CLI refuses it.
+ * The options each built-in workload reads (keys of its own options type). An option a
+ * workload does not read would change nothing while the reports say it was set: the CLI
+ * refuses it.
  */
-const TAKES: Record<string, readonly string[]> = {
+const TAKES: { [N in BuiltInWorkload]: ReadonlyArray<keyof BuiltInWorkloadOptions[N]> } = {
   'feature-extraction': [
     'seed',
     'model',
@@ -32,19 +48,19 @@ const TAKES: Record<string, readonly string[]> = {
     'batch',
     'repeatRatio',
     'faultRate',
-    'timeoutMs',
+    'modelTimeoutMs',
     'isolate',
   ],
   synthetic: ['latencyMs', 'jitter', 'errorRate', 'cacheHitRate', 'mode', 'seed'],
 };
 
-/**
- * The options a workload reads: a built-in's list; none for a module (it gets no options);
- * undefined for a workload registered without saying (anything is passed on).
- */
-export function workloadOptionsTaken(nameOrPath: string): readonly string[] | undefined {
-  if (Object.hasOwn(TAKES, nameOrPath)) return TAKES[nameOrPath];
-  return Object.hasOwn(BUILT_IN, nameOrPath) ? undefined : [];
+function isBuiltIn(name: string): name is BuiltInWorkload {
+  return Object.hasOwn(BUILT_IN, name);
+}
+
+/** The options a workload reads: a built-in's list; none for a module (it gets no options). */
+export function workloadOptionsTaken(nameOrPath: string): readonly WorkloadOption[] {
+  return isBuiltIn(nameOrPath) ? TAKES[nameOrPath] : [];
 }
 
 /** What `perfsight run` measures when no workload is named: the seed's question. */
@@ -55,29 +71,17 @@ export function builtInWorkloads(): string[] {
 }
 
 /**
- * Lets a later module (or a user) add a named workload; `takes` lists the options it reads
- * (the CLI refuses the others), or leave it out to be passed every option given.
- */
-export function registerWorkload(
-  name: string,
-  factory: WorkloadFactory,
-  takes?: readonly string[],
-): void {
-  BUILT_IN[name] = factory;
-  if (takes) TAKES[name] = takes;
-  else delete TAKES[name];
-}
-
-/**
  * A built-in workload by name, or the user's own module given by path: its default export
  * (or `workload` export) is a function to call, or a `Workload` object.
  */
-export async function createWorkload(
-  nameOrPath: string,
-  options: WorkloadOptions,
+export async function createWorkload<N extends string>(
+  nameOrPath: N,
+  // A built-in named in the code takes its own options; a name known only at run time
+  // (the CLI's) any declared option, checked against `workloadOptionsTaken` first.
+  options?: N extends BuiltInWorkload ? BuiltInWorkloadOptions[N] : WorkloadOptions,
 ): Promise<Workload> {
-  const factory = BUILT_IN[nameOrPath];
-  if (factory) return factory(options);
+  // The options were typed (or, from the CLI, checked against TAKES) for this very workload.
+  if (isBuiltIn(nameOrPath)) return BUILT_IN[nameOrPath]((options ?? {}) as never);
   if (!/[\\/.]/.test(nameOrPath)) {
     throw new UsageError(
       `unknown workload ${quote(nameOrPath)} (built in: ${builtInWorkloads().join(', ')}; or a path to a module)`,

@@ -437,7 +437,16 @@ describe('perfsight run feature-extraction', () => {
     expect(result.stdout).toMatch(/backend wasm in a worker thread/);
     const { readFileSync } = await import('node:fs');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary.workload).toMatchObject({ isolated_in_worker: true, timeout_ms: 1 });
+    // The model's deadline has its own name end to end: not the call timeout (`--timeout`,
+    // the run plan's `timeout_ms`), which this run does not set.
+    expect(summary.workload).toMatchObject({ isolated_in_worker: true, model_timeout_ms: 1 });
+    expect(summary.workload).not.toHaveProperty('timeout_ms');
+    expect(summary.configuration.workload_options).toEqual({
+      repeatRatio: 0,
+      modelTimeoutMs: 1,
+      isolate: true,
+    });
+    expect(summary.configuration.timeout_ms).toBeNull();
     // No inference of this model takes under 1 ms: the fallback answered (nearly) every call.
     expect(summary.optimization_metrics.fallback_uses).toBeGreaterThanOrEqual(38);
   }, 120_000);

@@ -59,8 +59,12 @@ export interface FeatureExtractionOptions {
   repeatRatio?: number;
   /** Share of model calls that fail on purpose, to exercise the fallback. Default 0. */
   faultRate?: number;
-  /** Model answers slower than this are replaced by the fallback. Default 100 ms. */
-  timeoutMs?: number;
+  /**
+   * Model answers slower than this are replaced by the fallback. Default 100 ms. The
+   * model's own deadline inside a call (`--model-timeout`), not the run plan's `timeoutMs`
+   * (`--timeout`), which fails the whole call.
+   */
+  modelTimeoutMs?: number;
   /** Run the model in a worker thread: a timeout then interrupts it. Default false. */
   isolate?: boolean;
   cacheSize?: number;
@@ -97,7 +101,7 @@ export async function featureExtractionWorkload(
         {
           backend,
           cacheSize: options.cacheSize ?? 1000,
-          timeoutMs: options.timeoutMs ?? 100,
+          timeoutMs: options.modelTimeoutMs ?? 100,
           isolate: options.isolate ?? false,
         },
         faultRate > 0
@@ -122,7 +126,7 @@ export async function featureExtractionWorkload(
         // Every repeat is of a recent input the cache still holds: the hit rate to expect.
         expected_cache_hit_rate: repeatRatio,
         fault_rate: faultRate,
-        timeout_ms: options.timeoutMs ?? 100,
+        model_timeout_ms: options.modelTimeoutMs ?? 100,
         isolated_in_worker: options.isolate ?? false,
         load_seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       };
