@@ -1,5 +1,5 @@
 import { terminalSafeJson } from '../neutralise/index.js';
-import { renderSamplesCsv, renderSummaryCsv } from './csv.js';
+import { renderSamplesCsvBytes, renderSummaryCsv } from './csv.js';
 import {
   SAMPLES_ARROW_FILE,
   SAMPLES_FILE,
@@ -44,7 +44,11 @@ export function buildRunReports(run: RunResult): RunReports {
     { name: 'summary.csv', render: () => renderSummaryCsv(summary) },
   ];
   if (run.recorded.samples) {
-    files.push({ name: SAMPLES_FILE, render: () => renderSamplesCsv(run.recorded), gzip: true });
+    files.push({
+      name: SAMPLES_FILE,
+      render: () => renderSamplesCsvBytes(run.recorded),
+      gzip: true,
+    });
     files.push({ name: SAMPLES_ARROW_FILE, render: () => samplesArrow(run.recorded) });
   }
   return { summary, detailed, files };

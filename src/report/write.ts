@@ -3,13 +3,14 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
+import { constants, createGzip } from 'node:zlib';
 
 /**
  * What a file holds: text, chunks of text for large files, or bytes produced asynchronously
  * (binary files, whose encoder is loaded only when one is written).
  */
-export type FileContent = string | Iterable<string> | AsyncIterable<Uint8Array>;
+export type FileContent =
+  string | Iterable<string> | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /** Writes `content` to `path`, gzipped on request. */
 export async function writeFileTo(
@@ -20,7 +21,9 @@ export async function writeFileTo(
   const chunks = typeof content === 'string' ? [content] : content;
   const source = Readable.from(chunks, { objectMode: false });
   const sink = createWriteStream(path, { flags: 'wx' });
-  if (options.gzip) await pipeline(source, createGzip(), sink);
+  // The fastest level: 3× quicker than the default on samples.csv.gz for 9 % more bytes
+  // (bench/data-path.bench.ts); people open it rarely, compare reads samples.arrow.
+  if (options.gzip) await pipeline(source, createGzip({ level: constants.Z_BEST_SPEED }), sink);
   else await pipeline(source, sink);
 }
 
