@@ -28,8 +28,8 @@ export type {
   RunPlan,
   Workload,
 } from './load/index.js';
-export { createWorkload, syntheticWorkload } from './workloads/index.js';
-export type { SyntheticOptions } from './workloads/index.js';
+export { createWorkload, profileOnnx, syntheticWorkload } from './workloads/index.js';
+export type { OnnxProfileOptions, SyntheticOptions } from './workloads/index.js';
 export { readSamplesFile } from './samples/index.js';
 export type { ReadSummary } from './samples/index.js';
 
@@ -37,7 +37,13 @@ export type { ReadSummary } from './samples/index.js';
 export { runPipeline, comparisonFiles } from './pipeline/index.js';
 export type { PipelineOptions, RunArtifacts } from './pipeline/index.js';
 export { SCHEMA_VERSION } from './model/index.js';
-export type { DetailedReport, RunResult, SummaryReport } from './model/index.js';
+export type {
+  DetailedReport,
+  ModelProfile,
+  OperatorProfile,
+  RunResult,
+  SummaryReport,
+} from './model/index.js';
 export { HTMLReportGenerator, ReportGenerator, writeReportFolder } from './report/index.js';
 export type {
   ReportComparison,

@@ -24,6 +24,8 @@ const PUBLIC = [
   'driveLoad',
   'createWorkload',
   'syntheticWorkload',
+  // Where an inference's time goes, for a workload's own profile(): ONNX Runtime's profiler.
+  'profileOnnx',
   'readSamplesFile',
   // Every file `perfsight run` writes, in one call.
   'runPipeline',

@@ -1,10 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { ROOT, runCli, tempDir } from '../_helpers.js';
+import { tinyOnnxModel } from '../workloads/_tiny-onnx.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -94,6 +97,52 @@ export default {
     // Warm-up and measured calls were all done before the breakdown began.
     expect(detailed.model_profile.operators[0].name).toBe('calls before profiling: 24');
     expect(detailed.model_profile.calls).toBe(5);
+  });
+
+  it('an ONNX model of its own names and shapes: ONNX Runtime’s breakdown in every report', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'tiny.onnx'), tinyOnnxModel());
+    const ort = pathToFileURL(
+      createRequire(join(ROOT, 'package.json')).resolve('onnxruntime-node'),
+    );
+    const perfsight = pathToFileURL(join(ROOT, 'dist', 'index.js'));
+    const module = join(dir, 'onnx-model.mjs');
+    // A user's workload: its own session measured, profileOnnx for the breakdown.
+    writeFileSync(
+      module,
+      `import * as ort from ${JSON.stringify(ort.href)};
+import { profileOnnx } from ${JSON.stringify(perfsight.href)};
+const model = ${JSON.stringify(join(dir, 'tiny.onnx'))};
+const feeds = () => ({ x: new ort.Tensor('float32', new Float32Array(16).fill(0.5), [2, 8]) });
+let session;
+export default {
+  name: 'tiny-onnx',
+  async setup() { session = await ort.InferenceSession.create(model); },
+  async call() { await session.run(feeds()); },
+  profile: (calls) => profileOnnx({ model, feeds, calls, provider: 'cpu' }),
+  async teardown() { await session.release(); },
+};
+`,
+    );
+    const out = join(dir, 'run');
+    const result = await runCli(['run', module, '-n', '30', '--no-history', '-o', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const detailed = readJson(join(out, 'detailed.json'));
+    expect(validate(detailed), JSON.stringify(validate.errors)).toBe(true);
+    expect(detailed.performance_summary.total_requests).toBe(30);
+    expect(detailed.model_profile).toMatchObject({ runtime: 'onnx', provider: 'cpu', calls: 10 });
+    const operators = detailed.model_profile.operators as Array<{ name: string; op_type: string }>;
+    expect(operators.map((o) => `${o.name}:${o.op_type}`).sort()).toEqual([
+      'act:Relu',
+      'proj:MatMul',
+      'squash:Tanh',
+    ]);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="chart-model-profile"');
+    expect(html).toMatch(/<th scope="row">proj<\/th><td>MatMul<\/td>/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| proj \| MatMul \|/);
+    // ONNX Runtime's trace was deleted: the run's folder and the working folder hold none.
+    expect(readdirSync(result.cwd!)).toEqual([]);
   });
 
   it('a breakdown that fails costs the run nothing but the breakdown', async () => {
