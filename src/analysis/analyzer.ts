@@ -4,11 +4,25 @@
  */
 import type { ModelProfile } from '../model/index.js';
 import type { AggregatedMetrics } from '../metrics/index.js';
+import { breaks, evaluate } from '../model/judge.js';
+import { formatThreshold, type Objective as GrammarObjective } from '../model/objective.js';
+import {
+  DEFAULT_ANALYZER_THRESHOLDS,
+  REQUIREMENT,
+  type AnalyzerThresholds,
+} from '../model/thresholds.js';
 import { summaryReportOf } from '../model/index.js';
 import type { SummaryReport } from '../model/index.js';
 import { SCHEMA_VERSION } from '../model/index.js';
+import {
+  bottleneckTable,
+  figuresByMetric,
+  recommendationTable,
+  type CacheExpectation,
+  type RunFigures,
+} from './judgements.js';
 import { withTopOperator } from './model-profile.js';
-import { checkObjectives } from './objectives.js';
+import { checkObjectives, formatActual } from './objectives.js';
 import type {
   AnalysisReport,
   ObjectiveResult,
@@ -21,60 +35,8 @@ import type {
   TrendAnalysis,
 } from './types.js';
 
-/** The seed's analyzer thresholds; any of them can be overridden (config `thresholds`). */
-export interface AnalyzerThresholds {
-  latency_p95_ms: number;
-  latency_p99_ms: number;
-  success_rate: number;
-  error_rate: number;
-  cache_hit_rate: number;
-  cpu_percent: number;
-  memory_mb: number;
-}
-
-export const DEFAULT_ANALYZER_THRESHOLDS: Readonly<AnalyzerThresholds> = {
-  latency_p95_ms: 100.0,
-  latency_p99_ms: 200.0,
-  success_rate: 0.99,
-  error_rate: 0.01,
-  cache_hit_rate: 0.8,
-  cpu_percent: 80.0,
-  memory_mb: 100.0,
-};
-
-/** The run's figures the seed's rules read, in its units (a run's, or a monitor window's). */
-export interface RunFigures {
-  p95: number;
-  p99: number;
-  successRate: number;
-  errorRate: number;
-  /** Null when the workload never reported cache use: nothing to judge. */
-  cacheHitRate: number | null;
-  /** Cache hits plus misses: how far chance can move the hit rate. */
-  cacheLookups: number;
-  /**
-   * Null when resources were not measured (samples read from a file), and CPU also in a
-   * closed loop: calling back to back keeps a core as busy as the workload lets it, so its
-   * CPU use is the run's design, not a finding about the workload.
-   */
-  avgCpu: number | null;
-  /**
-   * What the workload added to the process's memory (peak RSS above the RSS before its
-   * setup): Node, perfsight and the modules loaded are not the workload's. Null when not
-   * measured, or in a report from before the baseline was kept.
-   */
-  workloadMemory: number | null;
-  /** RSS growth over the measured run (a leak shows here); null as `workloadMemory`. */
-  memoryGrowth: number | null;
-  /** The hit rate caching is expected to reach, and why; null: no expectation to judge by. */
-  cacheExpectation: CacheExpectation | null;
-}
-
-export interface CacheExpectation {
-  rate: number;
-  /** Whose figure it is, for the finding's text. */
-  source: 'workload' | 'threshold';
-}
+export { DEFAULT_ANALYZER_THRESHOLDS, type AnalyzerThresholds };
+export type { CacheExpectation, RunFigures };
 
 /**
  * The hit rate to judge the cache by: the one the workload declares (`expected_cache_hit_rate`
@@ -90,16 +52,6 @@ function cacheExpectationOf(
     return { rate: declared, source: 'workload' };
   }
   return userThreshold === undefined ? null : { rate: userThreshold, source: 'threshold' };
-}
-
-/**
- * Below the expected hit rate by more than chance: a tenth under it and over three binomial
- * standard errors (a workload's random repeats do not land exactly on their share).
- */
-function cacheBelowExpectation(hitRate: number, lookups: number, e: CacheExpectation): boolean {
-  if (e.source === 'threshold') return hitRate < e.rate;
-  const standardError = Math.sqrt((e.rate * (1 - e.rate)) / Math.max(lookups, 1));
-  return hitRate < e.rate * 0.9 && e.rate - hitRate > 3 * standardError;
 }
 
 /**
@@ -137,8 +89,6 @@ function figuresOf(summary: SummaryReport, userCacheThreshold?: number): RunFigu
   };
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
-
 /**
  * `userThresholds`: those the user set; the seed's cache threshold applies only when set (or
  * the workload declares its expected hit rate).
@@ -153,106 +103,16 @@ export function identifyBottlenecks(
 
 /** The seed's bottleneck rules over figures: what the run's analysis and the monitor share. */
 export function bottlenecksOf(f: RunFigures, t: AnalyzerThresholds): Bottleneck[] {
-  const found: Bottleneck[] = [];
-  const add = (b: Bottleneck) => found.push(b);
-  if (f.p95 > t.latency_p95_ms) {
-    add({
-      category: 'latency',
-      description: `P95 latency ${f.p95.toFixed(2)}ms exceeds threshold ${t.latency_p95_ms}ms`,
-      severity: f.p95 > t.latency_p95_ms * 2 ? 'critical' : 'high',
-      impact: 'User experience degradation',
-      recommendation: 'Optimize feature extraction pipeline and consider caching strategies',
-      metric_name: 'latency_p95_ms',
-      current_value: f.p95,
-      threshold: t.latency_p95_ms,
-    });
-  }
-  if (f.p99 > t.latency_p99_ms) {
-    add({
-      category: 'latency',
-      description: `P99 latency ${f.p99.toFixed(2)}ms exceeds threshold ${t.latency_p99_ms}ms`,
-      severity: 'high',
-      impact: 'Severe user experience issues',
-      recommendation: 'Investigate outlier cases and implement timeout handling',
-      metric_name: 'latency_p99_ms',
-      current_value: f.p99,
-      threshold: t.latency_p99_ms,
-    });
-  }
-  if (f.successRate < t.success_rate) {
-    add({
-      category: 'reliability',
-      description: `Success rate ${pct(f.successRate)} below threshold ${pct(t.success_rate)}`,
-      severity: f.successRate < t.success_rate * 0.9 ? 'critical' : 'high',
-      impact: 'Service reliability issues',
-      recommendation: 'Improve error handling and implement retry mechanisms',
-      metric_name: 'success_rate',
-      current_value: f.successRate,
-      threshold: t.success_rate,
-    });
-  }
-  if (f.errorRate > t.error_rate) {
-    add({
-      category: 'reliability',
-      description: `Error rate ${pct(f.errorRate)} exceeds threshold ${pct(t.error_rate)}`,
-      severity: f.errorRate > t.error_rate * 2 ? 'high' : 'medium',
-      impact: 'Increased operational overhead',
-      recommendation: 'Analyze error patterns and implement better error recovery',
-      metric_name: 'error_rate',
-      current_value: f.errorRate,
-      threshold: t.error_rate,
-    });
-  }
-  const expected = f.cacheExpectation;
-  if (
-    f.cacheHitRate !== null &&
-    expected &&
-    cacheBelowExpectation(f.cacheHitRate, f.cacheLookups, expected)
-  ) {
-    add({
-      category: 'optimization',
-      description:
-        expected.source === 'workload'
-          ? `Cache hit rate ${pct(f.cacheHitRate)} below the ${pct(expected.rate)} the workload expects its cache to serve`
-          : `Cache hit rate ${pct(f.cacheHitRate)} below threshold ${pct(expected.rate)}`,
-      severity: 'medium',
-      impact: 'Increased processing time and resource usage',
-      recommendation: 'Optimize cache configuration and data access patterns',
-      metric_name: 'cache_hit_rate',
-      current_value: f.cacheHitRate,
-      threshold: expected.rate,
-    });
-  }
-  if (f.avgCpu !== null && f.avgCpu > t.cpu_percent) {
-    add({
-      category: 'resources',
-      description: `Average CPU usage ${f.avgCpu.toFixed(1)}% exceeds threshold ${t.cpu_percent.toFixed(1)}%`,
-      severity: f.avgCpu > t.cpu_percent * 1.2 ? 'medium' : 'low',
-      impact: 'Resource constraints may affect other services',
-      recommendation: 'Optimize CPU usage or consider horizontal scaling',
-      metric_name: 'cpu_percent',
-      current_value: f.avgCpu,
-      threshold: t.cpu_percent,
-    });
-  }
-  if (f.workloadMemory !== null && f.workloadMemory > t.memory_mb) {
-    const growth = f.memoryGrowth ?? 0;
-    // Mostly growth during the run looks like a leak; mostly held from setup, like its size.
-    const leaking = growth > f.workloadMemory / 2;
-    add({
-      category: 'resources',
-      description: `Workload memory ${f.workloadMemory.toFixed(1)}MB (above the process before setup; grew ${growth.toFixed(1)}MB during the run) exceeds threshold ${t.memory_mb.toFixed(1)}MB`,
-      severity: f.workloadMemory > t.memory_mb * 1.5 ? 'high' : 'medium',
-      impact: 'Risk of memory exhaustion and service disruption',
-      recommendation: leaking
-        ? 'Investigate memory leaks: memory grew while the run went on'
-        : 'Reduce what the workload holds (model size, caches, buffers)',
-      metric_name: 'memory_mb',
-      current_value: f.workloadMemory,
-      threshold: t.memory_mb,
-    });
-  }
-  return found;
+  return evaluate(bottleneckTable(t, f), figuresByMetric(f)).map(({ rule, level, value }) => ({
+    category: rule.category,
+    description: rule.describe(value),
+    severity: level,
+    impact: rule.impact,
+    recommendation: rule.recommendation,
+    metric_name: rule.metric_name,
+    current_value: value,
+    threshold: rule.threshold,
+  }));
 }
 
 export function generateRecommendations(
@@ -260,84 +120,14 @@ export function generateRecommendations(
   userThresholds: Partial<AnalyzerThresholds> = {},
 ): Recommendation[] {
   const f = figuresOf(summary, userThresholds.cache_hit_rate);
-  const found: Recommendation[] = [];
-  if (f.p95 > 50) {
-    found.push({
-      category: 'latency',
-      priority: f.p95 > 100 ? 'high' : 'medium',
-      description: 'Optimize feature extraction pipeline',
-      implementation_effort: 'medium',
-      expected_impact: '20-50% latency reduction',
-      details: {
-        current_latency: f.p95,
-        target_latency: 50,
-        suggested_actions: [
-          'Profile slow code paths',
-          'Optimize model inference',
-          'Implement batch processing where possible',
-        ],
-      },
-    });
-  }
-  if (
-    f.cacheHitRate !== null &&
-    f.cacheExpectation &&
-    cacheBelowExpectation(f.cacheHitRate, f.cacheLookups, f.cacheExpectation)
-  ) {
-    found.push({
-      category: 'caching',
-      priority: 'medium',
-      description: 'Improve cache hit rate',
-      implementation_effort: 'low',
-      expected_impact: '10-30% performance improvement',
-      details: {
-        current_hit_rate: f.cacheHitRate,
-        target_hit_rate: f.cacheExpectation.rate,
-        suggested_actions: [
-          'Increase cache size',
-          'Optimize cache TTL settings',
-          'Improve cache key generation',
-        ],
-      },
-    });
-  }
-  if (f.errorRate > 0.01) {
-    found.push({
-      category: 'reliability',
-      priority: f.errorRate > 0.05 ? 'high' : 'medium',
-      description: 'Improve error handling and recovery',
-      implementation_effort: 'medium',
-      expected_impact: '50-80% error rate reduction',
-      details: {
-        current_error_rate: f.errorRate,
-        target_error_rate: 0.01,
-        suggested_actions: [
-          'Implement comprehensive error handling',
-          'Add retry mechanisms with exponential backoff',
-          'Improve logging and monitoring',
-        ],
-      },
-    });
-  }
-  if ((f.avgCpu ?? 0) > 70 || (f.workloadMemory ?? 0) > 800) {
-    found.push({
-      category: 'resources',
-      priority: 'medium',
-      description: 'Optimize resource usage',
-      implementation_effort: 'high',
-      expected_impact: '20-40% resource reduction',
-      details: {
-        current_cpu: f.avgCpu,
-        current_memory: f.workloadMemory,
-        suggested_actions: [
-          'Profile resource-intensive operations',
-          'Optimize data structures',
-          'Consider horizontal scaling',
-        ],
-      },
-    });
-  }
-  return found;
+  return evaluate(recommendationTable(f), figuresByMetric(f)).map(({ rule, level }) => ({
+    category: rule.category,
+    priority: level,
+    description: rule.description,
+    implementation_effort: rule.implementation_effort,
+    expected_impact: rule.expected_impact,
+    details: rule.details,
+  }));
 }
 
 const RISK_RECOMMENDATIONS: Record<Severity, string> = {
@@ -407,37 +197,57 @@ function atLeast(severity: Severity, floor: Severity): Severity {
 }
 
 /**
- * The seed's compliance check: P95 < 100 ms and success ≥ 99 % (the requirement it
- * validates), and — since that requirement is about the model — the fallback answered
- * under 1 % of calls.
+ * The overall risk of figures: the seed's bottlenecks over them (thresholds `t` over the
+ * seed's), then its risk rules, raised by failed objectives. The run's analysis.json and the
+ * monitor's periodic analysis both give this, so the same figures carry the same risk.
+ */
+export function riskOf(
+  figures: RunFigures,
+  objectives: readonly ObjectiveResult[],
+  thresholds: Partial<AnalyzerThresholds> = {},
+): Severity {
+  const bottlenecks = bottlenecksOf(figures, { ...DEFAULT_ANALYZER_THRESHOLDS, ...thresholds });
+  return assessRisks(bottlenecks, objectives).overall_risk;
+}
+
+/**
+ * The seed's compliance check: its requirement, P95 < 100 ms and success ≥ 99 % (the
+ * requirement it validates), and — since that requirement is about the model — the
+ * fallback answered under 1 % of calls. Margins in the requirement's display unit (ms, or
+ * percentage points).
  */
 export function checkCompliance(summary: SummaryReport): ComplianceCheck {
-  const p95 = summary.latency_metrics.p95_ms;
-  const success = summary.performance_summary.success_rate;
-  const fallback = summary.optimization_metrics.fallback_usage_rate;
   const hasLatency = summary.performance_summary.successful_requests > 0;
   const requirements: ComplianceCheck['requirements'] = {
-    latency_p95: {
-      requirement: '< 100ms',
-      actual: hasLatency ? `${p95.toFixed(2)}ms` : 'n/a',
-      compliant: hasLatency && p95 < 100,
-      margin: hasLatency && p95 < 100 ? 100 - p95 : 0,
-    },
-    success_rate: {
-      requirement: '>= 99%',
-      actual: pct(success),
-      compliant: success >= 0.99,
-      margin: success >= 0.99 ? (success - 0.99) * 100 : 0,
-    },
-    fallback_rate: {
-      requirement: '< 1%',
-      actual: pct(fallback),
-      compliant: fallback < 0.01,
-      margin: fallback < 0.01 ? (0.01 - fallback) * 100 : 0,
-    },
+    latency_p95: requirementLine(
+      REQUIREMENT.p95,
+      hasLatency ? summary.latency_metrics.p95_ms : null,
+    ),
+    success_rate: requirementLine(REQUIREMENT.success, summary.performance_summary.success_rate),
+    fallback_rate: requirementLine(
+      REQUIREMENT.fallback,
+      summary.optimization_metrics.fallback_usage_rate,
+    ),
   };
   const all = Object.values(requirements).every((r) => r.compliant);
   return { requirements, overall_compliance: all ? 'compliant' : 'non-compliant' };
+}
+
+function requirementLine(
+  objective: GrammarObjective,
+  value: number | null,
+): ComplianceCheck['requirements'][string] {
+  const compliant = value !== null && !breaks(objective, value);
+  const scale = objective.unit === 'ratio' ? 100 : 1;
+  const upper = objective.comparator.startsWith('<');
+  return {
+    requirement: `${objective.comparator} ${formatThreshold(objective.threshold, objective.unit)}`,
+    actual: value === null ? 'n/a' : formatActual(value, objective.unit),
+    compliant,
+    margin: compliant
+      ? (upper ? objective.threshold - value : value - objective.threshold) * scale
+      : 0,
+  };
 }
 
 export const NO_TREND: TrendAnalysis = {

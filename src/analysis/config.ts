@@ -6,13 +6,15 @@
 import { z } from 'zod';
 import { cut, InputError } from '../errors.js';
 import { writtenNumber } from '../input.js';
-import type { AlertThresholds } from './alerting.js';
-import type { AnalyzerThresholds } from './analyzer.js';
-import { DEFAULT_OBJECTIVES, parseObjectives, withFallbackObjective } from './objectives.js';
+import {
+  alertThresholdsSchema,
+  analyzerThresholdsSchema,
+  DEFAULT_OBJECTIVES,
+  type AlertThresholds,
+  type AnalyzerThresholds,
+} from '../model/thresholds.js';
+import { parseObjectives, withFallbackObjective } from './objectives.js';
 import type { Objective } from './types.js';
-
-const positive = z.number().positive();
-const rate = z.number().min(0).max(1);
 
 export const configSchema = z
   .object({
@@ -21,29 +23,12 @@ export const configSchema = z
       .array(z.string().min(1))
       .optional()
       .describe('Objectives the run must meet, e.g. "p95<100ms", "success>=99%".'),
-    thresholds: z
-      .object({
-        latency_p95_ms: positive,
-        latency_p99_ms: positive,
-        success_rate: rate,
-        error_rate: rate,
-        cache_hit_rate: rate,
-        cpu_percent: positive,
-        memory_mb: positive,
-      })
+    thresholds: analyzerThresholdsSchema
       .partial()
       .strict()
       .optional()
       .describe('The analyzer’s bottleneck thresholds (the seed’s defaults otherwise).'),
-    alert_thresholds: z
-      .object({
-        latency_p95_ms: positive,
-        latency_p99_ms: positive,
-        success_rate: rate,
-        error_rate: rate,
-        cpu_percent: positive,
-        memory_mb: positive,
-      })
+    alert_thresholds: alertThresholdsSchema
       .partial()
       .strict()
       .optional()

@@ -4,36 +4,10 @@
  * settled here first. Wire formats: snake_case, as in the seed.
  */
 
-/** A comparison in the objectives grammar. */
-export type Comparator = '<' | '<=' | '>' | '>=';
+import type { Comparator, Objective, ObjectiveMetric } from '../model/objective.js';
 
-/** Metrics an objective can name (`p95<100ms`, `success>=99%`, `throughput>=20rps`…). */
-export type ObjectiveMetric =
-  | 'p50'
-  | 'p90'
-  | 'p95'
-  | 'p99'
-  | 'p999'
-  | 'avg'
-  | 'max'
-  | 'success'
-  | 'error_rate'
-  | 'cache_hit'
-  | 'fallback'
-  | 'throughput'
-  | 'cpu'
-  | 'memory';
-
-/** One parsed objective, e.g. `p95<100ms` → { metric: 'p95', comparator: '<', threshold: 100, unit: 'ms' }. */
-export interface Objective {
-  /** The text as the user wrote it, normalised (`p95<100ms`). */
-  source: string;
-  metric: ObjectiveMetric;
-  comparator: Comparator;
-  /** In the metric's base unit: ms, ratio (0–1), rps, % CPU, MB. */
-  threshold: number;
-  unit: 'ms' | 'ratio' | 'rps' | 'percent' | 'mb';
-}
+/** The objectives grammar's shapes, which every judgement shares (`src/model/objective.ts`). */
+export type { Comparator, Objective, ObjectiveMetric };
 
 /** An objective checked against a run. */
 export interface ObjectiveResult {

@@ -1,3 +1,4 @@
+import { percent } from '../model/format.js';
 import cliProgress from 'cli-progress';
 import type { MetricsCollector } from '../metrics/index.js';
 
@@ -67,7 +68,7 @@ export function startProgress(
     const of = byCount ? `/${total}` : '';
     stream.write(
       `perfsight: ${m.total_samples}${of} samples, p95 ${m.latency_p95.toFixed(2)} ms, ` +
-        `${m.requests_per_second.toFixed(1)} rps, ${(m.error_rate * 100).toFixed(2)}% errors, ${elapsed} s elapsed\n`,
+        `${m.requests_per_second.toFixed(1)} rps, ${percent(m.error_rate)} errors, ${elapsed} s elapsed\n`,
     );
   }, 5000);
   timer.unref();

@@ -1,3 +1,4 @@
+import { percent } from '../model/format.js';
 import { Command } from 'commander';
 import { openHistory, type HistoryRecord } from '../history/index.js';
 import { terminalLine } from '../neutralise/index.js';
@@ -53,7 +54,7 @@ const COLUMNS: Array<[string, (run: HistoryRecord) => string]> = [
   ['p95 ms', (run) => run.p95_ms.toFixed(2)],
   ['p99 ms', (run) => run.p99_ms.toFixed(2)],
   ['rps', (run) => (run.throughput_rps === null ? '-' : run.throughput_rps.toFixed(1))],
-  ['errors', (run) => `${(run.error_rate * 100).toFixed(2)}%`],
+  ['errors', (run) => percent(run.error_rate)],
   [
     'objectives',
     (run) => (run.objectives_met === null ? '-' : run.objectives_met ? 'met' : 'FAILED'),

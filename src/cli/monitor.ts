@@ -24,7 +24,6 @@ import {
   ContinuousPerformanceMonitor,
   JsonLinesSink,
   WebhookSink,
-  measuredPerWindow,
   parseAlertRule,
   parseObjective,
   parseSloRules,
@@ -424,12 +423,10 @@ function projectRules(
   // `p95<100ms` beside the threshold rule `p95<=100ms` would alert twice on one breach.
   const watched = policy.objectives.filter(
     (o) =>
-      measuredPerWindow(o) &&
       !thresholdRules.some(
         (r) => r.objective.metric === o.metric && r.objective.threshold === o.threshold,
       ),
   );
-  const skipped = policy.objectives.filter((o) => !measuredPerWindow(o));
   const from = policy.source === 'defaults' ? 'the default objectives' : policy.source;
   const thresholdsFrom =
     Object.keys(policy.alertThresholds).length > 0 ? 'alert_thresholds' : 'the alert thresholds';
@@ -437,11 +434,7 @@ function projectRules(
     rules: [...watched.map((o) => parseAlertRule(o.source)), ...thresholdRules],
     thresholds: policy.thresholds,
     reportPolicy: policy,
-    note:
-      `Alerting on ${from}: ${watched.map((o) => o.source).join(', ') || 'none'}; ${thresholdsFrom}: ${shown.join(', ')} (over 1m; --slo or --alert-rule to choose)` +
-      (skipped.length
-        ? `; not measured per window: ${skipped.map((o) => o.source).join(', ')}`
-        : ''),
+    note: `Alerting on ${from}: ${watched.map((o) => o.source).join(', ') || 'none'}; ${thresholdsFrom}: ${shown.join(', ')} (over 1m; --slo or --alert-rule to choose)`,
   };
 }
 

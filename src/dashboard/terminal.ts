@@ -1,3 +1,4 @@
+import { percent } from '../model/format.js';
 import { terminalLine, terminalText } from '../neutralise/index.js';
 import type { MetricsCollector } from '../metrics/index.js';
 import { json } from '../report/files.js';
@@ -22,7 +23,6 @@ export function sparkline(values: readonly number[], width = 40): string {
     .join('');
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const ms = (x: number | null) => (x === null ? '-' : `${x.toFixed(2)}ms`);
 /** Shown for a figure there is nothing to compute from (a rate of zero requests). */
 const NONE = '–';
@@ -32,7 +32,7 @@ const p95Of = (w: WindowFigures) => (w.requests - w.failures > 0 ? ms(w.latency_
 
 /** The error rate with why calls fail: "100.00% (top: ECONNREFUSED × 12)". */
 function errors(rate: number, top: CollectorSnapshot['top_error']): string {
-  return top && rate > 0 ? `${pct(rate)} (top: ${top.type} × ${top.count})` : pct(rate);
+  return top && rate > 0 ? `${percent(rate)} (top: ${top.type} × ${top.count})` : percent(rate);
 }
 
 /** The seed's block for one collector, plus the last minute, the P95 sparkline and alerts. */
@@ -41,7 +41,7 @@ function renderCollector(name: string, c: CollectorSnapshot): string[] {
   const p95s = c.history.map((h) => h.p95);
   // No request yet: rates of nothing are not 0 %, and no latency is not 0 ms.
   const none = c.total_samples === 0;
-  const rate = (x: number) => (none ? NONE : pct(x));
+  const rate = (x: number) => (none ? NONE : percent(x));
   // Latency is of successful calls; a workload that never looked in a cache has no hit rate.
   const answered = !none && c.success_rate > 0;
   const s = c.since_start;

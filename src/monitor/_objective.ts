@@ -1,29 +1,11 @@
-import { quote, UsageError } from '../errors.js';
-import { parseObjective as parseAnalysisObjective } from '../analysis/objectives.js';
-import type { Objective, ObjectiveMetric } from '../analysis/types.js';
+import { percent } from '../model/format.js';
+import type { Objective, ObjectiveMetric } from '../model/objective.js';
 import type { WindowFigures } from './_windows.js';
 
 /**
- * Objectives as the monitor needs them: parsed with the project's grammar
- * (`src/analysis/objectives.ts`), restricted to what a window of samples can measure.
+ * Objectives as the monitor reads them: every metric of the grammar (`model/objective.ts`,
+ * the one parser) is measured over a window of samples, the process's CPU and memory with it.
  */
-const WINDOW_METRICS: ReadonlySet<ObjectiveMetric> = new Set([
-  'p50',
-  'p90',
-  'p95',
-  'p99',
-  'p999',
-  'avg',
-  'max',
-  'success',
-  'error_rate',
-  'cache_hit',
-  'fallback',
-  'throughput',
-  'cpu',
-  'memory',
-]);
-
 /**
  * The process's resources over a window, which the monitor reads at each tick beside the
  * collectors' samples: average CPU (% of one core) and the largest resident set (MB). Null
@@ -32,21 +14,6 @@ const WINDOW_METRICS: ReadonlySet<ObjectiveMetric> = new Set([
 export interface ResourceFigures {
   cpu_percent: number | null;
   memory_mb: number | null;
-}
-
-/** Whether the monitor measures the objective over a window. */
-export function measuredPerWindow(objective: Objective): boolean {
-  return WINDOW_METRICS.has(objective.metric);
-}
-
-export function parseObjective(text: string): Objective {
-  const objective = parseAnalysisObjective(text);
-  if (!measuredPerWindow(objective)) {
-    throw new UsageError(
-      `objective ${quote(text)}: ${objective.metric} is not measured per window by the monitor (use latency, success, error_rate, cache_hit, fallback, throughput, cpu or memory)`,
-    );
-  }
-  return objective;
 }
 
 /** The objective's figure in a window; null when the window cannot say (no latencies). */
@@ -104,13 +71,13 @@ export function errorBudget(objective: Objective): { budget: number; latencyMs?:
 export function describeFigure(metric: ObjectiveMetric, value: number): string {
   switch (metric) {
     case 'success':
-      return `Success rate ${(value * 100).toFixed(2)}%`;
+      return `Success rate ${percent(value)}`;
     case 'error_rate':
-      return `Error rate ${(value * 100).toFixed(2)}%`;
+      return `Error rate ${percent(value)}`;
     case 'cache_hit':
-      return `Cache hit rate ${(value * 100).toFixed(2)}%`;
+      return `Cache hit rate ${percent(value)}`;
     case 'fallback':
-      return `Fallback rate ${(value * 100).toFixed(2)}%`;
+      return `Fallback rate ${percent(value)}`;
     case 'throughput':
       return `Throughput ${value.toFixed(1)} RPS`;
     case 'avg':

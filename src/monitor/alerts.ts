@@ -1,5 +1,5 @@
 import type { Alert, AlertLevel } from '../analysis/types.js';
-import { holds } from '../analysis/objectives.js';
+import { breaks } from '../model/judge.js';
 import { categoryOf, describeFigure, measure } from './_objective.js';
 import type { WindowFigures } from './_windows.js';
 import { formatShort, latencyThresholds, type AlertRule } from './rules.js';
@@ -149,8 +149,7 @@ export class AlertEvaluator {
       // "p95 over 1m" is a statement about a minute: a window not yet watched whole is silent.
       const speaks = coverage(window, rule.windowMs) === 1 && window.requests >= rule.minEvents;
       const value = speaks ? measure(rule.objective.metric, window) : null;
-      const breached =
-        value !== null && !holds(value, rule.objective.comparator, rule.objective.threshold);
+      const breached = breaks(rule.objective, value);
       const upper = rule.objective.comparator.startsWith('<');
       const threshold = rule.objective.threshold;
       const shownThreshold = describeFigure(rule.objective.metric, threshold).replace(/^.* /, '');

@@ -20,7 +20,7 @@ export { WebhookSink } from './webhook.js';
 export type { WebhookOptions } from './webhook.js';
 export { RollingWindows } from './_windows.js';
 export type { WindowFigures, HistoryPoint, WindowOptions } from './_windows.js';
-export { measuredPerWindow, parseObjective } from './_objective.js';
+export { parseObjective } from '../model/objective.js';
 export { DASHBOARD_WINDOWS, MONITOR_SCHEMA_VERSION } from './snapshot.js';
 export type {
   DashboardSnapshot,

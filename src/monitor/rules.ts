@@ -1,8 +1,10 @@
 import { quote, UsageError } from '../errors.js';
 import { formatDuration, parseDurationMs } from '../load/index.js';
-import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../analysis/alerting.js';
-import type { AlertLevel, Objective } from '../analysis/types.js';
-import { errorBudget, parseObjective } from './_objective.js';
+import { alertTable } from '../analysis/judgements.js';
+import type { AlertLevel } from '../analysis/types.js';
+import { parseObjective, type Objective } from '../model/objective.js';
+import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../model/thresholds.js';
+import { errorBudget } from './_objective.js';
 
 /**
  * Alert rules. Two kinds:
@@ -70,32 +72,19 @@ export const RULE_DEFAULTS = {
 
 /**
  * The seed's alert thresholds (PerformanceAlerting's, or `alert_thresholds` of the config) as
- * rules over the last minute, with the seed's levels: P95 WARNING above its threshold and
- * CRITICAL above 1.5×; P99 WARNING; success WARNING below and CRITICAL below 0.9×; errors
- * INFO above and WARNING above 2×; CPU INFO above and WARNING above 1.1×; memory INFO above
- * and WARNING above 1.2×. What a monitor alerts on when it is given no rules.
+ * rules over the last minute: each rung of the seed's alert table (`alertTable`, the one
+ * alerts.json is judged by) becomes a rule with its level, mildest first — P95 WARNING above
+ * its threshold and CRITICAL above 1.5×, and so on. What a monitor alerts on when it is
+ * given no rules.
  */
 export function seedAlertRules(overrides: Partial<AlertThresholds> = {}): ThresholdRule[] {
   const t = { ...DEFAULT_ALERT_THRESHOLDS, ...overrides };
-  const n = (v: number) => String(Number(v.toPrecision(6)));
-  const pct = (v: number) => `${n(v * 100)}%`;
-  const rules: Array<[string, AlertLevel]> = [
-    [`p95<=${n(t.latency_p95_ms)}ms`, 'WARNING'],
-    [`p95<=${n(t.latency_p95_ms * 1.5)}ms`, 'CRITICAL'],
-    [`p99<=${n(t.latency_p99_ms)}ms`, 'WARNING'],
-    [`success>=${pct(t.success_rate)}`, 'WARNING'],
-    [`success>=${pct(t.success_rate * 0.9)}`, 'CRITICAL'],
-    [`error_rate<=${pct(t.error_rate)}`, 'INFO'],
-    [`error_rate<=${pct(Math.min(1, t.error_rate * 2))}`, 'WARNING'],
-    [`cpu<=${n(t.cpu_percent)}%`, 'INFO'],
-    [`cpu<=${n(t.cpu_percent * 1.1)}%`, 'WARNING'],
-    [`memory<=${n(t.memory_mb)}MB`, 'INFO'],
-    [`memory<=${n(t.memory_mb * 1.2)}MB`, 'WARNING'],
-  ];
-  return rules.map(([objective, level]) => ({
-    ...parseAlertRule(`${objective} severity ${level}`),
-    alertThreshold: true,
-  }));
+  return alertTable(t).flatMap(({ ladder }) =>
+    [...ladder].reverse().map(({ objective, level }) => ({
+      ...thresholdRule(objective, { severity: level }),
+      alertThreshold: true,
+    })),
+  );
 }
 
 /** The latency thresholds windows must count bad events for, to evaluate these rules. */
@@ -114,6 +103,10 @@ export function latencyThresholds(rules: readonly AlertRule[]): number[] {
  */
 export function parseAlertRule(text: string): ThresholdRule {
   const { objective, options } = splitRule(text);
+  return thresholdRule(objective, options);
+}
+
+function thresholdRule(objective: Objective, options: RuleOptions): ThresholdRule {
   const windowMs = options.over ?? RULE_DEFAULTS.windowMs;
   return {
     kind: 'threshold',

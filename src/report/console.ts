@@ -1,3 +1,5 @@
+import { percent } from '../model/format.js';
+import { REQUIREMENT } from '../model/thresholds.js';
 import { terminalText } from '../neutralise/index.js';
 import type { ObjectiveResult } from '../analysis/types.js';
 import type { SummaryReport } from '../model/index.js';
@@ -12,7 +14,7 @@ const RULE = '='.repeat(60);
  */
 export function renderConsoleSummary(
   report: SummaryReport,
-  p95TargetMs = 100,
+  p95TargetMs = REQUIREMENT.p95.threshold,
   objectives?: readonly ObjectiveResult[],
 ): string {
   const perf = report.performance_summary;
@@ -101,8 +103,4 @@ function answeredBy(report: SummaryReport): string | undefined {
   const part = (name: string, s: SummaryReport['latency_by_source']['model']) =>
     `${name} ${s.count.toLocaleString('en-US')}${s.latency ? ` (${percent(s.share)}, P95 ${s.latency.p95_ms.toFixed(2)}ms)` : ''}`;
   return `Answered by: ${part('model', bySource.model)} · ${part('cache', bySource.cache)} · ${part('fallback', bySource.fallback)}`;
-}
-
-function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(2)}%`;
 }

@@ -1,3 +1,8 @@
+import { percent } from '../../model/format.js';
+import { rate, type Rung } from '../../model/judge.js';
+import { comparisonSymbol, formatThreshold } from '../../model/objective.js';
+import { RATINGS, type Rating } from '../../model/thresholds.js';
+
 /** Text from data, safe in HTML element content and in double-quoted attributes. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(
@@ -27,9 +32,9 @@ export function formatMs(value: number | null | undefined): string {
   return isFiniteNumber(value) ? `${value.toFixed(2)} ms` : '–';
 }
 
-/** A ratio (0–1) as a percentage with two decimals, as the seed's `:.2%`. */
+/** A ratio (0–1) as a percentage with two decimals, as the seed's `:.2%`; "–" when missing. */
 export function formatPercent(value: number | null | undefined): string {
-  return isFiniteNumber(value) ? `${(value * 100).toFixed(2)} %` : '–';
+  return isFiniteNumber(value) ? percent(value, { space: true }) : '–';
 }
 
 /** Requests per second with one decimal. */
@@ -72,15 +77,37 @@ export function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** The seed's colouring rules, with a word beside the colour (never colour alone). */
-export type Rating = 'good' | 'warning' | 'bad';
+export type { Rating };
 
+/** The seed's success-rate colouring: its `RATINGS.success` ladder, read by the one judge. */
 export function rateSuccess(successRate: number): Rating {
-  return successRate >= 0.99 ? 'good' : successRate >= 0.95 ? 'warning' : 'bad';
+  return rate(RATINGS.success, { success: successRate }, 'good');
 }
 
+/** The seed's P95 colouring: its `RATINGS.p95` ladder. */
 export function rateP95(p95Ms: number): Rating {
-  return p95Ms <= 50 ? 'good' : p95Ms <= 100 ? 'warning' : 'bad';
+  return rate(RATINGS.p95, { p95: p95Ms }, 'good');
+}
+
+/**
+ * A rating ladder in words, from the ladder itself: "Success rate: good ≥ 99 %, warning
+ * ≥ 95 %, bad below." — the page's legend cannot drift from the rule it explains.
+ */
+export function ratingLegend(label: string, ladder: readonly Rung<Rating>[]): string {
+  const parts: string[] = [];
+  let level: Rating = 'good';
+  let upper = false;
+  for (const { objective, level: broken } of [...ladder].reverse()) {
+    const threshold = formatThreshold(objective.threshold, objective.unit).replace(
+      /(ms|%)$/,
+      ' $1',
+    );
+    parts.push(`${level} ${comparisonSymbol(objective.comparator)} ${threshold}`);
+    upper = objective.comparator.startsWith('<');
+    level = broken;
+  }
+  parts.push(`${level} ${upper ? 'above' : 'below'}`);
+  return `${label}: ${parts.join(', ')}.`;
 }
 
 export const RATING_LABEL: Record<Rating, string> = {

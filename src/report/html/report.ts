@@ -26,8 +26,10 @@ import {
   formatRps,
   rateP95,
   rateSuccess,
+  ratingLegend,
   type Rating,
 } from './_text.js';
+import { RATINGS } from '../../model/thresholds.js';
 
 /**
  * What report.html shows: the detailed report, and the analysis stage's output when present.
@@ -131,7 +133,7 @@ ${card('latency_metrics.p95_ms', formatMs(l.p95_ms), allModel ? 'P95 Latency' : 
 ${modelCard}
 ${card('latency_metrics.average_ms', formatMs(l.average_ms), 'Avg Latency')}
 </div>
-<p class="note">Success rate: good ≥ 99 %, warning ≥ 95 %, bad below. P95: good ≤ 50 ms, warning ≤ 100 ms, bad above.</p>
+<p class="note">${ratingLegend('Success rate', RATINGS.success)} ${ratingLegend('P95', RATINGS.p95)}</p>
 </section>`;
 }
 
