@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { AnalysisReport } from '../analysis/types.js';
 import type { RunReports } from '../report/index.js';
 import type { HistoryRecord } from './types.js';
 
@@ -55,7 +56,7 @@ function flatten(value: unknown, prefix = '', into = new Map<string, string>()) 
 
 /** What the store keeps of a run: pure, from the report model. */
 export function buildHistoryRecord(
-  reports: RunReports,
+  reports: RunReports & { analysis?: AnalysisReport },
   reportDir: string | null,
   runId: string = randomUUID(),
 ): HistoryRecord {

@@ -1,12 +1,13 @@
 /**
  * The history stage of `run` and `report`: before the files are written, read the test's past
- * runs to fill `trend_analysis`; after they are written, save the run. A store that cannot be
+ * runs (the pipeline places this run among them in `trend_analysis`); after they are written,
+ * save the run. A store that cannot be
  * opened (corrupt, locked, unreachable) never costs the user their reports: the files are
  * written first and the problem is reported afterwards.
  */
 import { randomUUID } from 'node:crypto';
 import { analyzeTrend, TREND_MAX_RUNS, type TrendPoint } from '../analysis/trend.js';
-import type { TrendAnalysis } from '../analysis/types.js';
+import type { AnalysisReport, TrendAnalysis } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import type { RunReports } from '../report/index.js';
 import { buildHistoryRecord } from './record.js';
@@ -112,7 +113,7 @@ export async function readEarlierRuns(
  */
 export async function saveRunHistory(
   history: RunHistory,
-  reports: RunReports,
+  reports: RunReports & { analysis?: AnalysisReport },
   reportDir: string,
 ): Promise<InputError | undefined> {
   try {

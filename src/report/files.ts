@@ -6,7 +6,6 @@ import {
   buildDetailedReport,
   buildSummaryReport,
 } from '../model/index.js';
-import type { AlertsReport, AnalysisReport } from '../analysis/types.js';
 import type { DetailedReport, RunResult, SummaryReport } from '../model/index.js';
 import type { FileContent } from './write.js';
 import type { RecordedRun } from '../metrics/index.js';
@@ -19,13 +18,11 @@ export interface ReportFile {
   gzip?: boolean;
 }
 
+/** The report model of a run and its own files (the pipeline adds analysis and the rest). */
 export interface RunReports {
   summary: SummaryReport;
   detailed: DetailedReport;
-  /** Set by the analysis stage (objectives, bottlenecks, risk…), read by the renderers. */
-  analysis?: AnalysisReport;
-  alerts?: AlertsReport;
-  /** Everything the folder holds; later stages (analysis, HTML…) append to it. */
+  /** summary.json, detailed.json, summary.csv and, when the run kept them, the samples. */
   files: ReportFile[];
 }
 
