@@ -7,7 +7,7 @@ import {
   featureExtractionWorkload,
   useBackend,
 } from '../../src/workloads/feature-extraction/index.js';
-import { profileLayers } from '../../src/workloads/feature-extraction/_profile.js';
+import { profileKernels, profileLayers } from '../../src/workloads/feature-extraction/_profile.js';
 import { tf } from '../../src/workloads/feature-extraction/model.js';
 
 describe('the TensorFlow.js breakdown, layer by layer (WASM backend)', () => {
@@ -62,5 +62,35 @@ describe('the TensorFlow.js breakdown, layer by layer (WASM backend)', () => {
     // or count fallbacks; the model alone answers.
     expect(profile?.operators.length).toBeGreaterThan(0);
     await workload.teardown!();
+  });
+});
+
+describe('the TensorFlow.js breakdown, kernel by kernel (a model without layers)', () => {
+  it('times each kernel with tf.profile, by kernel name, against an unprofiled inference', async () => {
+    expect(await useBackend('wasm')).toBe('wasm');
+    const model = buildFeatureModel(42);
+    const stream = new SeriesStream(9, 0, 1);
+    const tensors = tf.memory().numTensors;
+    const profile = await profileKernels(
+      (x) => model.predict(x) as tf.Tensor[],
+      () => tf.tensor3d(stream.next(), [1, TIMESTEPS, FEATURES]),
+      3,
+      'wasm',
+    );
+    expect(profile).toMatchObject({ runtime: 'tfjs', provider: 'wasm', calls: 3 });
+    const types = profile.operators.map((o) => o.op_type);
+    // The LSTM's matrix products and gates, the convolutions: kernels, not layers.
+    expect(types.some((t) => /MatMul/.test(t))).toBe(true);
+    expect(types.some((t) => /Conv/.test(t))).toBe(true);
+    for (const o of profile.operators) {
+      expect(o.name).toBe(o.op_type);
+      // A kernel runs several times an inference (the LSTM steps): a multiple of the calls.
+      expect(o.calls % 3).toBe(0);
+    }
+    // An op's scope (`fusedMatMul__op`) is not counted beside the kernels it ran.
+    expect(types.filter((t) => t.endsWith('__op'))).toEqual([]);
+    expect(profile.operators.reduce((sum, o) => sum + o.share, 0)).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(tensors);
+    model.dispose();
   });
 });

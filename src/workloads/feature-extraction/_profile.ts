@@ -47,3 +47,48 @@ export async function profileLayers(
   }
   return buildModelProfile('tfjs', provider, inferencesMs, timings);
 }
+
+/**
+ * A TensorFlow.js model without layers (a graph model, as `tensorflowjs_converter` writes)
+ * kernel by kernel: `tf.profile`'s time of each kernel, by kernel name (`op_type` and `name`
+ * alike: a graph model's kernels carry no node name). Kernel times leave out TensorFlow.js's
+ * per-op overhead, so the shares are of an inference timed without the profiler (the same
+ * inputs, run first) and what they leave is the runtime's own time.
+ */
+export async function profileKernels(
+  infer: (x: tf.Tensor) => tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]>,
+  input: (call: number) => tf.Tensor,
+  calls: number,
+  provider: string,
+): Promise<ModelProfile> {
+  const once = async (x: tf.Tensor) => {
+    const predicted = await infer(x);
+    const outputs = Array.isArray(predicted) ? predicted : [predicted];
+    await Promise.all(outputs.map((t) => t.data()));
+    return outputs;
+  };
+  const inputs = Array.from({ length: calls + 1 }, (_, call) => input(call));
+  const inferencesMs: number[] = [];
+  const timings: OperatorTiming[] = [];
+  try {
+    tf.dispose(await once(inputs[0]!)); // warm-up: kernel set-up is not the model's
+    // Each input timed bare, then profiled: a burst of load hits both alike.
+    for (const x of inputs.slice(1)) {
+      const started = performance.now();
+      tf.dispose(await once(x));
+      inferencesMs.push(performance.now() - started);
+      const info = await tf.profile(() => once(x));
+      tf.dispose(info.result);
+      for (const kernel of info.kernels) {
+        // `fusedMatMul__op` is the scope of an op whose kernels are recorded too: counting
+        // it would count them twice.
+        if (kernel.name.endsWith('__op')) continue;
+        const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
+        timings.push({ name: kernel.name, op_type: kernel.name, ms });
+      }
+    }
+  } finally {
+    tf.dispose(inputs);
+  }
+  return buildModelProfile('tfjs', provider, inferencesMs, timings);
+}
