@@ -1,5 +1,5 @@
 /** Raw-sample files for the data-path benches: seeded, so every run reads the same rows. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,18 +23,18 @@ export function writeSamplesCsv(
     return (state >>> 0) / 2 ** 32;
   };
   const path = join(folder, `samples-${seed}-${rows}.csv`);
-  const parts: string[] = ['timestamp,latency_ms,success\n'];
-  let chunk = '';
+  const fd = openSync(path, 'w');
+  let chunk = 'timestamp,latency_ms,success\n';
   for (let i = 0; i < rows; i++) {
     const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     const latency = 20 * scale * Math.exp(0.5 * normal);
     chunk += `${(1_700_000_000 + i / 1000).toFixed(3)},${latency.toFixed(3)},${random() < 0.995}\n`;
     if (chunk.length > 1 << 20) {
-      parts.push(chunk);
+      writeSync(fd, chunk);
       chunk = '';
     }
   }
-  parts.push(chunk);
-  writeFileSync(path, parts.join(''));
+  writeSync(fd, chunk);
+  closeSync(fd);
   return { path, folder };
 }
