@@ -40,8 +40,10 @@ import {
   type HttpFlags,
 } from './_http.js';
 import { isHttpTarget } from '../workloads/http/index.js';
+import { DEFAULT_SEED } from '../random/index.js';
+import { shardLoad, shardSeed, withShardOptions, type ShardFlags } from './_shard.js';
 
-interface RunFlags extends HttpFlags {
+interface RunFlags extends HttpFlags, ShardFlags {
   iterations?: number;
   duration?: number;
   warmup: number;
@@ -159,7 +161,7 @@ export function runCommand(exit: (code: number) => void): Command {
       `inferences the model breakdown profiles, after the measured calls (default ${DEFAULT_PROFILE_CALLS})`,
       positiveInt,
     );
-  return withHttpOptions(command, 'HTTP target').action(
+  return withShardOptions(withHttpOptions(command, 'HTTP target')).action(
     async (workloadName: string | undefined, flags: RunFlags, command: Command) => {
       // Printed as a hint: a URL's credentials and a header's secret stay out of it.
       const again = commandFitToShow(repeatCommand(command, AGAIN_DROPS));
@@ -169,6 +171,9 @@ export function runCommand(exit: (code: number) => void): Command {
     },
   );
 }
+
+/** Measured calls without `--iterations` or `--duration`. */
+const DEFAULT_ITERATIONS = 1000;
 
 /** Options "run it again" leaves out: the folder and the comparison are the next run's own. */
 const AGAIN_DROPS = ['--out', '--baseline', '--fail-on-regression', '--json'];
@@ -229,12 +234,16 @@ async function measureAndReport(
   // Checked before anything runs: a folder that cannot take the reports costs nothing.
   await checkReportFolder(out, { unique: flags.out === undefined });
   const plan: RunPlan = {
-    iterations: flags.iterations,
+    // One machine's part of a test spread over several (--shard): its share of the calls or rate.
+    ...shardLoad(
+      { iterations: flags.iterations, durationMs: flags.duration, rate: flags.rate },
+      flags.shard,
+      DEFAULT_ITERATIONS,
+    ),
     durationMs: flags.duration,
     warmup: flags.warmup,
     concurrency: flags.concurrency,
     timeoutMs: flags.timeout,
-    rate: flags.rate,
   };
 
   const stop = stopOnSignals((signal) =>
@@ -248,7 +257,8 @@ async function measureAndReport(
   try {
     // A setup that hangs still answers Ctrl-C: the run goes on to an empty, interrupted report.
     await unlessAborted(workload.setup?.(), stop.signal);
-    const iterations = plan.iterations ?? (plan.durationMs === undefined ? 1000 : undefined);
+    const iterations =
+      plan.iterations ?? (plan.durationMs === undefined ? DEFAULT_ITERATIONS : undefined);
     const stopProgress = flags.progress
       ? startProgress(collector, { iterations, durationMs: plan.durationMs })
       : () => undefined;
@@ -290,6 +300,8 @@ async function measureAndReport(
         environment,
         workload: workload.info?.() ?? { kind: 'function', name: workload.name },
         http: target?.traffic(),
+        group: flags.group,
+        shard: flags.shard,
         generatedAt: new Date(),
         modelProfile,
       },
@@ -375,6 +387,10 @@ function workloadOptionsFrom(workloadName: string, flags: RunFlags): WorkloadOpt
       );
     }
     options[option] = value;
+  }
+  // The machines of one test (--shard) do not all replay the same generated numbers.
+  if (flags.shard && !http && (!takes || takes.includes('seed'))) {
+    options.seed = shardSeed(flags.seed ?? DEFAULT_SEED, flags.shard);
   }
   return options as WorkloadOptions;
 }

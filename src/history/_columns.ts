@@ -25,6 +25,9 @@ export const COLUMNS = [
   'summary_json',
   'latency_histogram_hdr',
   'report_dir',
+  'group_id',
+  'shard_index',
+  'shard_count',
 ] as const;
 
 export function toRow(record: HistoryRecord): unknown[] {
@@ -49,6 +52,9 @@ export function toRow(record: HistoryRecord): unknown[] {
     JSON.stringify(record.summary),
     record.latency_histogram_hdr,
     record.report_dir,
+    record.group_id,
+    record.shard?.index ?? null,
+    record.shard?.count ?? null,
   ];
 }
 
@@ -76,5 +82,10 @@ export function fromRow(row: Record<string, unknown>): HistoryRecord {
     summary: JSON.parse(String(row.summary_json)) as unknown,
     latency_histogram_hdr: text('latency_histogram_hdr'),
     report_dir: text('report_dir'),
+    group_id: text('group_id'),
+    shard:
+      row.shard_index === null || row.shard_index === undefined
+        ? null
+        : { index: Number(row.shard_index), count: Number(row.shard_count) },
   };
 }

@@ -33,6 +33,11 @@ const MIGRATIONS = [
      report_dir TEXT
    );
    CREATE INDEX perfsight_runs_by_test ON perfsight_runs (test_name, seq);`,
+  // Runs of several machines (--shard i/n, --group id): merged by group.
+  `ALTER TABLE perfsight_runs ADD COLUMN group_id TEXT;
+   ALTER TABLE perfsight_runs ADD COLUMN shard_index INTEGER;
+   ALTER TABLE perfsight_runs ADD COLUMN shard_count INTEGER;
+   CREATE INDEX perfsight_runs_by_group ON perfsight_runs (group_id, seq);`,
 ];
 const MIGRATION_LOCK = 0x70657266; // "perf"
 /**

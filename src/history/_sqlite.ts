@@ -34,6 +34,11 @@ const MIGRATIONS = [
      report_dir TEXT
    );
    CREATE INDEX runs_by_test ON runs (test_name, seq);`,
+  // Runs of several machines (--shard i/n, --group id): merged by group.
+  `ALTER TABLE runs ADD COLUMN group_id TEXT;
+   ALTER TABLE runs ADD COLUMN shard_index INTEGER;
+   ALTER TABLE runs ADD COLUMN shard_count INTEGER;
+   CREATE INDEX runs_by_group ON runs (group_id, seq);`,
 ];
 
 /** The default store: one SQLite file, WAL so readers never block the writer. */

@@ -84,5 +84,7 @@ export function buildHistoryRecord(
     summary,
     latency_histogram_hdr: detailed.latency_histogram_hdr ?? null,
     report_dir: reportDir,
+    group_id: summary.group ?? null,
+    shard: summary.shard ?? null,
   };
 }

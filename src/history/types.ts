@@ -28,6 +28,10 @@ export interface HistoryRecord {
   /** HdrHistogram V2 base64 of successful latencies (µs), as in detailed.json. */
   latency_histogram_hdr: string | null;
   report_dir: string | null;
+  /** `--group`: the runs of several machines that make one test; null otherwise. */
+  group_id: string | null;
+  /** `--shard i/n`: which part of the load this run was (1-based); null otherwise. */
+  shard: { index: number; count: number } | null;
 }
 
 /** `PERFSIGHT_HISTORY` values that turn the history off when no `--history` is given. */

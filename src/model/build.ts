@@ -76,6 +76,8 @@ export function buildSummaryReport(run: RunResult): SummaryReport {
         bytes_received: run.http.bytesReceived,
       },
     }),
+    ...(run.group !== undefined && { group: run.group }),
+    ...(run.shard && { shard: { index: run.shard.index, count: run.shard.count } }),
     configuration: redactDeep(run.configuration),
     workload: redactDeep(run.workload),
     environment: run.environment,

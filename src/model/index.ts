@@ -11,6 +11,8 @@ export type {
   DetailedReport,
   LatencyMetrics,
   SourceLatencyMetrics,
+  Shard,
+  HttpTraffic,
 } from './types.js';
 export type { ModelProfile, OperatorProfile } from '../load/index.js';
 export {

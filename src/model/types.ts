@@ -10,12 +10,20 @@ import type {
 /**
  * Bumped on any change to the report files' shape; readers check it.
  * 2: summary.json gains `latency_by_source`; analysis.json's compliance check the fallback.
- * 3: summary.json of an HTTP target gains `http` (status codes, bytes sent and received).
+ * 3: summary.json of an HTTP target gains `http` (status codes, bytes sent and received);
+ *    a run of several machines gains `group` and `shard`.
  */
 export const SCHEMA_VERSION = 3;
 
 /** Versions this perfsight still reads (each one only adds to the one before). */
 export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
+
+/** One machine's part of a test spread over several (`--shard i/n`). */
+export interface Shard {
+  /** 1 … count. */
+  index: number;
+  count: number;
+}
 
 /** HTTP targets: what went over the wire during the measured calls. */
 export interface HttpTraffic {
@@ -40,6 +48,10 @@ export interface RunResult {
   workload: Record<string, unknown>;
   /** HTTP targets only. */
   http?: HttpTraffic;
+  /** `--group`: the runs of several machines that make one test. */
+  group?: string;
+  /** `--shard i/n`: which part of the load this run was (1-based index). */
+  shard?: Shard;
   generatedAt: Date;
   /** Where one inference's time goes, profiled after the measured calls (see `Workload.profile`). */
   modelProfile?: ModelProfile;
@@ -142,6 +154,10 @@ export interface SummaryReport {
     bytes_sent: number;
     bytes_received: number;
   };
+  /** `--group`, when given: the runs of several machines that make one test. */
+  group?: string;
+  /** `--shard i/n`, when given: which part of the load this run was. */
+  shard?: Shard;
   configuration: Record<string, unknown>;
   workload: Record<string, unknown>;
   environment: Environment;

@@ -2,6 +2,9 @@
  * Seeded randomness, shared by the workloads (synthetic latencies, inputs, faults) and the
  * comparison's bootstrap: same seed, same numbers, on every machine.
  */
+/** The seed of generated inputs and latencies when none is given (`--seed`). */
+export const DEFAULT_SEED = 42;
+
 /** A small seeded PRNG (mulberry32): same seed, same stream, on every machine. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

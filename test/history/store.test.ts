@@ -33,6 +33,8 @@ function record(name: string, p95: number, extra: Partial<HistoryRecord> = {}): 
     summary: { test_name: name, latency_metrics: { p95_ms: p95 } },
     latency_histogram_hdr: 'HISTFAAAA',
     report_dir: '/tmp/reports',
+    group_id: null,
+    shard: null,
     ...extra,
   };
 }
@@ -49,6 +51,12 @@ function storeSuite(open: () => Promise<HistoryStore>) {
     const saved = record('roundtrip', 12.5, { throughput_rps: null, objectives_met: null });
     await store.save(saved);
     expect(await store.get(saved.run_id)).toEqual(saved);
+  });
+
+  it('keeps the group and shard of a run of several machines', async () => {
+    const shard = record('sharded', 3, { group_id: 'nightly-42', shard: { index: 2, count: 3 } });
+    await store.save(shard);
+    expect(await store.get(shard.run_id)).toEqual(shard);
   });
 
   it('lists newest first, by test name, with a limit', async () => {
@@ -144,13 +152,44 @@ describe('SQLite history', () => {
     await store.save(record('migrated', 1));
     await store.close();
     const check = new Database(empty);
-    expect(check.pragma('user_version', { simple: true })).toBe(1);
+    expect(check.pragma('user_version', { simple: true })).toBe(2);
     expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
     check.pragma('user_version = 99');
     check.close();
     await expect(openHistory(empty)).rejects.toThrow(
-      /empty\.db was written by a newer perfsight \(schema 99; this one knows 1\): upgrade perfsight$/,
+      /empty\.db was written by a newer perfsight \(schema 99; this one knows 2\): upgrade perfsight$/,
     );
+  });
+
+  it('brings a database of the first schema up to date, its runs kept', async () => {
+    const path = join(dir, 'v1.db');
+    const old = new Database(path);
+    // The first schema as perfsight 0.1 wrote it, with one run in it.
+    old.exec(`CREATE TABLE runs (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE,
+      test_name TEXT NOT NULL, created_at TEXT NOT NULL, git_commit TEXT, host TEXT NOT NULL,
+      node_version TEXT NOT NULL, config_hash TEXT NOT NULL, total_requests INTEGER NOT NULL,
+      success_rate REAL NOT NULL, error_rate REAL NOT NULL, throughput_rps REAL,
+      average_ms REAL NOT NULL, median_ms REAL NOT NULL, p95_ms REAL NOT NULL,
+      p99_ms REAL NOT NULL, objectives_met INTEGER, objectives_json TEXT NOT NULL,
+      summary_json TEXT NOT NULL, latency_histogram_hdr TEXT, report_dir TEXT);
+      CREATE INDEX runs_by_test ON runs (test_name, seq);
+      PRAGMA user_version = 1;`);
+    old
+      .prepare(
+        `INSERT INTO runs (run_id, test_name, created_at, host, node_version, config_hash,
+         total_requests, success_rate, error_rate, average_ms, median_ms, p95_ms, p99_ms,
+         objectives_json, summary_json) VALUES ('old-run', 'old', '2026-01-01T00:00:00.000Z',
+         'ci', 'v20', 'h', 10, 1, 0, 1, 1, 2, 3, '[]', '{}')`,
+      )
+      .run();
+    old.close();
+    const store = await openHistory(path);
+    expect(await store.get('old-run')).toMatchObject({ p95_ms: 2, group_id: null, shard: null });
+    const shard = record('old', 4, { group_id: 'g', shard: { index: 1, count: 2 } });
+    await store.save(shard);
+    expect(await store.get(shard.run_id)).toEqual(shard);
+    await store.close();
   });
 
   it('names a corrupt database instead of crashing', async () => {
