@@ -135,6 +135,10 @@ class Drive {
   private batched = 0;
   /** The error type of the outcome `judge` looked at last. */
   private judgedError: string | undefined = undefined;
+  /** Each closed-loop worker's handle for its next call. */
+  private readonly handles: CallHandle[] = [];
+  /** The promise a call answered with, which ended a worker's synchronous stretch. */
+  private parked: Promise<CallResult> | undefined = undefined;
 
   constructor(workload: Workload, plan: RunPlan, options: DriveOptions) {
     this.workload = workload;
@@ -197,29 +201,25 @@ class Drive {
   }
 
   /**
-   * One closed-loop worker: a call, then the next. A synchronous call costs no promise and,
-   * back to back, one clock read: its end is the next call's start, and what lies between is
-   * a few stores — outcomes wait in a batch and go to the recorders between stretches (when
-   * it is full, before the loop is given back, before any wait), after which the clock is
-   * read afresh. An async call is awaited and recorded at once. While other workers' calls
-   * are awaited, a synchronous call lets them resume before the next one starts.
+   * One closed-loop worker: a call, then the next. Synchronous calls run in stretches
+   * (`stretch`); an async answer is awaited here and recorded at once, and the event loop is
+   * given back here. While other workers' calls are awaited, a synchronous call lets them
+   * resume before the next one starts.
    */
   private async worker(w: number): Promise<void> {
-    const workload = this.workload;
-    let handle = new CallHandle();
+    this.handles[w] = new CallHandle();
     let begin = performance.now();
-    while (!this.stopped && this.next < this.iterations && begin < this.deadline) {
-      let result: CallResult = undefined;
-      let threw = false;
-      let failure: unknown = undefined;
-      let waited = false;
-      try {
-        const pending = workload.call(this.next++, handle);
-        if (!isThenable(pending)) {
-          result = pending;
-        } else {
-          waited = true;
-          this.flush();
+    while (this.more(begin)) {
+      begin = this.stretch(w, begin);
+      const pending = this.parked;
+      if (pending !== undefined) {
+        this.parked = undefined;
+        const handle = this.handles[w]!;
+        this.flush();
+        let result: CallResult = undefined;
+        let threw = false;
+        let failure: unknown = undefined;
+        try {
           if (this.timeoutMs !== undefined) {
             result = await this.tracked(pending, handle);
           } else {
@@ -232,46 +232,97 @@ class Drive {
               this.held[w] = undefined;
             }
           }
+        } catch (error) {
+          threw = true;
+          failure = error;
         }
+        this.record(begin, begin, performance.now(), result, threw, failure);
+        if (!handle.reusable) this.handles[w] = new CallHandle();
+        begin = performance.now();
+        if (begin - this.lastYield <= this.yieldEveryMs) continue;
+      } else if (!this.more(begin)) {
+        break;
+      }
+      // Due to give the loop back, or to let other workers' settled calls resume.
+      this.flush();
+      if (begin - this.lastYield > this.yieldEveryMs) await this.yieldLoop(begin);
+      else await undefined;
+      begin = performance.now();
+    }
+    this.flush();
+  }
+
+  private more(now: number): boolean {
+    return !this.stopped && this.next < this.iterations && now < this.deadline;
+  }
+
+  /**
+   * Worker `w`'s synchronous calls back to back from `begin`: no promise, no allocation and
+   * one clock read per call — a call's end is the next one's start, and what lies between is
+   * a few stores: outcomes wait in a batch and go to the recorders between stretches (when it
+   * is full, before the loop is given back, before any wait), after which the clock is read
+   * afresh. Ends when a call answers with a promise (left in `parked`), when the loop is due
+   * to be given back, when other workers' calls are awaited, or when the run is over; returns
+   * when the next call starts (or started, for the parked one).
+   */
+  private stretch(w: number, begin: number): number {
+    const workload = this.workload;
+    let handle = this.handles[w]!;
+    while (this.more(begin)) {
+      let pending: CallResult | Promise<CallResult>;
+      try {
+        pending = workload.call(this.next++, handle);
       } catch (error) {
-        threw = true;
-        failure = error;
+        begin = this.failed(begin, error);
+        if (!handle.reusable) handle = this.handles[w] = new CallHandle();
+        if (begin - this.lastYield > this.yieldEveryMs || this.awaiting > 0) return begin;
+        continue;
+      }
+      if (isThenable(pending)) {
+        this.parked = pending;
+        return begin;
       }
       const end = performance.now();
       const took = end - begin;
       if (took > this.longestCall) this.longestCall = took;
-      // The common outcome costs no look at the result: a success, in time, that said nothing.
-      const slow = threw || took > this.timeoutLimit;
-      let flags = FLAG_SUCCESS;
-      let errorType: string | undefined = undefined;
-      if (slow || result !== undefined) {
-        flags = this.judge(result, threw, failure, took);
-        errorType = this.judgedError;
-      }
       const n = this.batched;
       this.batchLatency[n] = took;
       this.batchEnd[n] = end;
-      this.batchFlags[n] = flags;
-      this.batchError[n] = errorType;
       this.batched = n + 1;
-      if (!handle.reusable) handle = new CallHandle();
-      if (waited || slow || n + 1 === BATCH) {
-        this.flush();
-        begin = performance.now();
+      // The common outcome costs no look at the result: a success, in time, that said nothing.
+      if (pending === undefined && took <= this.timeoutLimit) {
+        this.batchFlags[n] = FLAG_SUCCESS;
+        this.batchError[n] = undefined;
+        begin = n + 1 < BATCH ? end : this.flushed();
       } else {
-        begin = end;
+        begin = this.judged(n, pending, took);
       }
-      if (begin - this.lastYield > this.yieldEveryMs) {
-        this.flush();
-        await this.yieldLoop(begin);
-        begin = performance.now();
-      } else if (!waited && this.awaiting > 0) {
-        this.flush();
-        await undefined;
-        begin = performance.now();
-      }
+      if (!handle.reusable) handle = this.handles[w] = new CallHandle();
+      if (begin - this.lastYield > this.yieldEveryMs || this.awaiting > 0) return begin;
     }
+    return begin;
+  }
+
+  /** A synchronous call's outcome that says something, in batch slot `n`; returns the clock. */
+  private judged(n: number, result: CallResult, took: number): number {
+    const flags = this.judge(result, false, undefined, took);
+    this.batchFlags[n] = flags;
+    this.batchError[n] = this.judgedError;
+    // A timeout (an error type found) took time to word: the next call starts on a fresh read.
+    return this.judgedError === undefined && n + 1 < BATCH ? this.batchEnd[n]! : this.flushed();
+  }
+
+  /** A synchronous call that threw: recorded; returns the clock. */
+  private failed(begin: number, error: unknown): number {
+    const end = performance.now();
+    this.record(begin, begin, end, undefined, true, error);
+    return performance.now();
+  }
+
+  /** Flushes the batch and reads the clock afresh. */
+  private flushed(): number {
     this.flush();
+    return performance.now();
   }
 
   /**
