@@ -114,6 +114,8 @@ export default async function httpBench(): Promise<Record<string, unknown>> {
       autocannon_rps_median: round(median(theirs.map((o) => o.requestsPerSecond))),
       rps_ratio_median: round(median(ratios)),
       rps_ratios: ratios.map((r) => round(r, 3)),
+      perfsight_rps: ours.map((o) => round(o.requestsPerSecond)),
+      autocannon_rps: theirs.map((o) => round(o.requestsPerSecond)),
       goal: 'rps_ratio_median >= 1.0',
       perfsight_cpu_us_per_request_median: round(median(ours.map((o) => o.cpuUsPerRequest))),
       autocannon_cpu_us_per_request_median: round(median(theirs.map((o) => o.cpuUsPerRequest))),
