@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, tempDir } from './_helpers.js';
+import { writeOnnxModel } from '../src/workloads/feature-extraction/_onnx-writer.js';
+import { SeriesStream } from '../src/workloads/feature-extraction/index.js';
 
 /**
  * The README is the user's manual: its shell examples are run here, as written, against the
@@ -150,6 +152,32 @@ describe('README: the manual matches the program', () => {
   }, 60_000);
 });
 
+/** A small model as `torch.onnx.export` would write one: `series [batch, 60, 15]` → `features [batch, 8]`. */
+function exportedModel(): Uint8Array {
+  const w = Float32Array.from({ length: 900 * 8 }, (_, i) => Math.sin(i) * 0.05);
+  return writeOnnxModel({
+    name: 'exported',
+    inputs: [{ name: 'series', shape: ['batch', 60, 15] }],
+    outputs: [{ name: 'features', shape: ['batch', 8] }],
+    nodes: [
+      { op: 'Flatten', inputs: ['series'], outputs: ['flat'], attributes: { axis: 1 } },
+      { op: 'MatMul', inputs: ['flat', 'w'], outputs: ['projected'] },
+      { op: 'Tanh', inputs: ['projected'], outputs: ['features'] },
+    ],
+    initializers: [{ name: 'w', dims: [900, 8], values: w }],
+  });
+}
+
+/** `np.save("windows.npy", x.astype(np.float32))` of `count` windows `[60, 15]`. */
+function npyWindows(count: number): Buffer {
+  const values = new SeriesStream(5, 0, count).next();
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${count}, 60, 15), }`;
+  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+  const prefix = Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, 0, 0]);
+  prefix.writeUInt16LE(header.length, 8);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(values.buffer)]);
+}
+
 describe('README: the shell examples, run', () => {
   const dir = tempDir('perfsight-readme-');
   const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
@@ -191,6 +219,9 @@ describe('README: the shell examples, run', () => {
     );
     chmodSync(join(bin, 'npx'), 0o755);
     writeFileSync(join(dir, 'my-workload.mjs'), 'export default function myWorkload() {}\n');
+    // "Measure your own model": an exported model and a file of windows in its shape.
+    writeFileSync(join(dir, 'model.onnx'), exportedModel());
+    writeFileSync(join(dir, 'windows.npy'), npyWindows(40));
     const rows = Array.from({ length: 200 }, (_, i) => (5 + (i % 7) * 0.5).toFixed(1));
     writeFileSync(join(dir, 'latencies.csv'), `latency_ms\n${rows.join('\n')}\n`);
     writeFileSync(

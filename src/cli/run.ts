@@ -67,7 +67,11 @@ interface RunFlags extends HttpFlags, ShardFlags {
   mode?: 'sleep' | 'busy';
   seed?: number;
   model?: string;
+  runtime?: 'onnx' | 'tfjs';
   backend?: 'wasm' | 'cpu';
+  threads?: number;
+  executionProvider?: 'cpu' | 'cuda';
+  inputs?: string;
   batch?: number;
   repeatRatio?: number;
   faultRate?: number;
@@ -123,8 +127,14 @@ export function runCommand(exit: (code: number) => void): Command {
     )
     .option('--seed <n>', 'seed for generated inputs and latencies', nonNegativeInt)
     .option(
-      '--model <dir>',
-      'feature-extraction: a tfjs layers model directory (default: the built-in seeded CNN+LSTM)',
+      '--model <path>',
+      'feature-extraction: an .onnx file or a TensorFlow.js model directory (default: the built-in seeded CNN+LSTM)',
+    )
+    .addOption(
+      new Option(
+        '--runtime <runtime>',
+        'feature-extraction: the built-in model in ONNX Runtime or TensorFlow.js (default: onnx, the faster here)',
+      ).choices(['onnx', 'tfjs']),
     )
     .addOption(
       new Option('--backend <backend>', 'feature-extraction: TensorFlow.js backend').choices([
@@ -132,7 +142,26 @@ export function runCommand(exit: (code: number) => void): Command {
         'cpu',
       ]),
     )
-    .option('--batch <n>', 'feature-extraction: series per call', positiveInt)
+    .option(
+      '--threads <n>',
+      "feature-extraction: ONNX Runtime's intra-op threads (default: its choice)",
+      positiveInt,
+    )
+    .addOption(
+      new Option(
+        '--execution-provider <provider>',
+        'feature-extraction: ONNX Runtime execution provider (cuda: needs a GPU and the CUDA provider)',
+      ).choices(['cpu', 'cuda']),
+    )
+    .option(
+      '--inputs <file>',
+      'feature-extraction: measure on these inputs (.npy float32 or JSON Lines, one window per row), cycled',
+    )
+    .option(
+      '--batch <n>',
+      'feature-extraction: items per call (the model’s batch dimension)',
+      positiveInt,
+    )
     .option(
       '--repeat-ratio <ratio>',
       'feature-extraction: share of repeated inputs (cache hits)',
@@ -353,7 +382,11 @@ const WORKLOAD_FLAGS = {
   mode: ['--mode', 'mode'],
   seed: ['--seed', 'seed'],
   model: ['--model', 'model'],
+  runtime: ['--runtime', 'runtime'],
   backend: ['--backend', 'backend'],
+  threads: ['--threads', 'threads'],
+  executionProvider: ['--execution-provider', 'executionProvider'],
+  inputs: ['--inputs', 'inputs'],
   batch: ['--batch', 'batch'],
   repeatRatio: ['--repeat-ratio', 'repeatRatio'],
   faultRate: ['--fault-rate', 'faultRate'],

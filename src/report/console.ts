@@ -44,9 +44,7 @@ export function renderConsoleSummary(
   const workload = report.workload;
   if (typeof workload.model === 'string') {
     // The seed's question is about a model: say which one answered, and how.
-    lines.push(
-      `Model: ${workload.model} · backend ${String(workload.backend)}${workload.isolated_in_worker === true ? ' in a worker thread' : ''} · ${Number(workload.parameters).toLocaleString('en-US')} parameters`,
-    );
+    lines.push(modelLine(workload));
     const o = report.optimization_metrics;
     lines.push(
       `Cache Hit Rate: ${percent(o.cache_hit_rate)} · Fallback Rate: ${percent(o.fallback_usage_rate)}`,
@@ -74,6 +72,27 @@ export function renderConsoleSummary(
   if (report.interrupted) lines.push('⚠️  Run interrupted: figures cover what ran until then');
   lines.push(RULE);
   return terminalText(lines.join('\n') + '\n');
+}
+
+/**
+ * "Model: model.onnx · ONNX Runtime, cpu provider, 2 threads · fallback off: …": which model
+ * answered, in which runtime, on what, and whether a fallback could stand in for it.
+ */
+function modelLine(workload: Record<string, unknown>): string {
+  const where = workload.isolated_in_worker === true ? ' in a worker thread' : '';
+  const runtime =
+    workload.runtime === 'onnx'
+      ? `ONNX Runtime, ${String(workload.execution_provider)} provider, ${typeof workload.threads === 'number' ? `${workload.threads} intra-op thread${workload.threads === 1 ? '' : 's'}` : 'its default threads'}${where}`
+      : `${workload.runtime === 'tfjs' ? 'TensorFlow.js, ' : ''}backend ${String(workload.backend)}${where}`;
+  const parameters =
+    typeof workload.parameters === 'number'
+      ? ` · ${workload.parameters.toLocaleString('en-US')} parameters`
+      : '';
+  const fallback =
+    typeof workload.fallback === 'string' && workload.fallback !== 'on'
+      ? ` · fallback ${workload.fallback}`
+      : '';
+  return `Model: ${String(workload.model)} · ${runtime}${parameters}${fallback}`;
 }
 
 /**

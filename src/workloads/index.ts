@@ -46,7 +46,11 @@ const TAKES: { [N in BuiltInWorkload]: ReadonlyArray<keyof BuiltInWorkloadOption
   'feature-extraction': [
     'seed',
     'model',
+    'runtime',
     'backend',
+    'threads',
+    'executionProvider',
+    'inputs',
     'batch',
     'repeatRatio',
     'faultRate',

@@ -243,7 +243,7 @@ describe('createExtractor the seed’s way: a model with forward(), fusedFeature
   it('what is not a model is refused at createExtractor, not answered by the fallback forever', () => {
     for (const notAModel of [{}, { predict: 1 }, null, 'model.json', { forward: 'x' }]) {
       expect(() => FeatureExtractorFactory.createExtractor(notAModel as never)).toThrow(
-        /^createExtractor expects a TensorFlow\.js LayersModel or an object with the seed's forward\(input\) method, got /,
+        /^createExtractor expects a TensorFlow\.js LayersModel or GraphModel, an ONNX Runtime InferenceSession, or an object with the seed's forward\(input\) method, got /,
       );
     }
     expect(() => FeatureExtractorFactory.createExtractor({ a: 1, b: 2 } as never)).toThrow(
@@ -372,13 +372,16 @@ describe('perfsight run feature-extraction', () => {
     );
     expect(result.stdout).toMatch(/PERFORMANCE SUMMARY: feature-extraction/);
     expect(result.stdout).toMatch(
-      /Model: built-in CNN\+LSTM \(seeded\) · backend wasm · [\d,]+ parameters/,
+      /Model: built-in CNN\+LSTM \(seeded\) · ONNX Runtime, cpu provider, its default threads · 168,196 parameters/,
     );
     const { readFileSync } = await import('node:fs');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.workload).toMatchObject({
       kind: 'feature-extraction',
-      backend: 'wasm',
+      // The built-in model's default runtime: ONNX Runtime, the faster here (npm run bench).
+      runtime: 'onnx',
+      execution_provider: 'cpu',
+      threads: null,
       input_shape: [1, 60, 15],
     });
     expect(summary.workload.parameters).toBeGreaterThan(100_000);
@@ -424,6 +427,9 @@ describe('perfsight run feature-extraction', () => {
       '--no-history',
       '--repeat-ratio',
       '0',
+      // TensorFlow.js: no inference of this model takes under 1 ms there.
+      '--runtime',
+      'tfjs',
       '--isolate',
       '--model-timeout',
       '1ms',
@@ -434,7 +440,7 @@ describe('perfsight run feature-extraction', () => {
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).not.toContain('✅ P95 Latency requirement met');
     expect(result.stdout).toMatch(/❌ FAIL {2}fallback<1% +the fallback answered/);
-    expect(result.stdout).toMatch(/backend wasm in a worker thread/);
+    expect(result.stdout).toMatch(/TensorFlow\.js, backend wasm in a worker thread/);
     const { readFileSync } = await import('node:fs');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     // The model's deadline has its own name end to end: not the call timeout (`--timeout`,
@@ -486,6 +492,8 @@ describe('perfsight run feature-extraction', () => {
       join(dir, 'x'),
     ]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^perfsight: .*missing\/model\.json: cannot read the model/);
+    expect(bad.stderr).toMatch(
+      /^perfsight: .*missing: cannot read the model \(no such file or directory\)$/m,
+    );
   }, 120_000);
 });

@@ -1,5 +1,4 @@
 import { CLASSES, FEATURES, FUSED_DIM, FUSED_STEPS, TIMESTEPS } from './model.js';
-import type { ExtractedFeatures } from './extracted.js';
 
 const STATISTICS = 6; // mean, std, min, max, last, slope
 
@@ -13,7 +12,12 @@ export function statisticalFeatures(
   input: Float32Array,
   batch: number,
   fusedDim = FUSED_DIM,
-): Omit<ExtractedFeatures, 'cacheHit' | 'fallbackUsed' | 'inferenceMs'> {
+): {
+  batch: number;
+  fusedFeatures: Float32Array;
+  classificationProbs: Float32Array;
+  regressionUncertainty: Float32Array;
+} {
   const fused = new Float32Array(batch * FUSED_STEPS * fusedDim);
   const classes = new Float32Array(batch * CLASSES);
   const uncertainty = new Float32Array(batch);
@@ -99,4 +103,58 @@ function projection(row: number, column: number): number {
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
   return h & 1 ? 1 : -1;
+}
+
+/**
+ * The fallback for a model of any shape: per item, statistics of its input taken as a series
+ * (last dimension = features, the others = steps), projected onto each output's size and
+ * squashed into −1…1. Not the model's answer — a deterministic stand-in of the right shape,
+ * so the caller's code downstream keeps working; the call is flagged as the fallback's.
+ */
+export function shapedFallback(
+  input: Float32Array,
+  batch: number,
+  itemDims: readonly number[],
+  outputSizes: readonly number[],
+): Float32Array[] {
+  const features = itemDims.at(-1) ?? 1;
+  const perItem = input.length / batch;
+  const steps = perItem / features;
+  const stats = new Float32Array(features * STATISTICS);
+  const outputs = outputSizes.map((size) => new Float32Array(batch * size));
+  for (let b = 0; b < batch; b++) {
+    const base = b * perItem;
+    for (let f = 0; f < features; f++) {
+      let sum = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let s = 0; s < steps; s++) {
+        const v = input[base + s * features + f]!;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      const mean = sum / steps;
+      let squares = 0;
+      for (let s = 0; s < steps; s++) squares += (input[base + s * features + f]! - mean) ** 2;
+      const first = input[base + f]!;
+      const last = input[base + (steps - 1) * features + f]!;
+      const o = f * STATISTICS;
+      stats[o] = mean;
+      stats[o + 1] = Math.sqrt(squares / steps);
+      stats[o + 2] = min;
+      stats[o + 3] = max;
+      stats[o + 4] = last;
+      stats[o + 5] = steps > 1 ? (last - first) / (steps - 1) : 0;
+    }
+    outputSizes.forEach((size, k) => {
+      const out = outputs[k]!;
+      for (let d = 0; d < size; d++) {
+        let acc = 0;
+        for (let j = 0; j < stats.length; j++) acc += stats[j]! * projection(d + k * 7919, j);
+        out[b * size + d] = Math.tanh(acc / Math.sqrt(stats.length));
+      }
+    });
+  }
+  return outputs;
 }

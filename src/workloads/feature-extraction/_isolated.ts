@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Backend, ModelAnswer, tf } from './model.js';
+import type { RunnerRecipe } from './_runner.js';
 import { afterMs, type LongTimer } from '../../load/timers.js';
 
 /** What `infer` answers when the model took longer than the timeout. */
@@ -57,15 +57,12 @@ export class IsolatedModel {
   private ready: Promise<void> | undefined;
   private readonly waiting = new Map<
     number,
-    { resolve: (a: ModelAnswer) => void; reject: (e: Error) => void }
+    { resolve: (outputs: Float32Array[]) => void; reject: (e: Error) => void }
   >();
   private nextId = 0;
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly artifacts: Promise<tf.io.ModelArtifacts>,
-    private readonly backend: Backend,
-  ) {}
+  constructor(private readonly recipe: Promise<RunnerRecipe>) {}
 
   /** Starts the worker (it loads the model and warms it up); resolves when it can answer. */
   start(): Promise<void> {
@@ -77,7 +74,7 @@ export class IsolatedModel {
     values: Float32Array,
     batch: number,
     timeoutMs: number,
-  ): Promise<ModelAnswer | typeof TIMED_OUT> {
+  ): Promise<Float32Array[] | typeof TIMED_OUT> {
     const deadline = performance.now() + timeoutMs;
     const run = this.turn.then(() => this.inferBefore(deadline, values, batch));
     this.turn = run.catch(() => undefined);
@@ -103,11 +100,11 @@ export class IsolatedModel {
     deadline: number,
     values: Float32Array,
     batch: number,
-  ): Promise<ModelAnswer | typeof TIMED_OUT> {
+  ): Promise<Float32Array[] | typeof TIMED_OUT> {
     if ((await within(this.start(), deadline)) === TIMED_OUT) return TIMED_OUT;
     const worker = this.worker!;
     const id = this.nextId++;
-    const answer = new Promise<ModelAnswer>((resolve, reject) =>
+    const answer = new Promise<Float32Array[]>((resolve, reject) =>
       this.waiting.set(id, { resolve, reject }),
     );
     worker.ref(); // a call in flight keeps the process alive; an idle worker does not
@@ -127,14 +124,14 @@ export class IsolatedModel {
   }
 
   private spawn(): Promise<void> {
-    return this.artifacts.then(
-      (artifacts) =>
+    return this.recipe.then(
+      (recipe) =>
         new Promise<void>((resolve, reject) => {
           workerEntry ??= findWorkerEntry();
           const { entry, eval: isCode } = workerEntry;
           const worker = new Worker(entry, {
             eval: isCode,
-            workerData: { artifacts, backend: this.backend },
+            workerData: recipe,
           });
           this.worker = worker;
           worker.unref();
@@ -171,7 +168,7 @@ export class IsolatedModel {
 type WorkerMessage =
   | { ready: true }
   | { failed: string }
-  | { id: number; answer: ModelAnswer }
+  | { id: number; answer: Float32Array[] }
   | { id: number; error: { name: string; code?: string; message: string } };
 
 /** `pending`'s value, or `TIMED_OUT` if the deadline comes first. */

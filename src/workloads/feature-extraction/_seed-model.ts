@@ -1,4 +1,6 @@
-import type { ModelAnswer, tf } from './model.js';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { ModelRunner } from './_runner.js';
+import type { tf } from './model.js';
 import { CLASSES, FEATURES, FUSED_STEPS, TIMESTEPS } from './model.js';
 
 /** Numbers nested to any depth (`[1][10][256]`), or typed arrays: what a model may return. */
@@ -24,23 +26,16 @@ export interface SeedModel {
   ): SeedModelOutput | Promise<SeedModelOutput>;
 }
 
-/** What `createExtractor` takes: a TensorFlow.js layers model or a seed-style model. */
-export type FeatureModel = tf.LayersModel | SeedModel;
+/**
+ * What `createExtractor` takes: a TensorFlow.js layers or graph model, an ONNX Runtime
+ * `InferenceSession`, a seed-style model, or a `ModelRunner` perfsight loaded.
+ */
+export type FeatureModel =
+  tf.LayersModel | tf.GraphModel | InferenceSession | SeedModel | ModelRunner;
 
 /** A model answer of the wrong shape: the model failed, the fallback may answer. */
 export class ModelOutputError extends Error {
   override name = 'ModelOutputError';
-}
-
-export function isLayersModel(model: unknown): model is tf.LayersModel {
-  const m = model as Partial<tf.LayersModel> | null;
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof m.predict === 'function' &&
-    Array.isArray(m.outputs) &&
-    typeof m.save === 'function'
-  );
 }
 
 export function isSeedModel(model: unknown): model is SeedModel {
@@ -81,13 +76,30 @@ function output(
   return Float32Array.from(values);
 }
 
+/** A seed-style model as a runner: the seed's shapes, its three outputs by name. */
+export function seedModelRunner(model: SeedModel, fusedFeatureDim: number): ModelRunner {
+  return {
+    runtime: 'forward',
+    provider: 'forward()',
+    signature: {
+      input: { name: 'input', shape: [null, TIMESTEPS, FEATURES] },
+      outputs: [
+        { name: 'fused_features', shape: [null, FUSED_STEPS, fusedFeatureDim] },
+        { name: 'classification_probs', shape: [null, CLASSES] },
+        { name: 'regression_uncertainty', shape: [null, 1] },
+      ],
+    },
+    run: (values, batch) => forwardFeatures(model, values, batch, fusedFeatureDim),
+  };
+}
+
 /** One call of a seed-style model on `[batch, 60, 15]` row-major values. */
-export async function forwardFeatures(
+async function forwardFeatures(
   model: SeedModel,
   values: Float32Array,
   batch: number,
   fusedFeatureDim: number,
-): Promise<ModelAnswer> {
+): Promise<Float32Array[]> {
   const input = Array.from({ length: batch }, (_, b) =>
     Array.from({ length: TIMESTEPS }, (_, t) =>
       Array.from(
@@ -96,10 +108,9 @@ export async function forwardFeatures(
     ),
   );
   const answer = await model.forward(input, true, true);
-  return {
-    batch,
-    fusedFeatures: output(answer, 'fused_features', batch * FUSED_STEPS * fusedFeatureDim),
-    classificationProbs: output(answer, 'classification_probs', batch * CLASSES),
-    regressionUncertainty: output(answer, 'regression_uncertainty', batch),
-  };
+  return [
+    output(answer, 'fused_features', batch * FUSED_STEPS * fusedFeatureDim),
+    output(answer, 'classification_probs', batch * CLASSES),
+    output(answer, 'regression_uncertainty', batch),
+  ];
 }

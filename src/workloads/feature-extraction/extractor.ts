@@ -1,16 +1,15 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { errorTypeOf } from '../../load/index.js';
 import type { ExtractedFeatures } from './extracted.js';
-import { statisticalFeatures } from './_fallback.js';
+import { shapedFallback, statisticalFeatures } from './_fallback.js';
 import { IsolatedModel, TIMED_OUT } from './_isolated.js';
-import {
-  describeValue,
-  forwardFeatures,
-  isLayersModel,
-  isSeedModel,
-  type FeatureModel,
-} from './_seed-model.js';
-import { FEATURES, TIMESTEPS, modelArtifacts, predictFeatures } from './model.js';
+import { itemShape, product, type ModelRunner } from './_runner.js';
+import { describeValue, isSeedModel, seedModelRunner, type FeatureModel } from './_seed-model.js';
+import { GraphRunner, LayersRunner, isGraphModel, isLayersModel } from './_tfjs-runner.js';
+import { FeatureInputError, validateInput, type FeatureInput } from './_validate.js';
+import { CLASSES, FEATURES, FUSED_STEPS, TIMESTEPS } from './model.js';
+import { OnnxRunner, isOnnxSession } from './onnx.js';
 
 /**
  * The seed's FeatureExtractionConfig, with TypeScript names: `new FeatureExtractionConfig({
@@ -52,18 +51,15 @@ export class FeatureExtractionConfig {
 export const DEFAULT_FEATURE_EXTRACTION_CONFIG: Readonly<FeatureExtractionConfig> =
   new FeatureExtractionConfig();
 
-/** Bad input: wrong shape or non-finite values. Never answered by the fallback. */
-export class FeatureInputError extends Error {
-  override name = 'FeatureInputError';
-  readonly code = 'invalid_input';
-}
-
-/** What `extractFeatures` takes: `[60][15]` rows, `[batch][60][15]`, or a flat Float32Array. */
-export type FeatureInput = Float32Array | number[][] | number[][][];
+export { FeatureInputError, type FeatureInput };
 
 export interface FeatureExtractor {
   readonly config: FeatureExtractionConfig;
   extractFeatures(input: FeatureInput, batch?: number): Promise<ExtractedFeatures>;
+  /** What answers: the runtime, its provider and the model's input and outputs. */
+  readonly runner: ModelRunner;
+  /** Why the fallback cannot answer for this model, when it cannot (else undefined). */
+  readonly fallbackUnavailable: string | undefined;
   /** Cache statistics since creation. */
   readonly stats: { hits: number; misses: number; fallbacks: number; size: number };
   clearCache(): void;
@@ -81,36 +77,48 @@ export class ModelTimeoutError extends Error {
 /** Called before each inference: fault injection for tests and `--fault-rate`. */
 export type InferenceHook = () => void;
 
+/** What a model answered, by output, in the runner's order: what the cache keeps. */
+type Answer = Float32Array[];
+
+/**
+ * The model's contract as the extractor uses it: the shape of one input item, and how the
+ * fallback answers (undefined, with the reason, when it cannot shape an answer).
+ */
+interface Contract {
+  itemDims: number[];
+  fallback?: (values: Float32Array, batch: number) => Answer;
+  fallbackUnavailable?: string;
+}
+
 class ModelFeatureExtractor implements FeatureExtractor {
   readonly stats = { hits: 0, misses: 0, fallbacks: 0, size: 0 };
-  private readonly cache = new Map<
-    string,
-    Omit<ExtractedFeatures, 'cacheHit' | 'fallbackUsed' | 'inferenceMs' | 'errorType'>
-  >();
-
+  private readonly cache = new Map<string, Answer>();
   private readonly isolated: IsolatedModel | undefined;
 
   constructor(
-    private readonly model: FeatureModel,
+    readonly runner: ModelRunner,
     readonly config: FeatureExtractionConfig,
+    private readonly contract: Contract,
     private readonly beforeInference?: InferenceHook,
   ) {
     this.isolated =
-      config.isolate && isLayersModel(model)
-        ? new IsolatedModel(modelArtifacts(model), config.backend)
-        : undefined;
+      config.isolate && runner.recipe ? new IsolatedModel(runner.recipe()) : undefined;
+  }
+
+  get fallbackUnavailable(): string | undefined {
+    return this.contract.fallbackUnavailable;
   }
 
   /**
-   * Features of one series or a batch. tfjs runs its kernels synchronously on the calling
-   * thread, so in-process a slow inference cannot be interrupted: when it took longer than
-   * `timeoutMs`, its late answer is replaced by the fallback's and flagged
-   * (`errorType: 'timeout'`). With `isolate`, the model runs in a worker thread and every
-   * call is answered within `timeoutMs` of being made — by the model, else by the fallback —
-   * and an overrunning inference is stopped (its worker terminated and replaced).
+   * Features of one series or a batch. tfjs and ONNX Runtime run on the calling thread, so
+   * in-process a slow inference cannot be interrupted: when it took longer than `timeoutMs`,
+   * its late answer is replaced by the fallback's and flagged (`errorType: 'timeout'`). With
+   * `isolate`, the model runs in a worker thread and every call is answered within
+   * `timeoutMs` of being made — by the model, else by the fallback — and an overrunning
+   * inference is stopped (its worker terminated and replaced).
    */
   async extractFeatures(input: FeatureInput, batchHint?: number): Promise<ExtractedFeatures> {
-    const { values, batch } = validate(input, batchHint);
+    const { values, batch } = validateInput(input, this.contract.itemDims, batchHint);
     const key = this.config.enableCaching ? cacheKey(values) : undefined;
     if (key !== undefined) {
       const cached = this.cache.get(key);
@@ -119,37 +127,34 @@ class ModelFeatureExtractor implements FeatureExtractor {
         this.cache.delete(key);
         this.cache.set(key, cached);
         this.stats.hits++;
-        return { ...cached, cacheHit: true, fallbackUsed: false, inferenceMs: 0 };
+        return this.features(cached, batch, {
+          cacheHit: true,
+          fallbackUsed: false,
+          inferenceMs: 0,
+        });
       }
       this.stats.misses++;
     }
+    const fallbackOn = this.config.enableFallback && this.contract.fallback !== undefined;
     const started = performance.now();
-    let result: ExtractedFeatures;
     try {
       this.beforeInference?.();
       const answer = this.isolated
         ? await this.isolated.infer(values, batch, this.config.timeoutMs)
-        : isLayersModel(this.model)
-          ? await predictFeatures(this.model, values, batch)
-          : await forwardFeatures(this.model, values, batch, this.config.fusedFeatureDim);
+        : await this.runner.run(values, batch);
       const inferenceMs = performance.now() - started;
-      if (answer === TIMED_OUT && !this.config.enableFallback) {
+      if (answer === TIMED_OUT && !fallbackOn) {
         throw new ModelTimeoutError(`model answer not ready after ${this.config.timeoutMs} ms`);
       }
-      if (
-        answer === TIMED_OUT ||
-        (this.config.enableFallback && inferenceMs > this.config.timeoutMs)
-      ) {
-        result = this.fallback(values, batch, 'timeout', inferenceMs);
-      } else {
-        result = { ...answer, cacheHit: false, fallbackUsed: false, inferenceMs };
-        if (key !== undefined) this.remember(key, answer);
+      if (answer === TIMED_OUT || (fallbackOn && inferenceMs > this.config.timeoutMs)) {
+        return this.fallback(values, batch, 'timeout', inferenceMs);
       }
+      if (key !== undefined) this.remember(key, answer);
+      return this.features(answer, batch, { cacheHit: false, fallbackUsed: false, inferenceMs });
     } catch (error) {
-      if (!this.config.enableFallback) throw error;
-      result = this.fallback(values, batch, errorTypeOf(error), performance.now() - started);
+      if (!fallbackOn) throw error;
+      return this.fallback(values, batch, errorTypeOf(error), performance.now() - started);
     }
-    return result;
   }
 
   clearCache(): void {
@@ -165,6 +170,24 @@ class ModelFeatureExtractor implements FeatureExtractor {
     await this.isolated?.close();
   }
 
+  private features(
+    answer: Answer,
+    batch: number,
+    how: Pick<ExtractedFeatures, 'cacheHit' | 'fallbackUsed' | 'inferenceMs' | 'errorType'>,
+  ): ExtractedFeatures {
+    const outputs: Record<string, Float32Array> = {};
+    this.runner.signature.outputs.forEach((o, i) => (outputs[o.name] = answer[i]!));
+    const empty = new Float32Array(0);
+    return {
+      batch,
+      outputs,
+      fusedFeatures: answer[0] ?? empty,
+      classificationProbs: answer[1] ?? empty,
+      regressionUncertainty: answer[2] ?? empty,
+      ...how,
+    };
+  }
+
   private fallback(
     values: Float32Array,
     batch: number,
@@ -172,19 +195,15 @@ class ModelFeatureExtractor implements FeatureExtractor {
     inferenceMs: number,
   ): ExtractedFeatures {
     this.stats.fallbacks++;
-    return {
-      ...statisticalFeatures(values, batch, this.config.fusedFeatureDim),
+    return this.features(this.contract.fallback!(values, batch), batch, {
       cacheHit: false,
       fallbackUsed: true,
       errorType,
       inferenceMs,
-    };
+    });
   }
 
-  private remember(
-    key: string,
-    answer: Omit<ExtractedFeatures, 'cacheHit' | 'fallbackUsed' | 'inferenceMs' | 'errorType'>,
-  ): void {
+  private remember(key: string, answer: Answer): void {
     this.cache.set(key, answer);
     if (this.cache.size > this.config.cacheSize) {
       this.cache.delete(this.cache.keys().next().value as string);
@@ -198,13 +217,79 @@ export class FeatureExtractorError extends TypeError {
   override name = 'FeatureExtractorError';
 }
 
+function isRunner(model: unknown): model is ModelRunner {
+  const r = model as Partial<ModelRunner> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.run === 'function' &&
+    typeof r.signature === 'object' &&
+    typeof r.runtime === 'string'
+  );
+}
+
+/** The seed's contract: `[*, 60, 15]` in; `[*, 10, D]`, `[*, 3]`, `[*, 1]` out. */
+function seedContract(runner: ModelRunner): number | undefined {
+  const { input, outputs } = runner.signature;
+  const same = (a: readonly unknown[], b: readonly unknown[]) =>
+    a.length === b.length && a.every((v, i) => v === b[i]);
+  const item = (shape: readonly unknown[]) => shape.slice(1);
+  if (!same(item(input.shape), [TIMESTEPS, FEATURES]) || outputs.length !== 3) return undefined;
+  const [fused, classes, uncertainty] = outputs.map((o) => item(o.shape));
+  if (!same(classes!, [CLASSES]) || !same(uncertainty!, [1])) return undefined;
+  if (fused!.length !== 2 || fused![0] !== FUSED_STEPS || typeof fused![1] !== 'number') {
+    return undefined;
+  }
+  return fused![1];
+}
+
+/**
+ * The runner's contract: its input item's shape (refused if the model leaves one open), and
+ * a fallback in its output shapes — the seed's statistical extractor for a model of the
+ * seed's contract, a projection of the input's statistics otherwise — or why there is none.
+ */
+function contractOf(runner: ModelRunner, fusedFeatureDim: number): Contract {
+  const item = itemShape(runner.signature.input);
+  if (!Array.isArray(item)) {
+    throw new FeatureExtractorError(
+      `the model's input ${JSON.stringify(runner.signature.input.name)} leaves ${item.open} open besides the batch; perfsight needs every other dimension fixed`,
+    );
+  }
+  if (seedContract(runner) !== undefined) {
+    return {
+      itemDims: item,
+      fallback: (values, batch) => {
+        const f = statisticalFeatures(values, batch, fusedFeatureDim);
+        return [f.fusedFeatures, f.classificationProbs, f.regressionUncertainty];
+      },
+    };
+  }
+  const sizes: number[] = [];
+  for (const output of runner.signature.outputs) {
+    const dims = itemShape(output);
+    if (!Array.isArray(dims) || output.shape.length === 0) {
+      return {
+        itemDims: item,
+        fallbackUnavailable: `output ${JSON.stringify(output.name)} has ${Array.isArray(dims) ? 'no declared shape' : `${dims.open} open`}, so no fallback answer can be shaped`,
+      };
+    }
+    sizes.push(product(dims));
+  }
+  return {
+    itemDims: item,
+    fallback: (values, batch) => shapedFallback(values, batch, item, sizes),
+  };
+}
+
 /** The seed's factory. */
 export const FeatureExtractorFactory = {
   /**
-   * An extractor over `model`: a TensorFlow.js layers model, or a seed-style model (an
-   * object with `forward(input)`, see `SeedModel`). Anything else is refused here, not
-   * answered by the fallback on every call; so is a `fusedFeatureDim` the model does not
-   * produce, and `isolate` for a model that cannot be sent to a worker thread.
+   * An extractor over `model`: a TensorFlow.js layers or graph model, an ONNX Runtime
+   * `InferenceSession` (of one float input), a seed-style model (an object with
+   * `forward(input)`, see `SeedModel`), or a runner perfsight loaded. Anything else is
+   * refused here, not answered by the fallback on every call; so is a `fusedFeatureDim` a
+   * model of the seed's contract does not produce, and `isolate` for a model that cannot be
+   * sent to a worker thread (a `forward()` model, a session created elsewhere).
    */
   createExtractor(
     model: FeatureModel,
@@ -218,25 +303,34 @@ export const FeatureExtractorFactory = {
         `fusedFeatureDim must be a whole number ≥ 1, got ${String(dim)}`,
       );
     }
-    if (isLayersModel(model)) {
-      const produced = model.outputs[0]?.shape.at(-1);
-      if (produced !== dim) {
-        throw new FeatureExtractorError(
-          `fusedFeatureDim ${dim} given, but the model's fused_features have ${String(produced)}`,
-        );
-      }
-    } else if (isSeedModel(model)) {
-      if (full.isolate) {
-        throw new FeatureExtractorError(
-          'isolate needs a TensorFlow.js model (a forward() model cannot be sent to a worker thread)',
-        );
-      }
-    } else {
+    let runner: ModelRunner;
+    if (isRunner(model)) runner = model;
+    else if (isLayersModel(model)) runner = new LayersRunner(model, full.backend);
+    else if (isGraphModel(model)) runner = new GraphRunner(model, full.backend, undefined);
+    else if (isOnnxSession(model)) runner = new OnnxRunner(model, {}, undefined);
+    else if (isSeedModel(model)) runner = seedModelRunner(model, dim);
+    else {
       throw new FeatureExtractorError(
-        `createExtractor expects a TensorFlow.js LayersModel or an object with the seed's forward(input) method, got ${describeValue(model)}`,
+        `createExtractor expects a TensorFlow.js LayersModel or GraphModel, an ONNX Runtime InferenceSession, or an object with the seed's forward(input) method, got ${describeValue(model)}`,
       );
     }
-    return new ModelFeatureExtractor(model, full, beforeInference);
+    const produced = seedContract(runner);
+    if (produced !== undefined && produced !== dim && config.fusedFeatureDim !== undefined) {
+      throw new FeatureExtractorError(
+        `fusedFeatureDim ${dim} given, but the model's fused_features have ${String(produced)}`,
+      );
+    }
+    if (full.isolate && !runner.recipe) {
+      throw new FeatureExtractorError(
+        'isolate needs a TensorFlow.js model or an ONNX model loaded from its file (a forward() model or a session made elsewhere cannot be sent to a worker thread)',
+      );
+    }
+    return new ModelFeatureExtractor(
+      runner,
+      full,
+      contractOf(runner, produced ?? dim),
+      beforeInference,
+    );
   },
 };
 
@@ -252,63 +346,14 @@ export function fallbackReason(errorType: string | undefined): string | undefine
 
 export type { SeedModel, SeedModelOutput, FeatureModel } from './_seed-model.js';
 
+/** Node ≥ 20.12's one-shot hash: no Hash object per call (createHash before). */
+const oneShotHash = (
+  crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'base64') => string }
+).hash;
+
 function cacheKey(values: Float32Array): string {
-  return createHash('sha1')
-    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
-    .digest('base64');
-}
-
-const PER_SERIES = TIMESTEPS * FEATURES;
-
-function validate(
-  input: FeatureInput,
-  batchHint?: number,
-): { values: Float32Array; batch: number } {
-  let values: Float32Array;
-  if (input instanceof Float32Array) {
-    values = input;
-  } else if (Array.isArray(input)) {
-    const series = (
-      Array.isArray(input[0]) && Array.isArray((input[0] as unknown[])[0]) ? input : [input]
-    ) as number[][][];
-    values = new Float32Array(series.length * PER_SERIES);
-    series.forEach((rows, b) => {
-      if (!Array.isArray(rows) || rows.length !== TIMESTEPS) {
-        throw new FeatureInputError(
-          `series ${b}: expected ${TIMESTEPS} timesteps, got ${Array.isArray(rows) ? rows.length : typeof rows}`,
-        );
-      }
-      rows.forEach((row, t) => {
-        if (!Array.isArray(row) || row.length !== FEATURES) {
-          throw new FeatureInputError(
-            `series ${b}, timestep ${t}: expected ${FEATURES} features, got ${Array.isArray(row) ? row.length : typeof row}`,
-          );
-        }
-        row.forEach((v, f) => (values[b * PER_SERIES + t * FEATURES + f] = v));
-      });
-    });
-  } else {
-    throw new FeatureInputError(
-      'expected a Float32Array or nested arrays of shape [batch, 60, 15]',
-    );
-  }
-  if (values.length === 0 || values.length % PER_SERIES !== 0) {
-    throw new FeatureInputError(
-      `expected [batch, ${TIMESTEPS}, ${FEATURES}] values (a multiple of ${PER_SERIES}), got ${values.length}`,
-    );
-  }
-  const batch = values.length / PER_SERIES;
-  if (batchHint !== undefined && batchHint !== batch) {
-    throw new FeatureInputError(`batch ${batchHint} given, but the input holds ${batch} series`);
-  }
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      const b = Math.floor(i / PER_SERIES);
-      const t = Math.floor((i % PER_SERIES) / FEATURES);
-      throw new FeatureInputError(
-        `non-finite value ${values[i]} at series ${b}, timestep ${t}, feature ${i % FEATURES}`,
-      );
-    }
-  }
-  return { values, batch };
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  return oneShotHash
+    ? oneShotHash('sha1', bytes, 'base64')
+    : createHash('sha1').update(bytes).digest('base64');
 }

@@ -7,16 +7,10 @@ import type { Workload } from '../../load/index.js';
 import { seededRandom } from '../../random/index.js';
 import { SeriesStream } from './_inputs.js';
 import { FeatureExtractorFactory, fallbackReason, type FeatureExtractor } from './extractor.js';
-import { profileLayers } from './_profile.js';
-import {
-  FEATURES,
-  TIMESTEPS,
-  buildFeatureModel,
-  loadModel,
-  tf,
-  useBackend,
-  type Backend,
-} from './model.js';
+import { loadMeasuredModel, measuredInputs, type LoadedModel } from './_measured-model.js';
+import { profileRunner } from './_runner-profile.js';
+import type { Backend } from './model.js';
+import type { ExecutionProvider } from './_runner.js';
 
 export {
   FeatureExtractorFactory,
@@ -47,13 +41,43 @@ export {
   FUSED_DIM,
 } from './model.js';
 export type { Backend } from './model.js';
-export { SeriesStream } from './_inputs.js';
+export { SeriesStream, WindowCycle, type InputSource } from './_inputs.js';
+export {
+  loadOnnxModel,
+  onnxModelFromBytes,
+  OnnxRunner,
+  EXECUTION_PROVIDERS,
+  type OnnxOptions,
+} from './onnx.js';
+export { loadTfjsModel, LayersRunner, GraphRunner } from './_tfjs-runner.js';
+export { parseNpy, parseJsonLines } from './_input-files.js';
+export type {
+  ModelRunner,
+  ModelSignature,
+  TensorSpec,
+  Dimension,
+  ExecutionProvider,
+} from './_runner.js';
+
+export type Runtime = 'onnx' | 'tfjs';
 
 export interface FeatureExtractionOptions {
-  /** A model directory in the tfjs layers format; the built-in seeded model otherwise. */
+  /**
+   * The model to measure: an `.onnx` file (ONNX Runtime), or a TensorFlow.js model directory
+   * (layers or graph model, `model.json` + weights). The built-in seeded CNN+LSTM otherwise.
+   */
   model?: string;
+  /** The built-in model's runtime. A `model` file says its own. */
+  runtime?: Runtime;
+  /** TensorFlow.js backend. Default wasm. */
   backend?: Backend;
-  /** Series per call. Default 1. */
+  /** ONNX Runtime's intra-op threads. Default: ONNX Runtime's choice. */
+  threads?: number;
+  /** ONNX Runtime's execution provider. Default cpu. */
+  executionProvider?: ExecutionProvider;
+  /** A `.npy` (float32, one window per row) or JSON Lines file of inputs, cycled. */
+  inputs?: string;
+  /** Items per call (the model's batch dimension). Default 1, or the model's fixed batch. */
   batch?: number;
   /** Share of calls repeating a recent input (cache hits). Default 0.2. */
   repeatRatio?: number;
@@ -76,32 +100,30 @@ class InjectedModelFault extends Error {
   override name = 'InjectedModelFault';
 }
 
-export async function featureExtractionWorkload(
-  options: FeatureExtractionOptions = {},
-): Promise<Workload> {
+export function featureExtractionWorkload(options: FeatureExtractionOptions = {}): Workload {
   const seed = options.seed ?? 42;
-  const batch = options.batch ?? 1;
   const repeatRatio = options.repeatRatio ?? 0.2;
   const faultRate = options.faultRate ?? 0;
+  const timeoutMs = options.modelTimeoutMs ?? 100;
+  const cacheSize = options.cacheSize ?? 1000;
   let extractor: FeatureExtractor | undefined;
-  let model: tf.LayersModel | undefined;
-  let backend: Backend | undefined;
+  let loaded: LoadedModel | undefined;
   let info: Record<string, unknown> = {};
-  const stream = new SeriesStream(seed, repeatRatio, batch);
+  let next: (() => Float32Array) | undefined;
   const faults = seededRandom(seed + 7);
   return {
     name: 'feature-extraction',
-    description: 'CNN+LSTM feature extraction (TensorFlow.js), P95 < 100 ms requirement',
+    description: 'CNN+LSTM feature extraction, P95 < 100 ms requirement',
     async setup() {
       const started = performance.now();
-      backend = await useBackend(options.backend ?? 'wasm');
-      model = options.model ? await loadModel(options.model) : buildFeatureModel(seed);
+      loaded = await loadMeasuredModel(options, seed);
+      const { runner, batch, itemDims } = loaded;
       extractor = FeatureExtractorFactory.createExtractor(
-        model,
+        runner,
         {
-          backend,
-          cacheSize: options.cacheSize ?? 1000,
-          timeoutMs: options.modelTimeoutMs ?? 100,
+          backend: runner.runtime === 'tfjs' ? (runner.provider as Backend) : 'wasm',
+          cacheSize,
+          timeoutMs,
           isolate: options.isolate ?? false,
         },
         faultRate > 0
@@ -110,29 +132,43 @@ export async function featureExtractionWorkload(
             }
           : undefined,
       );
+      const inputs = await measuredInputs(options.inputs, itemDims, batch, repeatRatio, seed);
+      next = () => inputs.next();
       await extractor.ready();
       // One call outside the measurement: kernels compiled, weights uploaded.
-      await extractor.extractFeatures(new SeriesStream(seed + 99, 0, batch).next());
+      await extractor.extractFeatures(
+        new SeriesStream(seed + 99, 0, batch, itemDims).next(),
+        batch,
+      );
       extractor.clearCache();
+      const { signature } = runner;
       info = {
         kind: 'feature-extraction',
-        model: options.model ?? 'built-in CNN+LSTM (seeded)',
-        backend,
-        parameters: model.countParams(),
-        input_shape: [batch, 60, 15],
-        fused_features_shape: [batch, 10, 256],
-        cache_size: options.cacheSize ?? 1000,
+        model: loaded.description,
+        runtime: runner.runtime,
+        ...(runner.runtime === 'tfjs'
+          ? { backend: runner.provider }
+          : { execution_provider: runner.provider, threads: runner.threads ?? null }),
+        parameters: runner.parameters ?? null,
+        input_name: signature.input.name,
+        input_shape: [batch, ...itemDims],
+        outputs: Object.fromEntries(signature.outputs.map((o) => [o.name, o.shape])),
+        ...(loaded.builtIn ? { fused_features_shape: [batch, 10, 256] } : {}),
+        inputs: options.inputs ?? 'generated (seeded series)',
+        cache_size: cacheSize,
         repeat_ratio: repeatRatio,
         // Every repeat is of a recent input the cache still holds: the hit rate to expect.
-        expected_cache_hit_rate: repeatRatio,
+        // Windows from a file also repeat when they wrap around: no figure to expect then.
+        ...(options.inputs === undefined ? { expected_cache_hit_rate: repeatRatio } : {}),
         fault_rate: faultRate,
-        model_timeout_ms: options.modelTimeoutMs ?? 100,
+        model_timeout_ms: timeoutMs,
+        fallback: extractor.fallbackUnavailable ? `off: ${extractor.fallbackUnavailable}` : 'on',
         isolated_in_worker: options.isolate ?? false,
         load_seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       };
     },
     async call() {
-      const result = await extractor!.extractFeatures(stream.next(), batch);
+      const result = await extractor!.extractFeatures(next!(), loaded!.batch);
       return {
         cacheHit: result.cacheHit,
         fallbackUsed: result.fallbackUsed,
@@ -145,14 +181,9 @@ export async function featureExtractionWorkload(
     },
     // The model alone, on inputs of the measured shape: no cache, fallback or fault injection.
     async profile(calls) {
-      if (!model || !backend) return undefined;
-      const inputs = new SeriesStream(seed + 123, 0, batch);
-      return profileLayers(
-        model,
-        () => tf.tensor3d(inputs.next(), [batch, TIMESTEPS, FEATURES]),
-        calls,
-        backend,
-      );
+      if (!loaded) return undefined;
+      const inputs = new SeriesStream(seed + 123, 0, loaded.batch, loaded.itemDims);
+      return profileRunner(loaded.runner, () => inputs.next(), loaded.batch, calls);
     },
     info: () => info,
   };

@@ -120,37 +120,6 @@ export function buildFeatureModel(seed = 42): tf.LayersModel {
   });
 }
 
-/** The model's three outputs for `batch` series, copied out of tfjs (its tensors disposed). */
-export interface ModelAnswer {
-  batch: number;
-  fusedFeatures: Float32Array;
-  classificationProbs: Float32Array;
-  regressionUncertainty: Float32Array;
-}
-
-/** One inference: `values` is `[batch, 60, 15]` row-major. Used in-process and in the worker. */
-export async function predictFeatures(
-  model: tf.LayersModel,
-  values: Float32Array,
-  batch: number,
-): Promise<ModelAnswer> {
-  const outputs = tf.tidy(() => {
-    const x = tf.tensor3d(values, [batch, TIMESTEPS, FEATURES]);
-    return model.predict(x) as tf.Tensor[];
-  });
-  try {
-    const [fused, classes, uncertainty] = await Promise.all(outputs.map((t) => t.data()));
-    return {
-      batch,
-      fusedFeatures: fused as Float32Array,
-      classificationProbs: classes as Float32Array,
-      regressionUncertainty: uncertainty as Float32Array,
-    };
-  } finally {
-    for (const t of outputs) t.dispose();
-  }
-}
-
 /** The model as plain data (topology + weights), to rebuild it elsewhere (a worker thread). */
 export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let captured: tf.io.ModelArtifacts | undefined;
