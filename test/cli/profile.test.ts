@@ -25,7 +25,21 @@ describe('perfsight run: where the time goes', () => {
   it('breaks the built-in model down per layer, on calls the measurement never sees', async () => {
     const out = join(tempDir(), 'run');
     const result = await runCli(
-      ['run', '-n', '15', '--warmup', '2', '--profile-calls', '3', '--no-history', '-o', out],
+      // TensorFlow.js: per layer (the default runtime, ONNX Runtime, is test/workloads/built-in-onnx.test.ts's).
+      [
+        'run',
+        '--runtime',
+        'tfjs',
+        '-n',
+        '15',
+        '--warmup',
+        '2',
+        '--profile-calls',
+        '3',
+        '--no-history',
+        '-o',
+        out,
+      ],
       { timeoutMs: 180_000 },
     );
     expect([0, 1], result.stderr).toContain(result.code);

@@ -449,6 +449,7 @@ describe('perfsight run feature-extraction', () => {
     expect(summary.workload).not.toHaveProperty('timeout_ms');
     expect(summary.configuration.workload_options).toEqual({
       repeatRatio: 0,
+      runtime: 'tfjs',
       modelTimeoutMs: 1,
       isolate: true,
     });
