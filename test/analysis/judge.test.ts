@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   analyzeRun,
   bottlenecksOf,
+  checkCompliance,
   checkObjectives,
+  DEFAULT_OBJECTIVES,
+  generateRecommendations,
   evaluateAlerts,
   parseObjective,
   parseObjectives,
@@ -157,6 +160,59 @@ describe('the bottleneck table', () => {
         );
         expect(found).toEqual(seedSeverities(f));
       }),
+    );
+  });
+});
+
+describe('the recommendation table', () => {
+  it('gives the seed’s priorities for any figures', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ p95: near(100), errors: nearRate(0.01), cpu: fc.option(near(70)) }),
+        (f) => {
+          const summary = summaryWith({
+            p95: f.p95,
+            p99: 0,
+            success: 1 - f.errors,
+            errors: f.errors,
+            cpu: f.cpu,
+          });
+          const seed: Record<string, string> = {};
+          if (f.p95 > 50) seed['latency'] = f.p95 > 100 ? 'high' : 'medium';
+          if (f.errors > 0.01) seed['reliability'] = f.errors > 0.05 ? 'high' : 'medium';
+          if ((f.cpu ?? 0) > 70) seed['resources'] = 'medium';
+          const found = Object.fromEntries(
+            generateRecommendations(summary).map((r) => [r.category, r.priority]),
+          );
+          expect(found).toEqual(seed);
+        },
+      ),
+    );
+  });
+});
+
+describe('the compliance check', () => {
+  it('is the default objectives’ verdict: the requirement is defined once', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ p95: near(100), success: nearRate(0.99), fallback: nearRate(0.01) }),
+        (f) => {
+          const summary = summaryWith({
+            p95: f.p95,
+            p99: 0,
+            success: f.success,
+            errors: 1 - f.success,
+          });
+          summary.optimization_metrics.fallback_usage_rate = f.fallback;
+          const compliance = Object.values(checkCompliance(summary).requirements).map(
+            (r) => r.compliant,
+          );
+          const objectives = checkObjectives(summary, parseObjectives(DEFAULT_OBJECTIVES)).map(
+            (r) => r.passed,
+          );
+          expect(compliance).toEqual(objectives);
+        },
+      ),
     );
   });
 });
