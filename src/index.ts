@@ -30,6 +30,9 @@ export type {
 } from './load/index.js';
 export { createWorkload, profileOnnx, syntheticWorkload } from './workloads/index.js';
 export type { OnnxProfileOptions, SyntheticOptions } from './workloads/index.js';
+// An HTTP service as a workload: what `perfsight run <url>` and the monitor's --target measure.
+export { httpWorkload } from './workloads/http/index.js';
+export type { HttpTargetOptions, HttpTraffic, HttpWorkload } from './workloads/http/index.js';
 export { readSamplesFile } from './samples/index.js';
 export type { ReadSummary } from './samples/index.js';
 

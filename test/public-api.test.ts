@@ -24,6 +24,7 @@ const PUBLIC = [
   'driveLoad',
   'createWorkload',
   'syntheticWorkload',
+  'httpWorkload',
   // Where an inference's time goes, for a workload's own profile(): ONNX Runtime's profiler.
   'profileOnnx',
   'readSamplesFile',
