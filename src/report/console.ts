@@ -1,4 +1,6 @@
 import { percent } from '../model/format.js';
+import { breaks } from '../model/judge.js';
+import { objectiveOf } from '../model/objective.js';
 import { REQUIREMENT } from '../model/thresholds.js';
 import { terminalText } from '../neutralise/index.js';
 import type { ObjectiveResult } from '../analysis/types.js';
@@ -62,7 +64,11 @@ export function renderConsoleSummary(
     lines.push(`❌ P95 Latency requirement not met: no successful samples`);
   } else if (notTheModel) {
     lines.push(`❌ P95 Latency requirement not met: ${notTheModel}`);
-  } else if (p95Objective ? p95Objective.passed : latency.p95_ms < p95TargetMs) {
+  } else if (
+    p95Objective
+      ? p95Objective.passed
+      : !breaks(objectiveOf('p95', '<', p95TargetMs), latency.p95_ms)
+  ) {
     lines.push(`✅ P95 Latency requirement met: ${latency.p95_ms.toFixed(2)}ms < ${p95TargetMs}ms`);
   } else {
     lines.push(
