@@ -7,12 +7,7 @@ export type {
   PercentileMethod,
   SampleInput,
 } from './types.js';
-export {
-  percentileLinear,
-  meanAndStd,
-  withinObserved,
-  REPORTED_PERCENTILES,
-} from './percentiles.js';
+export { percentileLinear, meanAndStd, withinObserved } from './percentiles.js';
 export { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
 export { encodeHdrBase64, decodeHdrBase64 } from './_hdr-codec.js';
 export {

@@ -49,6 +49,3 @@ export function meanAndStd(values: ArrayLike<number>): { mean: number; std: numb
   // A mean of equal huge values can land an ulp above them; the mean never exceeds the max.
   return { mean: Math.min(mean * scale, largest), std: Math.sqrt(squares / n) * scale };
 }
-
-/** The percentiles every report carries. Keys are the seed's. */
-export const REPORTED_PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;
