@@ -39,10 +39,21 @@ import {
 
 /** The Arrow IPC file of a run's samples; undefined when the run kept none. */
 export function renderSamplesArrow(recorded: RecordedRun): Uint8Array | undefined {
-  const log = recorded.samples;
-  if (!log || log.length === 0) return undefined;
-  const timed = recorded.metrics.requestsPerSecond !== null;
-  const errorNames: Vector<Utf8> = vectorFromArray([...recorded.errorTypes], new Utf8());
+  return samplesArrowBytes(
+    recorded.samples?.chunkColumns() ?? [],
+    recorded.errorTypes,
+    recorded.metrics.requestsPerSecond !== null,
+  );
+}
+
+/** The Arrow IPC file from the recorder's columns (what the samples worker is given). */
+export function samplesArrowBytes(
+  chunks: readonly SampleColumns[],
+  errorTypes: readonly string[],
+  timed: boolean,
+): Uint8Array | undefined {
+  if (chunks.length === 0) return undefined;
+  const errorNames: Vector<Utf8> = vectorFromArray([...errorTypes], new Utf8());
   const errorType = new Dictionary(new Utf8(), new Int16(), 0);
   const fields = [
     new Field('timestamp_ms', new Float64(), true),
@@ -57,7 +68,7 @@ export function renderSamplesArrow(recorded: RecordedRun): Uint8Array | undefine
     ['perfsight.timed', String(timed)],
   ]);
   const schema = new Schema(fields, metadata);
-  const batches = log.chunkColumns().map((columns) => {
+  const batches = chunks.map((columns) => {
     const n = columns.length;
     const children = [
       timed

@@ -1,5 +1,5 @@
 import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/index.js';
-import type { RecordedRun } from '../metrics/index.js';
+import type { RecordedRun, SampleColumns } from '../metrics/index.js';
 import { csvField } from '../neutralise/index.js';
 import type { SummaryReport } from '../model/index.js';
 
@@ -54,9 +54,25 @@ export function* renderSamplesCsvBytes(
   recorded: RecordedRun,
   rowsPerChunk = 10_000,
 ): Generator<Buffer> {
-  const log = recorded.samples;
-  if (!log) return;
-  const errorNames = recorded.errorTypes.map((name) => Buffer.from(`${csvField(name)}\n`));
+  if (!recorded.samples) return;
+  yield* samplesCsvChunks(
+    recorded.samples.chunkColumns(),
+    recorded.errorTypes,
+    // Samples read without timestamps are recorded at 0: their cell stays empty, so reading
+    // the file back gives an untimed run again, not one second-zero burst (no throughput).
+    recorded.metrics.requestsPerSecond !== null,
+    rowsPerChunk,
+  );
+}
+
+/** The samples CSV from the recorder's columns (what the samples worker is given). */
+export function* samplesCsvChunks(
+  columns: readonly SampleColumns[],
+  errorTypes: readonly string[],
+  timed: boolean,
+  rowsPerChunk = 10_000,
+): Generator<Buffer> {
+  const errorNames = errorTypes.map((name) => Buffer.from(`${csvField(name)}\n`));
   const middles = Array.from({ length: 16 }, (_, flags) => {
     const cache =
       (flags & FLAG_CACHE_HIT) !== 0 ? 'true' : (flags & FLAG_CACHE_MISS) !== 0 ? 'false' : '';
@@ -66,30 +82,29 @@ export function* renderSamplesCsvBytes(
   });
   // Two numbers of at most 25 characters each, the flags, the longest error name.
   const longestRow = 64 + Math.max(...errorNames.map((name) => name.length));
-  // Samples read without timestamps are recorded at 0: their cell stays empty, so reading
-  // the file back gives an untimed run again, not one second-zero burst (no throughput).
-  const timed = recorded.metrics.requestsPerSecond !== null;
-  const size = Math.max(1 << 16, longestRow * Math.min(rowsPerChunk, log.length + 1));
+  const total = columns.reduce((sum, part) => sum + part.length, 0);
+  const size = Math.max(1 << 16, longestRow * Math.min(rowsPerChunk, total + 1));
   let buffer = Buffer.allocUnsafe(size);
   let at = buffer.write(SAMPLES_HEADER + '\n', 'latin1');
   let rows = 0;
   const ascii = (text: string) => {
     for (let j = 0; j < text.length; j++) buffer[at++] = text.charCodeAt(j);
   };
-  for (let i = 0; i < log.length; i++) {
-    if (rows === rowsPerChunk || at + longestRow > buffer.length) {
-      yield buffer.subarray(0, at);
-      buffer = Buffer.allocUnsafe(size);
-      at = 0;
-      rows = 0;
+  for (const { length, latencyMs, timestampMs, flags, errorCode } of columns) {
+    for (let i = 0; i < length; i++) {
+      if (rows === rowsPerChunk || at + longestRow > buffer.length) {
+        yield buffer.subarray(0, at);
+        buffer = Buffer.allocUnsafe(size);
+        at = 0;
+        rows = 0;
+      }
+      if (timed) ascii(String(timestampMs[i]! / 1000));
+      buffer[at++] = COMMA;
+      ascii(String(latencyMs[i]!));
+      at += middles[flags[i]! & 15]!.copy(buffer, at);
+      at += (errorNames[errorCode[i]!] ?? NEWLINE).copy(buffer, at);
+      rows++;
     }
-    if (timed) ascii(String(log.timestampAt(i) / 1000));
-    buffer[at++] = COMMA;
-    ascii(String(log.latencyAt(i)));
-    const middle = middles[log.flagsAt(i) & 15]!;
-    at += middle.copy(buffer, at);
-    at += (errorNames[log.errorCodeAt(i)] ?? NEWLINE).copy(buffer, at);
-    rows++;
   }
   if (at > 0) yield buffer.subarray(0, at);
 }

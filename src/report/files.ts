@@ -1,5 +1,7 @@
 import { terminalSafeJson } from '../neutralise/index.js';
-import { renderSamplesCsvBytes, renderSummaryCsv } from './csv.js';
+import { renderSummaryCsv } from './csv.js';
+import { encodeSamples } from './_samples-files.js';
+import type { EncodedSamples } from './_samples-encode.js';
 import {
   SAMPLES_ARROW_FILE,
   SAMPLES_FILE,
@@ -8,7 +10,6 @@ import {
 } from '../model/index.js';
 import type { DetailedReport, RunResult, SummaryReport } from '../model/index.js';
 import type { FileContent } from './write.js';
-import type { RecordedRun } from '../metrics/index.js';
 
 /** One file of a report folder: its name and its content, rendered lazily. */
 export interface ReportFile {
@@ -41,19 +42,19 @@ export function buildRunReports(run: RunResult): RunReports {
     { name: 'summary.csv', render: () => renderSummaryCsv(summary) },
   ];
   if (run.recorded.samples) {
-    files.push({
-      name: SAMPLES_FILE,
-      render: () => renderSamplesCsvBytes(run.recorded),
-      gzip: true,
-    });
-    files.push({ name: SAMPLES_ARROW_FILE, render: () => samplesArrow(run.recorded) });
+    const encoded = encodeSamples(run.recorded);
+    files.push({ name: SAMPLES_FILE, render: () => bytesOf(encoded, 'csvGz') });
+    if (run.recorded.samples.length > 0) {
+      files.push({ name: SAMPLES_ARROW_FILE, render: () => bytesOf(encoded, 'arrow') });
+    }
   }
   return { summary, detailed, files };
 }
 
-/** Apache Arrow is loaded only when the file is written, not by every perfsight command. */
-async function* samplesArrow(recorded: RecordedRun): AsyncGenerator<Uint8Array> {
-  const { renderSamplesArrow } = await import('./arrow.js');
-  const bytes = renderSamplesArrow(recorded);
+async function* bytesOf(
+  encoded: () => Promise<EncodedSamples>,
+  file: keyof EncodedSamples,
+): AsyncGenerator<Uint8Array> {
+  const bytes = (await encoded())[file];
   if (bytes) yield bytes;
 }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { MetricsCollector, sampleFlags } from '../../src/metrics/index.js';
 import { renderSamplesCsv } from '../../src/report/index.js';
 import { renderSamplesCsvBytes } from '../../src/report/csv.js';
+import { renderSamplesArrow } from '../../src/report/arrow.js';
+import { readSamplesFile } from '../../src/samples/index.js';
 import { runCli, tempDir } from '../_helpers.js';
 
 /** A recorded run of `n` samples with every kind of cell: flags, error names, odd doubles. */
@@ -80,4 +82,27 @@ describe('writing samples.csv.gz', () => {
     expect(back).toHaveLength(2001);
     expect(back[1]).toBe('1700000000,1,true,,false,');
   }, 60_000);
+
+  it('a large run’s files, made on the samples worker, are the ones made in-process', async () => {
+    const dir = tempDir('perfsight-worker-');
+    const rows = ['timestamp,latency_ms,success,cache_hit,error_type'];
+    for (let i = 0; i < 60_000; i++) {
+      const failed = i % 41 === 0;
+      rows.push(
+        `${1_700_000_000 + i / 1000},${(1 + ((i * 7919) % 10_007) / 13).toFixed(4)},${!failed},` +
+          `${i % 3 ? 'true' : ''},${failed ? 'timeout' : ''}`,
+      );
+    }
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, rows.join('\n') + '\n');
+    const made = await runCli(['report', input, '-o', join(dir, 'out'), '--no-history']);
+    expect(made.stderr).toBe('');
+    const collector = new MetricsCollector({ sampleResources: false });
+    await readSamplesFile(input, collector);
+    const recorded = collector.recorded();
+    const csv = gunzipSync(readFileSync(join(dir, 'out', 'samples.csv.gz'))).toString();
+    expect(csv).toBe([...renderSamplesCsv(recorded)].join(''));
+    const arrow = readFileSync(join(dir, 'out', 'samples.arrow'));
+    expect(Buffer.compare(arrow, Buffer.from(renderSamplesArrow(recorded)!))).toBe(0);
+  }, 120_000);
 });

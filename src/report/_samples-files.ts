@@ -1,0 +1,49 @@
+/**
+ * samples.csv.gz and samples.arrow without holding up the rest of the report: for a large
+ * run both are encoded on a worker thread started as soon as the run's files are listed, so
+ * the text, the gzip and the Arrow batches are made while the main thread analyses the run
+ * and renders the other files; the folder then only waits for what is not done yet. A small
+ * run (or perfsight run from its TypeScript sources, which have no built worker) encodes
+ * them here, when the files are written.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RecordedRun } from '../metrics/index.js';
+import type { EncodedSamples, SamplesToEncode } from './_samples-encode.js';
+
+const WORKER = new URL('./_samples-worker.js', import.meta.url);
+/** From this many samples a worker pays for its start (~50 ms) many times over. */
+const WORKER_FROM = 50_000;
+
+/** Starts encoding a run's samples (on a worker when large); the result, when asked. */
+export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSamples> {
+  const log = recorded.samples;
+  const job: SamplesToEncode = {
+    columns: log?.chunkColumns() ?? [],
+    errorTypes: [...recorded.errorTypes],
+    timed: recorded.metrics.requestsPerSecond !== null,
+  };
+  if ((log?.length ?? 0) >= WORKER_FROM && existsSync(fileURLToPath(WORKER))) {
+    const started = inWorker(job);
+    // Reported when the files are written; a run whose folder is never written ignores it.
+    started.catch(() => undefined);
+    return () => started;
+  }
+  let here: Promise<EncodedSamples> | undefined;
+  return () =>
+    (here ??= import('./_samples-encode.js').then((module) => module.encodeSamplesHere(job)));
+}
+
+function inWorker(job: SamplesToEncode): Promise<EncodedSamples> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { workerData: job });
+    // Never the reason the process stays up: the folder write awaits the result itself.
+    worker.unref();
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      reject(new Error(`the samples worker stopped (exit code ${code}) before it finished`));
+    });
+  });
+}
