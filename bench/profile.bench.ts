@@ -1,6 +1,6 @@
 /**
  * Profiling cost: what the model breakdown ("where the time goes") adds to `perfsight run`.
- * The built CLI runs the built-in model (tfjs, WASM) with and without `--no-profile`,
+ * The built CLI runs the built-in model (ONNX Runtime and TensorFlow.js) with and without `--no-profile`,
  * alternating, and the wall times' medians are compared (the ratio is the cost a user sees).
  * In-process, the breakdown's own time is set beside the measured run's. Goal: the breakdown
  * adds ≤ 10 % to a default-length run.
@@ -17,7 +17,7 @@ import { median, round } from './_stats.js';
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'perfsight.js');
 
 /** Wall time of one `perfsight run` of the built-in model, in ms. */
-function cliRunMs(iterations: number, profile: boolean): number {
+function cliRunMs(runtime: string, iterations: number, profile: boolean): number {
   const dir = mkdtempSync(join(tmpdir(), 'perfsight-bench-profile-'));
   const started = performance.now();
   const result = spawnSync(
@@ -25,6 +25,8 @@ function cliRunMs(iterations: number, profile: boolean): number {
     [
       BIN,
       'run',
+      '--runtime',
+      runtime,
       '-n',
       String(iterations),
       '--no-history',
@@ -44,8 +46,8 @@ function cliRunMs(iterations: number, profile: boolean): number {
   return elapsed;
 }
 
-async function inProcess(iterations: number, profileCalls: number) {
-  const workload = await featureExtractionWorkload({});
+async function inProcess(runtime: 'onnx' | 'tfjs', iterations: number, profileCalls: number) {
+  const workload = featureExtractionWorkload({ runtime });
   await workload.setup!();
   let started = performance.now();
   await runWorkload(workload, new MetricsCollector({ sampleResources: false }), {
@@ -71,25 +73,29 @@ async function inProcess(iterations: number, profileCalls: number) {
 
 export default async function profileBench(): Promise<Record<string, unknown>> {
   const cli: Record<string, unknown> = {};
-  for (const iterations of [100, 1000]) {
-    const withProfile: number[] = [];
-    const without: number[] = [];
-    // Alternating, so a burst of load on the shared machine hits both sides alike.
-    for (let i = 0; i < 3; i++) {
-      without.push(cliRunMs(iterations, false));
-      withProfile.push(cliRunMs(iterations, true));
+  const inProcessFigures: Record<string, unknown> = {};
+  for (const runtime of ['onnx', 'tfjs'] as const) {
+    for (const iterations of [100, 1000]) {
+      const withProfile: number[] = [];
+      const without: number[] = [];
+      // Alternating, so a burst of load on the shared machine hits both sides alike.
+      for (let i = 0; i < 3; i++) {
+        without.push(cliRunMs(runtime, iterations, false));
+        withProfile.push(cliRunMs(runtime, iterations, true));
+      }
+      const a = median(without);
+      const b = median(withProfile);
+      cli[`${runtime}_run_${iterations}_calls`] = {
+        without_breakdown_ms: round(a),
+        with_breakdown_ms: round(b),
+        ratio: round(b / a),
+      };
     }
-    const a = median(without);
-    const b = median(withProfile);
-    cli[`run_${iterations}_calls`] = {
-      without_breakdown_ms: round(a),
-      with_breakdown_ms: round(b),
-      ratio: round(b / a),
-    };
+    inProcessFigures[runtime] = await inProcess(runtime, 1000, 10);
   }
   return {
-    note: 'perfsight run of the built-in model (tfjs, WASM), default --profile-calls 10; wall time of the whole command (process start to exit), medians of 3 alternating pairs',
+    note: 'perfsight run of the built-in model (--runtime onnx: ONNX Runtime CPU, its profiler in a session of its own; --runtime tfjs: WASM, per layer), default --profile-calls 10; wall time of the whole command (process start to exit), medians of 3 alternating pairs',
     cli,
-    in_process: await inProcess(1000, 10),
+    in_process: inProcessFigures,
   };
 }

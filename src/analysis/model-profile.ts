@@ -58,8 +58,8 @@ function nodesWord(profile: ModelProfile): string {
 
 /**
  * Bottlenecks and recommendations with the top operator named: in each latency bottleneck's
- * recommendation and in the latency recommendation — added when a latency objective failed
- * and the seed's rules made none. Unchanged without a breakdown or a latency problem.
+ * recommendation and in the latency recommendation — each added when a latency objective
+ * failed and the seed's rules made none. Unchanged without a breakdown or a latency problem.
  */
 export function withTopOperator(
   bottlenecks: Bottleneck[],
@@ -69,10 +69,29 @@ export function withTopOperator(
 ): { bottlenecks: Bottleneck[]; recommendations: Recommendation[] } {
   const advice = profile && topOperatorAdvice(profile);
   if (!advice) return { bottlenecks, recommendations };
-  const latencyFailed = objectives.some((o) => !o.passed && LATENCY_METRICS.has(o.metric));
+  const failed = objectives.filter((o) => !o.passed && LATENCY_METRICS.has(o.metric));
+  const latencyFailed = failed.length > 0;
   const named = bottlenecks.map((b) =>
     b.category === 'latency' ? { ...b, recommendation: `${advice}. ${b.recommendation}` } : b,
   );
+  // A latency objective tighter than the seed's thresholds fails with no latency bottleneck:
+  // the failed objective is one, so the reports that list bottlenecks name the operator too.
+  if (!named.some((b) => b.category === 'latency')) {
+    for (const o of failed) {
+      // Not measured at all (no successful call): no operator to blame.
+      if (o.actual === null) continue;
+      named.push({
+        category: 'latency',
+        description: o.message,
+        severity: 'high',
+        impact: 'The latency objective fails',
+        recommendation: advice,
+        metric_name: `latency_${o.metric}_ms`,
+        current_value: o.actual,
+        threshold: o.threshold,
+      });
+    }
+  }
   let advised = false;
   const recommended = recommendations.map((r) => {
     if (r.category !== 'latency') return r;

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { ROOT, runCli, tempDir } from '../_helpers.js';
+import { markdownText } from '../../src/neutralise/index.js';
+import { writeModel } from '../workloads/_onnx-models.js';
 import { tinyOnnxModel } from '../workloads/_tiny-onnx.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
@@ -156,6 +158,55 @@ export default {
     expect(html).toMatch(/<th scope="row">proj<\/th><td>MatMul<\/td>/);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| proj \| MatMul \|/);
     // ONNX Runtime's trace was deleted: the run's folder and the working folder hold none.
+    expect(readdirSync(result.cwd!)).toEqual([]);
+  });
+
+  it('perfsight run --model file.onnx: its own nodes in every report, the top one named when latency fails', async () => {
+    const dir = tempDir();
+    const model = writeModel(dir, 'sensor_encoder.onnx');
+    const out = join(dir, 'run');
+    const result = await runCli([
+      'run',
+      '--model',
+      model,
+      '-n',
+      '40',
+      '--profile-calls',
+      '4',
+      '--slo',
+      'p95<0.001ms',
+      '--no-progress',
+      '--no-history',
+      '-o',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(1);
+    const detailed = readJson(join(out, 'detailed.json'));
+    expect(validate(detailed), JSON.stringify(validate.errors)).toBe(true);
+    expect(detailed.performance_summary.total_requests).toBe(40);
+    expect(sampleRows(out)).toHaveLength(40);
+    const profile = detailed.model_profile;
+    expect(profile).toMatchObject({ runtime: 'onnx', provider: 'cpu', calls: 4 });
+    // ONNX Runtime's own operator types (it fuses MatMul and Add into one kernel).
+    const types = profile.operators.map((o: { op_type: string }) => o.op_type);
+    expect(types).toEqual(expect.arrayContaining(['Flatten', 'ReduceMean']));
+    expect(types.some((t: string) => /MatMul|Gemm/.test(t))).toBe(true);
+    const top = profile.operators[0] as { name: string; op_type: string; share: number };
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="chart-model-profile"');
+    expect(html).toContain(`<td>${top.op_type}</td>`);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('**Where the time goes**');
+    expect(md).toContain(`| ${top.op_type} |`);
+    // The p95 objective fails: the analysis names the operator taking the most.
+    const analysis = readJson(join(out, 'analysis.json'));
+    const advice = `${top.op_type} (${top.name}) takes ${Math.round(top.share * 100)} % of an inference`;
+    expect(
+      analysis.bottlenecks.find((b: { category: string }) => b.category === 'latency')
+        .recommendation,
+    ).toContain(advice);
+    expect(md).toContain(markdownText(advice));
+    // ONNX Runtime's trace file is gone: nothing left where perfsight ran.
     expect(readdirSync(result.cwd!)).toEqual([]);
   });
 

@@ -117,7 +117,7 @@ describe('the analysis names the top operator when latency fails', () => {
     expect((rec.details.suggested_actions as string[])[0]).toBe(advice);
   });
 
-  it('adds a recommendation when a latency objective fails the seed rules did not flag', () => {
+  it('adds a bottleneck and a recommendation when a latency objective fails the seed rules did not flag', () => {
     // p95 ≈ 8 ms: no latency bottleneck or recommendation by the seed's rules, yet p95<1ms fails.
     const reports = fixtureReports(fixtureRun());
     const objectives = parseObjectives(['p95<1ms']);
@@ -126,6 +126,21 @@ describe('the analysis names the top operator when latency fails', () => {
     const named = analyzeRun(reports.summary, objectives, { modelProfile: profile() });
     const rec = named.recommendations.find((r) => r.category === 'latency')!;
     expect(rec.details.top_operator).toMatch(/^LSTM \(\/lstm\/LSTM\) takes 64 %/);
+    // The failed objective becomes the latency bottleneck, so report.md and report.html,
+    // which list bottlenecks, name the operator too.
+    expect(plain.bottlenecks.some((b) => b.category === 'latency')).toBe(false);
+    const bottleneck = named.bottlenecks.find((b) => b.category === 'latency')!;
+    expect(bottleneck).toMatchObject({
+      description: named.objectives[0]!.message,
+      severity: 'high',
+      metric_name: 'latency_p95_ms',
+      current_value: named.objectives[0]!.actual,
+      threshold: 1,
+    });
+    expect(bottleneck.recommendation).toMatch(/^LSTM \(\/lstm\/LSTM\) takes 64 %/);
+    expect(renderReportMarkdown(reports.summary, named)).toContain(
+      'LSTM (/lstm/LSTM) takes 64 % of an inference',
+    );
   });
 
   it('says nothing of operators when latency holds, or without a breakdown', () => {
