@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, tempDir } from './_helpers.js';
 import { writeOnnxModel } from '../src/workloads/feature-extraction/_onnx-writer.js';
 import { SeriesStream } from '../src/workloads/feature-extraction/index.js';
+import { writeGraphModel } from './workloads/_tfjs-models.js';
 
 /**
  * The README is the user's manual: its shell examples are run here, as written, against the
@@ -222,6 +223,7 @@ describe('README: the shell examples, run', () => {
     // "Measure your own model": an exported model and a file of windows in its shape.
     writeFileSync(join(dir, 'model.onnx'), exportedModel());
     writeFileSync(join(dir, 'windows.npy'), npyWindows(40));
+    writeGraphModel(join(dir, 'web_model'));
     const rows = Array.from({ length: 200 }, (_, i) => (5 + (i % 7) * 0.5).toFixed(1));
     writeFileSync(join(dir, 'latencies.csv'), `latency_ms\n${rows.join('\n')}\n`);
     writeFileSync(

@@ -122,17 +122,32 @@ export class GraphRunner implements ModelRunner {
       input: { name: input.name, shape: dimensions(input.shape) },
       outputs: model.outputs.map((o) => ({ name: o.name, shape: dimensions(o.shape) })),
     };
+    // Float weights only: a graph's int constants (shapes, axes) are not parameters.
     this.parameters = Object.values(model.weights).reduce(
-      (sum, tensors) => sum + tensors.reduce((s, t) => s + t.size, 0),
+      (sum, tensors) => sum + tensors.reduce((s, t) => s + (t.dtype === 'float32' ? t.size : 0), 0),
       0,
     );
   }
+
+  /** `execute` until the graph needs `executeAsync` (control flow, dynamic shapes). */
+  private asynchronous = false;
 
   async run(values: Float32Array, batch: number): Promise<Float32Array[]> {
     const dims = [batch, ...(this.signature.input.shape.slice(1) as number[])];
     const x = tf.tensor(values, dims);
     try {
-      const outputs = await this.model.executeAsync(x);
+      let outputs: tf.Tensor | tf.Tensor[];
+      if (this.asynchronous) {
+        outputs = await this.model.executeAsync(x);
+      } else {
+        try {
+          outputs = this.model.execute(x);
+        } catch (error) {
+          if (!/executeAsync/.test(String((error as Error).message))) throw error;
+          this.asynchronous = true;
+          outputs = await this.model.executeAsync(x);
+        }
+      }
       const list = Array.isArray(outputs) ? outputs : [outputs];
       // A graph often declares no output shapes: its answers say them (batch left open).
       if (
@@ -226,7 +241,20 @@ export async function loadTfjsModel(
       `${dir}: not a TensorFlow.js ${graph ? 'graph' : 'layers'} model (${(error as Error).message.split('\n')[0]})`,
     );
   }
-  return isGraphModel(model) && graph
-    ? new GraphRunner(model, backend, artifacts, dir)
-    : new LayersRunner(model as tf.LayersModel, backend, dir);
+  if (!(isGraphModel(model) && graph))
+    return new LayersRunner(model as tf.LayersModel, backend, dir);
+  const runner = new GraphRunner(model, backend, artifacts, dir);
+  // Output shapes a graph leaves undeclared come from one answer, before anyone relies on
+  // them (the fallback's shapes); an input it leaves open is refused by the caller.
+  const item = runner.signature.input.shape.slice(1);
+  if (item.every((d) => typeof d === 'number')) {
+    try {
+      await runner.run(new Float32Array((item as number[]).reduce((a, d) => a * d, 1)), 1);
+    } catch (error) {
+      throw new InputError(
+        `${dir}: the graph model fails on an input of its own shape (${(error as Error).message.split('\n')[0]})`,
+      );
+    }
+  }
+  return runner;
 }
