@@ -134,6 +134,40 @@ describe('perfsight run --model file.onnx: a model exported elsewhere, measured 
     }
   }, 120_000);
 
+  it('--isolate and --fault-rate work as for the built-in model: a worker thread, the fallback in the model’s shapes', async () => {
+    const out = join(dir, 'isolated');
+    const result = await runCli([
+      'run',
+      '--model',
+      model,
+      '--isolate',
+      '--fault-rate',
+      '0.3',
+      '--repeat-ratio',
+      '0',
+      '-n',
+      '40',
+      '--model-timeout',
+      '60s',
+      '--no-progress',
+      '--no-history',
+      '-o',
+      out,
+    ]);
+    // The fallback answered some calls: the verdict fails on fallback<1%, as it should.
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toContain(
+      'ONNX Runtime, cpu provider, its default threads in a worker thread',
+    );
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.workload).toMatchObject({ isolated_in_worker: true, fallback: 'on' });
+    expect(summary.optimization_metrics.fallback_uses).toBeGreaterThan(3);
+    expect(summary.latency_by_source.model.count).toBeGreaterThan(10);
+    expect(summary.error_analysis.fallback_reasons['model_error:InjectedModelFault']).toBe(
+      summary.optimization_metrics.fallback_uses,
+    );
+  }, 120_000);
+
   it('a fallback that cannot be shaped is off, and the summary says so', async () => {
     const open = writeModel(dir, 'open.onnx', openOutputSpec());
     const out = join(dir, 'open-run');
