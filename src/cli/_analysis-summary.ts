@@ -1,5 +1,6 @@
 import { terminalText } from '../neutralise/index.js';
-import type { AlertsReport, AnalysisReport } from '../analysis/index.js';
+import type { AlertsReport, AnalysisReport, ObjectiveResult } from '../analysis/index.js';
+import { comparisonSymbol } from '../model/objective.js';
 
 /**
  * What the analysis adds to the seed's end-of-run summary: each objective with ✅/❌ and a
@@ -9,7 +10,7 @@ export function renderAnalysisSummary(analysis: AnalysisReport, alerts: AlertsRe
   const lines = ['Objectives:'];
   for (const result of analysis.objectives) {
     lines.push(
-      `  ${result.passed ? '✅ PASS' : '❌ FAIL'}  ${humanObjective(result.objective).padEnd(18)} ${result.message}`,
+      `  ${result.passed ? '✅ PASS' : '❌ FAIL'}  ${humanObjective(result).padEnd(18)} ${result.message}`,
     );
   }
   if (analysis.bottlenecks.length > 0) {
@@ -24,6 +25,6 @@ export function renderAnalysisSummary(analysis: AnalysisReport, alerts: AlertsRe
 }
 
 /** `success>=99%` as human text writes it, `success≥99%` (one style for comparisons; --slo takes both). */
-function humanObjective(objective: string): string {
-  return objective.replace('>=', '≥').replace('<=', '≤');
+function humanObjective(result: ObjectiveResult): string {
+  return result.objective.replace(result.comparator, comparisonSymbol(result.comparator));
 }
