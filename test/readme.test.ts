@@ -267,7 +267,12 @@ describe('README: the shell examples, run', () => {
         : /^npx perfsight trend\b/.test(line)
           ? [0, 1]
           : [0];
-      expect(expected, `${line}\n${r.stderr}`).toContain(r.code);
+      // A measuring run's verdict is the machine's: on a loaded one (the full suite on two
+      // cores) a latency objective may fail. That is exit 1 with the failure said, never an
+      // error (2, 3) — which is what this test is here to catch.
+      const measured = /^npx perfsight run\b/.test(line) && r.code === 1;
+      if (measured) expect(r.stdout, line).toMatch(/❌ FAIL/);
+      else expect(expected, `${line}\n${r.stderr}`).toContain(r.code);
       expect(r.stderr, line).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m);
     }
   });
