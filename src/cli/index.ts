@@ -9,6 +9,7 @@ import { compareCommand } from './compare.js';
 import { monitorCommand } from './monitor.js';
 import { historyCommand } from './history.js';
 import { trendCommand } from './trend.js';
+import { mergeCommand } from './merge.js';
 
 /**
  * The CLI. The only place that reads argv; returns the exit code for `bin/perfsight.js`
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     runCommand(setExit),
     reportCommand(setExit),
     compareCommand(setExit),
+    mergeCommand(setExit),
     monitorCommand(setExit),
     historyCommand(setExit),
     trendCommand(setExit),

@@ -24,3 +24,5 @@ export type { ThroughputPoint } from './_timeline.js';
 export { SEED_BINS } from './_latency-stats.js';
 export { ANSWER_SOURCES, sourceOf } from './_answer-sources.js';
 export type { AnswerSource, LatencyBySource, SourceLatency } from './types.js';
+export { histogramRecordedRun, unionSeconds } from './merge.js';
+export type { HistogramPart, Span } from './merge.js';

@@ -78,6 +78,7 @@ export function buildSummaryReport(run: RunResult): SummaryReport {
     }),
     ...(run.group !== undefined && { group: run.group }),
     ...(run.shard && { shard: { index: run.shard.index, count: run.shard.count } }),
+    ...(run.mergedShards && { merged_shards: run.mergedShards.map((row) => ({ ...row })) }),
     configuration: redactDeep(run.configuration),
     workload: redactDeep(run.workload),
     environment: run.environment,

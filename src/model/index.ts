@@ -13,6 +13,7 @@ export type {
   SourceLatencyMetrics,
   Shard,
   HttpTraffic,
+  MergedShard,
 } from './types.js';
 export type { ModelProfile, OperatorProfile } from '../load/index.js';
 export {

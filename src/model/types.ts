@@ -11,7 +11,8 @@ import type {
  * Bumped on any change to the report files' shape; readers check it.
  * 2: summary.json gains `latency_by_source`; analysis.json's compliance check the fallback.
  * 3: summary.json of an HTTP target gains `http` (status codes, bytes sent and received);
- *    a run of several machines gains `group` and `shard`.
+ *    a run of several machines gains `group` and `shard`; a merge of them (`perfsight merge`)
+ *    gains `merged_shards`.
  */
 export const SCHEMA_VERSION = 3;
 
@@ -23,6 +24,23 @@ export interface Shard {
   /** 1 … count. */
   index: number;
   count: number;
+}
+
+/** One run a merge combined (`perfsight merge`), as its own report gave it. */
+export interface MergedShard {
+  /** The report folder it was read from. */
+  folder: string;
+  /** `--shard i/n` of that run; null when it was run without. */
+  shard: Shard | null;
+  group: string | null;
+  total_requests: number;
+  success_rate: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  started_at: string;
+  ended_at: string;
+  duration_seconds: number;
 }
 
 /** HTTP targets: what went over the wire during the measured calls. */
@@ -52,6 +70,8 @@ export interface RunResult {
   group?: string;
   /** `--shard i/n`: which part of the load this run was (1-based index). */
   shard?: Shard;
+  /** `perfsight merge`: the runs this one combines, one row each. */
+  mergedShards?: MergedShard[];
   generatedAt: Date;
   /** Where one inference's time goes, profiled after the measured calls (see `Workload.profile`). */
   modelProfile?: ModelProfile;
@@ -158,6 +178,8 @@ export interface SummaryReport {
   group?: string;
   /** `--shard i/n`, when given: which part of the load this run was. */
   shard?: Shard;
+  /** `perfsight merge` only: the runs combined into this one, in the order given. */
+  merged_shards?: MergedShard[];
   configuration: Record<string, unknown>;
   workload: Record<string, unknown>;
   environment: Environment;

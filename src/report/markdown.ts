@@ -11,6 +11,7 @@ import {
 import type { SummaryReport } from '../model/index.js';
 import type { ModelProfile } from '../model/index.js';
 import { profileSource, profileView } from './_model-profile.js';
+import { shardLabel, spanText } from './html/_shards.js';
 
 export { renderComparisonMarkdown } from './comparison-markdown.js';
 
@@ -110,11 +111,28 @@ export function renderReportMarkdown(
     }
   }
   if (profile) lines.push('', ...profileTable(profile));
+  if (summary.merged_shards?.length) lines.push('', ...shardsTable(summary));
   lines.push(
     '',
     `<sub>${formatCount(s.total_requests)} requests over ${summary.test_duration_seconds.toFixed(1)} s · percentiles: ${summary.percentile_method} · generated ${cell(summary.generated_at)}${summary.interrupted ? ' · interrupted' : ''}</sub>`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** A merge's runs (`perfsight merge`), one row each. */
+function shardsTable(summary: SummaryReport): string[] {
+  const lines = [
+    '**Shards**',
+    '',
+    '| Shard | Group | Requests | P50 | P95 | P99 | Success | Span |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const s of summary.merged_shards ?? []) {
+    lines.push(
+      `| ${cell(shardLabel(s))} | ${cell(s.group ?? '—')} | ${formatCount(s.total_requests)} | ${formatMs(s.p50_ms)} | ${formatMs(s.p95_ms)} | ${formatMs(s.p99_ms)} | ${formatPercent(s.success_rate)} | ${cell(spanText(s))} |`,
+    );
+  }
+  return lines;
 }
 
 /** The operators taking most of an inference, the rest summed, and the runtime's own share. */

@@ -2,6 +2,7 @@ import type { AlertsReport, AnalysisReport } from '../../analysis/types.js';
 import { alertsSection, analysisSections } from './_analysis.js';
 import { answeredBy } from './_sources.js';
 import { httpSection } from './_http.js';
+import { shardsSection } from './_shards.js';
 import type { DetailedReport, LatencyMetrics, SummaryReport } from '../../model/index.js';
 import { whereTheTimeGoes } from './_model-profile.js';
 import {
@@ -61,6 +62,7 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     isDetailed(r) && r.model_profile ? whereTheTimeGoes(r.model_profile, charts) : '',
     breakdown(r),
     httpSection(r),
+    shardsSection(r),
     analysis ? analysisSections(analysis) : '',
     alerts ? alertsSection(alerts) : '',
     metadata(r),

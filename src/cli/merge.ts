@@ -1,0 +1,145 @@
+/**
+ * `perfsight merge`: the report folders of one test run on several machines (`run --shard
+ * i/n --group id`) made into one report folder, through the same pipeline as `run`.
+ * Everything is read and checked before anything is written.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describeEnvironment } from '../environment/index.js';
+import { InputError, UsageError } from '../errors.js';
+import { readTextFileSync } from '../input.js';
+import { DEFAULT_EXACT_CAP } from '../metrics/index.js';
+import { checkReportFolder } from '../report/index.js';
+import { mergeShards, mismatchOf, readShardReport, type ShardReport } from '../samples/index.js';
+import { loadPolicy } from './config.js';
+import { finishRun } from './_finish.js';
+import { checkGate, defaultOutDir, withOutputOptions } from './_options.js';
+
+interface MergeFlags {
+  out?: string;
+  json?: boolean;
+  history?: string | false;
+  baseline?: string;
+  failOnRegression?: boolean;
+  slo?: string[];
+  config?: string;
+  force?: boolean;
+  name?: string;
+}
+
+/**
+ * Test-only: a lower exact cap, so the histogram path can be exercised without a run of a
+ * million calls. Not a user option (the cap is the recorder's, 1,000,000).
+ */
+const EXACT_CAP_ENV = 'PERFSIGHT_TEST_MERGE_EXACT_CAP';
+
+export function mergeCommand(exit: (code: number) => void): Command {
+  return withOutputOptions(
+    new Command('merge')
+      .description(
+        'combine the report folders of one test run on several machines (run --shard i/n) into one report',
+      )
+      .argument('<folders...>', 'report folders of the shards (perfsight run --shard i/n -o …)')
+      .option('--name <name>', 'test name in the reports (default: the shards’ test name)')
+      .option('--force', 'merge runs of different tests or configurations anyway'),
+  ).action(async (folders: string[], flags: MergeFlags) => {
+    exit(await mergeAction(folders, flags));
+  });
+}
+
+async function mergeAction(folders: string[], flags: MergeFlags): Promise<number> {
+  checkGate(flags);
+  const twice = folders.find((folder, i) => folders.indexOf(folder) !== i);
+  if (twice !== undefined) {
+    throw new UsageError(`${twice} is given twice: each shard's samples would count twice`);
+  }
+  const shards = folders.map(readShardReport);
+  const mismatch = mismatchOf(shards);
+  if (mismatch && !flags.force) {
+    throw new UsageError(`${mismatch} (--force merges them anyway)`);
+  }
+  // --slo or --config decide; else the objectives the shards were held to, else run's defaults.
+  const fromShards =
+    flags.slo === undefined && flags.config === undefined ? shardObjectives(shards) : undefined;
+  const policy = loadPolicy({ slo: flags.slo ?? fromShards, config: flags.config });
+  if (fromShards) policy.source = 'the shards’ analysis.json';
+  const first = shards[0]!.detailed;
+  const name = flags.name ?? first.test_name;
+  const out = flags.out ?? defaultOutDir(name);
+  await checkReportFolder(out, { unique: flags.out === undefined });
+  const merged = await mergeShards(shards, exactCap());
+  const groups = [...new Set(shards.map((s) => s.detailed.group).filter((g) => g !== undefined))];
+  const { exitCode } = await finishRun(
+    {
+      name,
+      description: first.test_description,
+      recorded: merged.recorded,
+      // Figures from each call's actual start are each shard's own (see the per-shard rows).
+      uncorrected: null,
+      interrupted: shards.some((s) => s.detailed.interrupted),
+      configuration: { ...first.configuration, merged_from: folders.length },
+      environment: describeEnvironment(),
+      workload: first.workload,
+      http: merged.http,
+      group: groups.length === 1 ? groups[0] : undefined,
+      mergedShards: merged.shards,
+      generatedAt: new Date(),
+    },
+    {
+      out,
+      defaultOut: flags.out === undefined,
+      json: flags.json,
+      // A merge is read from runs each machine already reported; it saves nothing unless asked.
+      history: flags.history ?? false,
+      baseline: flags.baseline,
+      failOnRegression: flags.failOnRegression,
+      policy,
+    },
+  );
+  return exitCode;
+}
+
+/**
+ * The objectives the shards were held to (their analysis.json), when they all say the same;
+ * undefined when none says. Shards held to different objectives are not one test.
+ */
+function shardObjectives(shards: readonly ShardReport[]): string[] | undefined {
+  const lists = shards.map((shard) => objectivesOf(shard.folder));
+  const known = lists.filter((list) => list !== undefined);
+  if (known.length === 0) return undefined;
+  const first = JSON.stringify(known[0]);
+  const differs = lists.findIndex((list) => list && JSON.stringify(list) !== first);
+  if (differs >= 0) {
+    throw new UsageError(
+      `${shards[differs]!.folder} was held to other objectives than ${shards[lists.indexOf(known[0])]!.folder}: give the merge's own with --slo or --config`,
+    );
+  }
+  return known[0];
+}
+
+function objectivesOf(folder: string): string[] | undefined {
+  const file = join(folder, 'analysis.json');
+  if (!existsSync(file)) return undefined;
+  let analysis: unknown;
+  try {
+    analysis = JSON.parse(readTextFileSync(file));
+  } catch (error) {
+    throw new InputError(`${file}: cannot be read as JSON (${(error as Error).message})`);
+  }
+  const objectives = (analysis as { objectives?: unknown } | null)?.objectives;
+  if (!Array.isArray(objectives)) return undefined;
+  return objectives.map((o: { objective?: unknown }) => {
+    if (typeof o?.objective !== 'string') {
+      throw new InputError(`${file}: objectives: each needs its objective text`);
+    }
+    return o.objective;
+  });
+}
+
+function exactCap(): number {
+  const given = process.env[EXACT_CAP_ENV];
+  if (given === undefined || given.trim() === '') return DEFAULT_EXACT_CAP;
+  const lowered = Number(given);
+  return Number.isSafeInteger(lowered) && lowered >= 0 ? lowered : DEFAULT_EXACT_CAP;
+}
