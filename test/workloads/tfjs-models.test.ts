@@ -92,6 +92,14 @@ describe('any TensorFlow.js model: graph models and layers models of any single-
       fallback: 'on',
     });
     expect(summary.latency_by_source.model.count).toBe(30);
+    // Run as the graph asks (execute, no control flow here), so TensorFlow.js has nothing to
+    // say on stderr; the breakdown is per kernel.
+    expect(result.stderr).not.toMatch(/execute/);
+    const detailed = JSON.parse(readFileSync(join(out, 'detailed.json'), 'utf8'));
+    expect(detailed.model_profile.runtime).toBe('tfjs');
+    expect(detailed.model_profile.operators.map((o: { op_type: string }) => o.op_type)).toContain(
+      'Tanh',
+    );
   }, 120_000);
 
   it('layers models of other shapes are measured with inputs of their shape, not answered by the fallback', async () => {

@@ -34,7 +34,7 @@ export async function profileRunner(
     return profileLayers(runner.model, input, calls, runner.provider);
   }
   if (runner instanceof GraphRunner) {
-    return profileKernels((x) => runner.model.executeAsync(x), input, calls, runner.provider);
+    return profileKernels((x) => runner.infer(x), input, calls, runner.provider);
   }
   return undefined;
 }

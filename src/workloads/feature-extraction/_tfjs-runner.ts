@@ -132,22 +132,23 @@ export class GraphRunner implements ModelRunner {
   /** `execute` until the graph needs `executeAsync` (control flow, dynamic shapes). */
   private asynchronous = false;
 
+  /** One inference: `execute`, or `executeAsync` once the graph has asked for it. */
+  async infer(x: tf.Tensor): Promise<tf.Tensor | tf.Tensor[]> {
+    if (this.asynchronous) return this.model.executeAsync(x);
+    try {
+      return this.model.execute(x);
+    } catch (error) {
+      if (!/executeAsync/.test(String((error as Error).message))) throw error;
+      this.asynchronous = true;
+      return this.model.executeAsync(x);
+    }
+  }
+
   async run(values: Float32Array, batch: number): Promise<Float32Array[]> {
     const dims = [batch, ...(this.signature.input.shape.slice(1) as number[])];
     const x = tf.tensor(values, dims);
     try {
-      let outputs: tf.Tensor | tf.Tensor[];
-      if (this.asynchronous) {
-        outputs = await this.model.executeAsync(x);
-      } else {
-        try {
-          outputs = this.model.execute(x);
-        } catch (error) {
-          if (!/executeAsync/.test(String((error as Error).message))) throw error;
-          this.asynchronous = true;
-          outputs = await this.model.executeAsync(x);
-        }
-      }
+      const outputs = await this.infer(x);
       const list = Array.isArray(outputs) ? outputs : [outputs];
       // A graph often declares no output shapes: its answers say them (batch left open).
       if (
