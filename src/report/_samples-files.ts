@@ -32,7 +32,7 @@ export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSampl
   }
   let here: Promise<EncodedSamples> | undefined;
   return () =>
-    (here ??= import('./_samples-encode.js').then((module) => module.encodeSamplesHere(job)));
+    (here ??= import('./_samples-encode.js').then(async (module) => module.encodeSamplesHere(job)));
 }
 
 function inWorker(job: SamplesToEncode): Promise<EncodedSamples> {

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeSamplesHere, type SamplesToEncode } from './_samples-encode.js';
 
-const encoded = encodeSamplesHere(workerData as SamplesToEncode);
+const encoded = await encodeSamplesHere(workerData as SamplesToEncode);
 // Moved, not copied; a buffer under 4 kB may be a slice of Node's shared pool: copied.
 const transfer = [encoded.csvGz, encoded.arrow]
   .filter((bytes) => bytes !== undefined && bytes.byteLength >= 4096)
