@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   LogLinearCounts,
@@ -8,7 +9,11 @@ import {
   withinObserved,
 } from '../../src/metrics/index.js';
 import { readSuccessfulLatencies } from '../../src/samples/arrow.js';
-import { runCli, tempDir } from '../_helpers.js';
+import { ROOT, runCli, tempDir } from '../_helpers.js';
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')),
+);
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
@@ -137,7 +142,10 @@ describe('perfsight merge', () => {
       expect(row).toContain(String(s.performance_summary.total_requests));
       expect(html).toContain(`${i + 1}/3 (${shards[i]})`);
     }
-    // The same files as run.
+    // The same files as run, of the documented shape.
+    for (const file of ['summary.json', 'detailed.json']) {
+      expect(validate(readJson(join(out, file))), JSON.stringify(validate.errors)).toBe(true);
+    }
     for (const file of ['detailed.json', 'samples.arrow', 'samples.csv.gz', 'junit.xml']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
