@@ -40,7 +40,9 @@ export async function loadBuiltInOnnx(seed: number, options: OnnxOptions): Promi
         `--runtime onnx --seed ${seed}: writing the built-in model for another seed needs onnx-proto (a development dependency: npm install --include=dev), or use --runtime tfjs (${(error as Error).message.split('\n')[0]})`,
       );
     }
-    const { buildFeatureModel } = await import('./model.js');
+    const { buildFeatureModel, useBackend } = await import('./model.js');
+    // TensorFlow.js builds the seeded weights: any backend will do, the CPU one starts fastest.
+    await useBackend('cpu');
     bytes = exporter.builtInOnnxBytes(buildFeatureModel(seed));
   }
   const runner = await onnxModelFromBytes(bytes, options, BUILT_IN_MODEL);
