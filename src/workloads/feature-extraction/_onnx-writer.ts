@@ -1,5 +1,5 @@
 /**
- * Writes ONNX models from JavaScript (with `onnx-proto`, a development dependency: loaded
+ * Writes ONNX models from JavaScript (with `onnx-proto`, loaded
  * only when a model is written — the build script of the built-in model's ONNX file, tests,
  * a built-in model of another seed).
  */

@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
-import type * as Exporter from './_built-in-export.js';
 import type { Runtime } from './index.js';
 import { onnxModelFromBytes, type OnnxOptions, type OnnxRunner } from './onnx.js';
 
@@ -31,17 +30,10 @@ export async function loadBuiltInOnnx(seed: number, options: OnnxOptions): Promi
   if (seed === BUILT_IN_ONNX_SEED) {
     bytes = await readFile(BUILT_IN_ONNX_URL);
   } else {
-    // Another seed's weights: written here as the build script writes the shipped file.
-    let exporter: typeof Exporter;
-    try {
-      exporter = await import('./_built-in-export.js');
-    } catch (error) {
-      throw new InputError(
-        `--runtime onnx --seed ${seed}: writing the built-in model for another seed needs onnx-proto (a development dependency: npm install --include=dev), or use --runtime tfjs (${(error as Error).message.split('\n')[0]})`,
-      );
-    }
+    // Another seed's weights: written here as the build script writes the shipped file. The
+    // weights are built by TensorFlow.js, which needs a backend first.
+    const exporter = await import('./_built-in-export.js');
     const { buildFeatureModel, useBackend } = await import('./model.js');
-    // TensorFlow.js builds the seeded weights: any backend will do, the CPU one starts fastest.
     await useBackend('cpu');
     bytes = exporter.builtInOnnxBytes(buildFeatureModel(seed));
   }
