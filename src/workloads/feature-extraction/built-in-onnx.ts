@@ -4,7 +4,6 @@
  * or, for another `--seed`, the same graph written from that seed's weights.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../../errors.js';
 import type { Runtime } from './index.js';
 import { onnxModelFromBytes, type OnnxOptions, type OnnxRunner } from './onnx.js';
 
