@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { readTextFileSync } from '../input.js';
+import { terminalText } from '../neutralise/index.js';
 import { DEFAULT_EXACT_CAP } from '../metrics/index.js';
 import { checkReportFolder } from '../report/index.js';
 import { mergeShards, mismatchOf, readShardReport, type ShardReport } from '../samples/index.js';
@@ -70,7 +71,7 @@ async function mergeAction(folders: string[], flags: MergeFlags): Promise<number
   await checkReportFolder(out, { unique: flags.out === undefined });
   const merged = await mergeShards(shards, exactCap());
   const groups = [...new Set(shards.map((s) => s.detailed.group).filter((g) => g !== undefined))];
-  const { exitCode } = await finishRun(
+  const { exitCode, reports } = await finishRun(
     {
       name,
       description: first.test_description,
@@ -96,6 +97,14 @@ async function mergeAction(folders: string[], flags: MergeFlags): Promise<number
       failOnRegression: flags.failOnRegression,
       policy,
     },
+  );
+  const summary = reports.summary;
+  (flags.json ? process.stderr : process.stdout).write(
+    `Merged ${shards.length} run(s)${summary.group === undefined ? '' : ` of group ${terminalText(summary.group)}`}: ${
+      summary.percentile_method === 'exact_linear'
+        ? 'exact percentiles over every sample'
+        : 'percentiles from their HDR histograms added up'
+    } (percentile_method ${summary.percentile_method}); throughput over the time they ran\n`,
   );
   return exitCode;
 }

@@ -6,6 +6,7 @@
  * recorder's own (metrics/), nothing is written here.
  */
 import { existsSync, statSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, quote } from '../errors.js';
 import { readTextFileSync } from '../input.js';
@@ -163,8 +164,17 @@ async function replayed(shards: readonly ShardReport[], exactCap: number): Promi
   for (const shard of shards) {
     // A run that recorded nothing has a header-only samples file: nothing to replay.
     if (shard.detailed.performance_summary.total_requests === 0) continue;
+    const file = join(shard.folder, SAMPLES_FILE);
+    // As compare: a report folder from elsewhere never makes perfsight read another file.
+    if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) {
+      throw InputError.at(
+        file,
+        undefined,
+        'is a symbolic link: perfsight reads only the report folder’s own files',
+      );
+    }
     const own = new MetricsCollector({ sampleResources: false });
-    const read = await readSamplesFile(join(shard.folder, SAMPLES_FILE), own);
+    const read = await readSamplesFile(file, own);
     const recorded = own.recorded();
     logs.push({ recorded, timed: read.timed, span: shard.span });
   }
