@@ -296,7 +296,7 @@ async function measureAndReport(
     // After the measured calls and outside the recorder: the breakdown never touches them.
     const modelProfile =
       flags.profile && !outcome.interrupted
-        ? await profileModel(workload, flags.profileCalls ?? DEFAULT_PROFILE_CALLS)
+        ? await profileModel(workload, flags.profileCalls ?? DEFAULT_PROFILE_CALLS, stop.signal)
         : undefined;
     // A teardown that throws does not cost the reports: they are written, then it is reported.
     let teardownError: unknown;
@@ -360,17 +360,27 @@ async function measureAndReport(
 /**
  * The workload's breakdown of one inference, if it has one. A breakdown that fails costs the
  * run nothing but the breakdown: the measured figures stand, and the reports leave it out.
+ * Ctrl-C while it runs stops waiting for it: the reports are written without it.
  */
-async function profileModel(workload: Workload, calls: number): Promise<ModelProfile | undefined> {
+async function profileModel(
+  workload: Workload,
+  calls: number,
+  signal: AbortSignal,
+): Promise<ModelProfile | undefined> {
   if (!workload.profile) return undefined;
+  let profile: ModelProfile | undefined;
   try {
-    return await workload.profile(calls);
+    await unlessAborted(
+      workload.profile(calls).then((p) => (profile = p)),
+      signal,
+    );
   } catch (error) {
     process.stderr.write(
       `perfsight: the model breakdown failed (${thrownMessage(error)}); the reports leave it out\n`,
     );
     return undefined;
   }
+  return signal.aborted ? undefined : profile;
 }
 
 /** The workload options `run` has: flag key → the option as the user types it → the workload's option. */

@@ -226,6 +226,31 @@ export default {
     expect(readJson(join(out, 'detailed.json')).model_profile).toBeNull();
   });
 
+  it('Ctrl-C during the breakdown writes the reports without it', async () => {
+    const dir = tempDir();
+    const module = join(dir, 'hangs.mjs');
+    writeFileSync(
+      module,
+      `export default { name: 'hangs', call() {}, profile() { process.stderr.write('profiling now\\n'); return new Promise(() => {}); } };\n`,
+    );
+    const out = join(dir, 'run');
+    const result = await runCli(['run', module, '-n', '10', '--no-history', '-o', out], {
+      onSpawn: (child) => {
+        let sent = false;
+        child.stderr?.on('data', (chunk: Buffer) => {
+          if (!sent && chunk.toString().includes('profiling now')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+      },
+    });
+    expect(result.code, result.stderr).toBe(130);
+    const detailed = readJson(join(out, 'detailed.json'));
+    expect(detailed.performance_summary.total_requests).toBe(10);
+    expect(detailed.model_profile).toBeNull();
+  });
+
   it.each([
     [['--no-profile', '--profile-calls', '3'], /--profile-calls does nothing with --no-profile/],
     [
