@@ -5,6 +5,11 @@ import { FEATURES, TIMESTEPS } from './model.js';
 /** Where each call's input comes from: generated series, or the user's windows. */
 export interface InputSource {
   next(): Float32Array;
+  /**
+   * The last `next()` started the windows over: what follows repeats earlier inputs by
+   * wrapping around, not by the repeat ratio, and must not be answered by a cache.
+   */
+  readonly wrapped?: boolean;
 }
 
 /** Repeats of recent inputs: a share `repeatRatio` of calls asks for one of the last 100. */
@@ -114,7 +119,9 @@ export class PooledSeries implements InputSource {
 
 /**
  * The user's windows (`--inputs`), `batch` per call, cycling; a share `repeatRatio` of the
- * calls repeats one of the last 100 inputs, as for generated ones.
+ * calls repeats one of the last 100 inputs, as for generated ones. `wrapped` says when a
+ * cycle ends: the workload then empties its cache, so a window seen in the last cycle is
+ * not a cache hit (a few windows cycled would otherwise be mostly the cache's answers).
  */
 export class WindowCycle implements InputSource {
   private position = 0;
@@ -134,13 +141,17 @@ export class WindowCycle implements InputSource {
     this.repeats = new Repeats(seededRandom(seed), repeatRatio);
   }
 
+  wrapped = false;
+
   next(): Float32Array {
+    this.wrapped = false;
     const repeated = this.repeats.pick();
     if (repeated) return repeated;
     const values = new Float32Array(this.batch * this.perItem);
     for (let b = 0; b < this.batch; b++) {
       const w = this.position;
       this.position = (this.position + 1) % this.count;
+      if (this.position === 0) this.wrapped = true;
       values.set(this.windows.subarray(w * this.perItem, (w + 1) * this.perItem), b * this.perItem);
     }
     return this.repeats.keep(values);
