@@ -49,22 +49,28 @@ function perfsight(folder: string, args: string[]): Timed {
   );
 }
 
-function pythonHasPandas(): boolean {
-  const probe = spawnSync('python3', ['-c', 'import pandas, scipy'], { encoding: 'utf8' });
-  return probe.status === 0;
+/**
+ * A python3 with pandas and scipy: the one on PATH, else Debian's (`apt-get install
+ * python3-pandas python3-scipy`), which a version manager's python3 on PATH can hide.
+ */
+function pythonWithPandas(): string | undefined {
+  return ['python3', '/usr/bin/python3'].find(
+    (python) =>
+      spawnSync(python, ['-c', 'import pandas, scipy'], { encoding: 'utf8' }).status === 0,
+  );
 }
 
 export default async function dataPathBench(): Promise<Record<string, unknown>> {
   const { path: first, folder } = writeSamplesCsv(1_000_000, 1);
   const { path: second } = writeSamplesCsv(1_000_000, 2, 1.02, folder);
-  const python = pythonHasPandas();
+  const python = pythonWithPandas();
   const referenceReport = (csv: string) =>
     python
-      ? run('python3', [path.join(reference, 'pandas_report.py'), csv])
+      ? run(python, [path.join(reference, 'pandas_report.py'), csv])
       : run(process.execPath, [path.join(reference, 'js-baseline.mjs'), 'report', csv]);
   const referenceCompare = (a: string, b: string) =>
     python
-      ? run('python3', [path.join(reference, 'pandas_compare.py'), a, b])
+      ? run(python, [path.join(reference, 'pandas_compare.py'), a, b])
       : run(process.execPath, [path.join(reference, 'js-baseline.mjs'), 'compare', a, b]);
   const out = (name: string) => path.join(folder, name);
   const report = (csv: string, name: string) =>
@@ -105,7 +111,7 @@ export default async function dataPathBench(): Promise<Record<string, unknown>> 
     return {
       how: `whole processes, ${REPETITIONS} alternating rounds after a warm-up round, median ms; 1 M-row CSVs (timestamp, latency_ms, success); peak RSS from process.resourceUsage()`,
       reference: python
-        ? 'python3: pandas read_csv + numpy percentiles; + scipy.stats.mannwhitneyu for compare'
+        ? `${python}: pandas read_csv + numpy percentiles; + scipy.stats.mannwhitneyu for compare`
         : 'python3 with pandas and scipy absent: the fixed JS stand-in bench/reference/js-baseline.mjs',
       report_1M_ms: round(ms('report')),
       reference_report_1M_ms: round(ms('reference_report')),

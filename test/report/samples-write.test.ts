@@ -36,32 +36,6 @@ describe('writing samples.csv.gz', () => {
     expect(text.split('\n')).toHaveLength(25_002);
   });
 
-  it('renders at the speed of formatting its numbers: within 3× of String() alone', () => {
-    const recorded = recordedRun(300_000);
-    const log = recorded.samples!;
-    const numbersOnly = () => {
-      let length = 0;
-      for (let i = 0; i < log.length; i++) {
-        length += String(log.timestampAt(i) / 1000).length + String(log.latencyAt(i)).length;
-      }
-      return length;
-    };
-    const render = () => {
-      let length = 0;
-      for (const chunk of renderSamplesCsvBytes(recorded)) length += chunk.length;
-      return length;
-    };
-    const time = (fn: () => number) => {
-      const start = performance.now();
-      expect(fn()).toBeGreaterThan(0);
-      return performance.now() - start;
-    };
-    const ratios: number[] = [];
-    for (let i = 0; i < 4; i++) ratios.push(time(render) / time(numbersOnly));
-    // Text built as strings, then encoded, took 4–6× (bench/data-path.bench.ts).
-    expect(Math.min(...ratios.slice(1))).toBeLessThan(3);
-  }, 60_000);
-
   it('is compressed at gzip’s fastest level and reads back the same', async () => {
     const dir = tempDir('perfsight-write-');
     const rows = ['timestamp,latency_ms,success'];
