@@ -100,6 +100,7 @@ export async function finishRun(
           reports.summary,
           p95Objective?.threshold ?? P95_TARGET_MS,
           reports.analysis.objectives,
+          reports.detailed.model_profile,
         ) + renderAnalysisSummary(reports.analysis, reports.alerts),
         colour,
       ),

@@ -2,9 +2,9 @@ import { percent } from '../model/format.js';
 import { breaks } from '../model/judge.js';
 import { objectiveOf } from '../model/objective.js';
 import { REQUIREMENT } from '../model/thresholds.js';
-import { terminalText } from '../neutralise/index.js';
+import { terminalLine, terminalText } from '../neutralise/index.js';
 import type { ObjectiveResult } from '../analysis/types.js';
-import type { SummaryReport } from '../model/index.js';
+import type { ModelProfile, SummaryReport } from '../model/index.js';
 import { formatBytes, statusCodeList } from './html/_text.js';
 
 const RULE = '='.repeat(60);
@@ -18,6 +18,8 @@ export function renderConsoleSummary(
   report: SummaryReport,
   p95TargetMs = REQUIREMENT.p95.threshold,
   objectives?: readonly ObjectiveResult[],
+  /** detailed.json's `model_profile`: the operators taking most of an inference, on one line. */
+  profile?: ModelProfile | null,
 ): string {
   const perf = report.performance_summary;
   const latency = report.latency_metrics;
@@ -51,6 +53,12 @@ export function renderConsoleSummary(
     lines.push(
       `Cache Hit Rate: ${percent(o.cache_hit_rate)} · Fallback Rate: ${percent(o.fallback_usage_rate)}`,
     );
+  }
+  if (profile && profile.operators.length > 0) {
+    const top = profile.operators
+      .slice(0, 3)
+      .map((o) => `${terminalLine(o.op_type)} ${percent(o.share)}`);
+    lines.push(`Where the time goes: ${top.join(' · ')} of an inference (report.html)`);
   }
   if (report.uncorrected_latency_metrics) {
     const u = report.uncorrected_latency_metrics;

@@ -55,6 +55,13 @@ describe('perfsight run: where the time goes', () => {
     expect(profile.operators.map((o: { op_type: string }) => o.op_type)).toContain('LSTM');
     for (const o of profile.operators) expect(o.calls).toBe(3);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Where the time goes');
+    // The terminal summary names the largest, as detailed.json has them.
+    const top = profile.operators
+      .slice(0, 3)
+      .map(
+        (o: { op_type: string; share: number }) => `${o.op_type} ${(o.share * 100).toFixed(2)}%`,
+      );
+    expect(result.stdout).toContain(`Where the time goes: ${top.join(' · ')} of an inference`);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
       /\*\*Where the time goes\*\*[\s\S]*\| lstm\\_LSTM1 \| LSTM \|/,
     );

@@ -6,7 +6,11 @@ import {
   withTopOperator,
 } from '../../src/analysis/index.js';
 import type { ModelProfile } from '../../src/model/index.js';
-import { renderReportHtml, renderReportMarkdown } from '../../src/report/index.js';
+import {
+  renderConsoleSummary,
+  renderReportHtml,
+  renderReportMarkdown,
+} from '../../src/report/index.js';
 import { modelProfileChart } from '../../src/report/html/_charts.js';
 import { buildModelProfile } from '../../src/workloads/profile/index.js';
 import { XSS, fixtureReports, fixtureRun } from './_fixture.js';
@@ -93,6 +97,29 @@ describe('model_profile in the reports', () => {
     expect(md).toContain('| 4 more | | 2.00 % | |');
     expect(md).not.toContain(XSS);
     expect(md).not.toContain('\u202e');
+  });
+});
+
+describe('the terminal summary', () => {
+  it('names the three largest operators on one line, their types neutralised', () => {
+    const hostile = buildModelProfile(
+      'onnx',
+      'cpu',
+      [10],
+      [
+        { name: 'a', op_type: 'Evil\u001b[2J\nType', ms: 5 },
+        { name: 'b', op_type: 'MatMul', ms: 2 },
+        { name: 'c', op_type: 'Relu', ms: 1 },
+        { name: 'd', op_type: 'Add', ms: 0.5 },
+      ],
+    );
+    const reports = fixtureReports(fixtureRun());
+    const text = renderConsoleSummary(reports.summary, 100, undefined, hostile);
+    expect(text).toContain(
+      'Where the time goes: Evil\\x1b[2J\\x0aType 50.00% · MatMul 20.00% · Relu 10.00% of an inference (report.html)',
+    );
+    expect(text).not.toContain('\u001b');
+    expect(renderConsoleSummary(reports.summary, 100)).not.toContain('Where the time goes');
   });
 });
 
