@@ -292,6 +292,14 @@ describe('README: the shell examples, run', () => {
     expect(counts(real)).toEqual(counts(shown));
   });
 
+  it('"What you see" of a merge is what npx perfsight merge prints', () => {
+    const command = 'npx perfsight merge shard-1 shard-2 shard-3 -o merged';
+    const shown = shownAfter(`\`${command}\``);
+    const real = result(command).stdout;
+    expect(shape(real)).toEqual(shape(shown));
+    expect(counts(real)).toEqual(counts(shown));
+  });
+
   it('the compare example prints what the README shows', () => {
     const shown = shownAfter('npx perfsight compare base slow --fail-on-regression');
     const real = result('npx perfsight compare base slow --fail-on-regression');
