@@ -18,9 +18,10 @@ import { OnnxRunner, isOnnxSession } from './onnx.js';
  */
 export class FeatureExtractionConfig {
   /**
-   * Size of `fused_features`' last dimension. A TensorFlow.js model whose output differs is
-   * refused at `createExtractor`; a seed-style model's answer of another size is a model
-   * error (the fallback answers); the fallback answers this size. Default 256.
+   * Size of `fused_features`' last dimension. Given, a model of the seed's contract whose
+   * output differs is refused at `createExtractor` (not given, the model's own size is
+   * used); a seed-style model's answer of another size is a model error (the fallback
+   * answers); the fallback answers the model's size. Default 256.
    */
   fusedFeatureDim = 256;
   enableCaching = true;
