@@ -12,10 +12,18 @@ import { readTextFileSync } from '../input.js';
 import { terminalText } from '../neutralise/index.js';
 import { DEFAULT_EXACT_CAP } from '../metrics/index.js';
 import { checkReportFolder } from '../report/index.js';
-import { mergeShards, mismatchOf, readShardReport, type ShardReport } from '../samples/index.js';
+import {
+  mergeShards,
+  mismatchOf,
+  readShardReport,
+  shardReportFromHistory,
+  type ShardReport,
+} from '../samples/index.js';
 import { loadPolicy } from './config.js';
 import { finishRun } from './_finish.js';
 import { checkGate, defaultOutDir, withOutputOptions } from './_options.js';
+import { parseGroup } from './_shard.js';
+import { DEFAULT_HISTORY_PATH, openExistingHistory } from '../history/index.js';
 
 interface MergeFlags {
   out?: string;
@@ -27,6 +35,7 @@ interface MergeFlags {
   config?: string;
   force?: boolean;
   name?: string;
+  group?: string;
 }
 
 /**
@@ -41,7 +50,12 @@ export function mergeCommand(exit: (code: number) => void): Command {
       .description(
         'combine the report folders of one test run on several machines (run --shard i/n) into one report',
       )
-      .argument('<folders...>', 'report folders of the shards (perfsight run --shard i/n -o …)')
+      .argument('[folders...]', 'report folders of the shards (perfsight run --shard i/n -o …)')
+      .option(
+        '--group <id>',
+        'instead of folders: the runs of this group in the history store (--history, else the default)',
+        parseGroup,
+      )
       .option('--name <name>', 'test name in the reports (default: the shards’ test name)')
       .option('--force', 'merge runs of different tests or configurations anyway'),
   ).action(async (folders: string[], flags: MergeFlags) => {
@@ -55,16 +69,22 @@ async function mergeAction(folders: string[], flags: MergeFlags): Promise<number
   if (twice !== undefined) {
     throw new UsageError(`${twice} is given twice: each shard's samples would count twice`);
   }
-  const shards = folders.map(readShardReport);
+  const source =
+    flags.group === undefined
+      ? fromFolders(folders)
+      : await fromHistory(flags.group, folders, flags);
+  const { shards } = source;
   const mismatch = mismatchOf(shards);
   if (mismatch && !flags.force) {
     throw new UsageError(`${mismatch} (--force merges them anyway)`);
   }
   // --slo or --config decide; else the objectives the shards were held to, else run's defaults.
   const fromShards =
-    flags.slo === undefined && flags.config === undefined ? shardObjectives(shards) : undefined;
+    flags.slo === undefined && flags.config === undefined
+      ? sameObjectives(shards, source.objectives)
+      : undefined;
   const policy = loadPolicy({ slo: flags.slo ?? fromShards, config: flags.config });
-  if (fromShards) policy.source = 'the shards’ analysis.json';
+  if (fromShards) policy.source = 'the shards’ objectives';
   const first = shards[0]!.detailed;
   const name = flags.name ?? first.test_name;
   const out = flags.out ?? defaultOutDir(name);
@@ -91,8 +111,9 @@ async function mergeAction(folders: string[], flags: MergeFlags): Promise<number
       out,
       defaultOut: flags.out === undefined,
       json: flags.json,
-      // A merge is read from runs each machine already reported; it saves nothing unless asked.
-      history: flags.history ?? false,
+      // A merge is read from runs each machine already reported; it saves nothing unless asked
+      // (and never into the history it was read from).
+      history: flags.group === undefined ? (flags.history ?? false) : false,
       baseline: flags.baseline,
       failOnRegression: flags.failOnRegression,
       policy,
@@ -109,12 +130,73 @@ async function mergeAction(folders: string[], flags: MergeFlags): Promise<number
   return exitCode;
 }
 
+interface Source {
+  shards: ShardReport[];
+  /** Each shard's objectives (their text), undefined where unknown. */
+  objectives: Array<string[] | undefined>;
+}
+
+function fromFolders(folders: string[]): Source {
+  if (folders.length === 0) {
+    throw new UsageError(
+      'give the shards’ report folders, or --group <id> to read them from the history',
+    );
+  }
+  const shards = folders.map(readShardReport);
+  return { shards, objectives: shards.map((shard) => objectivesOf(shard.folder)) };
+}
+
 /**
- * The objectives the shards were held to (their analysis.json), when they all say the same;
- * undefined when none says. Shards held to different objectives are not one test.
+ * The runs of a group as the history keeps them (summary and successful-latency histogram):
+ * merged from histograms, the failures' figures combined (the history keeps no samples).
  */
-function shardObjectives(shards: readonly ShardReport[]): string[] | undefined {
-  const lists = shards.map((shard) => objectivesOf(shard.folder));
+async function fromHistory(group: string, folders: string[], flags: MergeFlags): Promise<Source> {
+  if (folders.length > 0) {
+    throw new UsageError('give report folders or --group <id> (runs from the history), not both');
+  }
+  if (flags.history === false) {
+    throw new UsageError(
+      '--group reads the runs from the history: it needs a store, not --no-history',
+    );
+  }
+  const store = await openExistingHistory(flags.history);
+  if (!store) {
+    throw new InputError(
+      `no history store at ${flags.history ?? (process.env.PERFSIGHT_HISTORY || DEFAULT_HISTORY_PATH)} to read group ${group} from`,
+    );
+  }
+  let records;
+  try {
+    records = (await store.list({ limit: Number.MAX_SAFE_INTEGER })).filter(
+      (record) => record.group_id === group,
+    );
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  if (records.length === 0) throw new InputError(`no run of group ${group} in the history`);
+  // Shard 1 first, as a merge of folders in order would list them.
+  records.sort(
+    (a, b) =>
+      (a.shard?.index ?? 0) - (b.shard?.index ?? 0) || a.created_at.localeCompare(b.created_at),
+  );
+  return {
+    shards: records.map(shardReportFromHistory),
+    objectives: records.map((record) =>
+      record.objectives.length
+        ? objectiveTexts(record.objectives, `history run ${record.run_id}`)
+        : undefined,
+    ),
+  };
+}
+
+/**
+ * The objectives the shards were held to, when they all say the same; undefined when none
+ * says. Shards held to different objectives are not one test.
+ */
+function sameObjectives(
+  shards: readonly ShardReport[],
+  lists: ReadonlyArray<string[] | undefined>,
+): string[] | undefined {
   const known = lists.filter((list) => list !== undefined);
   if (known.length === 0) return undefined;
   const first = JSON.stringify(known[0]);
@@ -125,6 +207,16 @@ function shardObjectives(shards: readonly ShardReport[]): string[] | undefined {
     );
   }
   return known[0];
+}
+
+function objectiveTexts(objectives: unknown[], where: string): string[] {
+  return objectives.map((o) => {
+    const text = (o as { objective?: unknown } | null)?.objective;
+    if (typeof text !== 'string') {
+      throw new InputError(`${where}: objectives: each needs its objective text`);
+    }
+    return text;
+  });
 }
 
 function objectivesOf(folder: string): string[] | undefined {
@@ -138,12 +230,7 @@ function objectivesOf(folder: string): string[] | undefined {
   }
   const objectives = (analysis as { objectives?: unknown } | null)?.objectives;
   if (!Array.isArray(objectives)) return undefined;
-  return objectives.map((o: { objective?: unknown }) => {
-    if (typeof o?.objective !== 'string') {
-      throw new InputError(`${file}: objectives: each needs its objective text`);
-    }
-    return o.objective;
-  });
+  return objectiveTexts(objectives, file);
 }
 
 function exactCap(): number {

@@ -45,6 +45,7 @@ export function unionSeconds(spans: readonly Span[]): number {
 /** One run's figures, as its report holds them. */
 export interface HistogramPart {
   success: LogLinearCounts;
+  /** Null when the run had no failures, or its report does not keep their histogram. */
   failure: LogLinearCounts | null;
   /** Exact figures of its successful and failed latencies (null without any). */
   successFigures: LatencyPercentiles | null;
@@ -67,7 +68,8 @@ export interface HistogramPart {
  * sums, counts summed, throughput over the union of their spans. Per-source figures: the
  * counts summed; a source's latencies are the whole histogram's when it answered every
  * successful call (the usual case), else its runs' figures combined (count-weighted mean,
- * the largest of their percentiles: an upper bound).
+ * the largest of their percentiles: an upper bound). Failures likewise when a run's report
+ * does not keep their histogram.
  */
 export function histogramRecordedRun(parts: readonly HistogramPart[]): RecordedRun {
   const success = new LogLinearCounts(3);
@@ -116,10 +118,16 @@ export function histogramRecordedRun(parts: readonly HistogramPart[]): RecordedR
     failedLatencyPercentiles:
       failed === 0
         ? null
-        : histogramPercentiles(
-            failure,
-            exactOf((p) => [p.failureFigures, p.failed]),
-          ),
+        : parts.every((p) => p.failed === 0 || p.failure)
+          ? histogramPercentiles(
+              failure,
+              exactOf((p) => [p.failureFigures, p.failed]),
+            )
+          : // A run without its failures' histogram (read from the history): figures combined.
+            combined(
+              parts.map((p) => ({ count: p.failed, percentiles: p.failureFigures })),
+              failed,
+            ),
     percentileMethod: 'hdr_histogram',
     latencyBySource: bySource(parts, successful, latencyPercentiles),
     cacheHits,

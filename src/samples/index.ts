@@ -5,5 +5,5 @@
 export { readSamplesFile, SAMPLE_COLUMNS } from './read.js';
 export type { ReadSummary } from './read.js';
 export { loadRunForComparison } from './run-folder.js';
-export { readShardReport, mismatchOf, mergeShards } from './shards.js';
+export { readShardReport, shardReportFromHistory, mismatchOf, mergeShards } from './shards.js';
 export type { ShardReport, MergedShards } from './shards.js';

@@ -31,6 +31,7 @@ import {
   type MergedShard,
   type SummaryReport,
 } from '../model/index.js';
+import type { HistoryRecord } from '../history/index.js';
 import { readSamplesFile } from './read.js';
 
 /** One shard's report folder, read and checked. */
@@ -88,6 +89,34 @@ export function readShardReport(folder: string): ShardReport {
     detailed: report,
     span: { startMs, endMs: Number.isFinite(endMs) ? endMs : startMs },
   };
+}
+
+/**
+ * A shard from the history (`merge --group id`): its summary and successful-latency
+ * histogram, which is what the history keeps — no samples, no failures' histogram, so a
+ * merge of these is always from histograms.
+ */
+export function shardReportFromHistory(record: HistoryRecord): ShardReport {
+  const folder = `history run ${record.run_id}`;
+  const summary = record.summary as SummaryReport | null;
+  if (
+    typeof summary !== 'object' ||
+    summary === null ||
+    !READABLE_SCHEMA_VERSIONS.includes(summary.schema_version) ||
+    typeof summary.performance_summary?.total_requests !== 'number'
+  ) {
+    throw new InputError(`${folder}: its summary is not one this perfsight reads`);
+  }
+  const detailed = {
+    ...summary,
+    report_type: 'detailed',
+    latency_histogram_hdr: record.latency_histogram_hdr ?? undefined,
+    failed_latency_histogram_hdr: null,
+    samples_file: null,
+  } as unknown as DetailedReport;
+  const startMs = Date.parse(summary.started_at);
+  const endMs = Date.parse(summary.ended_at);
+  return { folder, detailed, span: { startMs, endMs: Number.isFinite(endMs) ? endMs : startMs } };
 }
 
 /** Configuration keys each shard sets for itself (its share of the load, its seed). */

@@ -191,6 +191,57 @@ describe('perfsight merge', () => {
     expect(merged.latency_metrics.average_ms).toBeCloseTo(exactMean, 6);
   }, 60_000);
 
+  it('--group: the runs of a group read from the history, merged from their histograms', async () => {
+    const db = join(dir, 'history.db');
+    const folders: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const out = join(dir, `saved-${i}`);
+      const run = await runCli(
+        [...SHARD_RUN, '--shard', `${i}/3`, '--group', 'saved', '-o', out].map((arg) =>
+          arg === '--no-history' ? `--history=${db}` : arg,
+        ),
+      );
+      expect(run.code, run.stderr).toBe(0);
+      folders.push(out);
+    }
+    const out = join(dir, 'merged-history');
+    const result = await runCli(['merge', '--group', 'saved', '--history', db, '-o', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const merged = readJson(join(out, 'summary.json'));
+    const parts = folders.map((f) => readJson(join(f, 'detailed.json')));
+    expect(merged.percentile_method).toBe('hdr_histogram');
+    expect(merged.merged_shards.map((s: { shard: unknown }) => s.shard)).toEqual(
+      [1, 2, 3].map((index) => ({ index, count: 3 })),
+    );
+    for (const key of ['total_requests', 'successful_requests', 'failed_requests'] as const) {
+      expect(merged.performance_summary[key]).toBe(
+        parts.reduce((t, p) => t + p.performance_summary[key], 0),
+      );
+    }
+    const sum = new LogLinearCounts(3);
+    for (const p of parts) sum.add(decodeHdrBase64(p.latency_histogram_hdr));
+    const min = Math.min(...parts.map((p) => p.latency_metrics.min_ms));
+    const max = Math.max(...parts.map((p) => p.latency_metrics.max_ms));
+    expect(merged.latency_metrics.p95_ms).toBeCloseTo(
+      withinObserved(sum.percentileMs(95), min, max),
+      6,
+    );
+    expect(merged.latency_metrics.min_ms).toBe(min);
+    expect(merged.latency_metrics.max_ms).toBe(max);
+
+    for (const [args, message] of [
+      [['--group', 'nobody', '--history', db], /no run of group nobody in the history/],
+      [[folders[0]!, '--group', 'saved', '--history', db], /not both/],
+    ] as const) {
+      const bad = await runCli(['merge', ...args, '-o', join(dir, 'bad-history')]);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toMatch(/^perfsight: /);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(message);
+      expect(existsSync(join(dir, 'bad-history'))).toBe(false);
+    }
+  }, 120_000);
+
   it('objectives decide the exit code as in run', async () => {
     const out = join(dir, 'merged-fail');
     const result = await runCli(['merge', ...shards, '--slo', 'p95<0.001ms', '-o', out]);
