@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, tempDir } from '../_helpers.js';
+import { BIN, ROOT, runCli, tempDir } from '../_helpers.js';
+import { startPostgres } from '../history/_postgres-server.js';
 
 /**
  * examples/kubernetes and examples/github-actions run here as written — their own shell
@@ -132,17 +133,33 @@ describe('examples: a test on several machines', () => {
     expect(yaml).toMatch(/completions: 3/);
     const dir = machineDir();
     const env = { TARGET: target, SHARDS: '3', GROUP: 'nightly-001', REPORTS: join(dir, 'volume') };
-    const pods = await Promise.all(
-      [0, 1, 2].map((k) =>
-        // Each pod saves its run to the history (a SQLite file here, PostgreSQL there).
-        sh(local(shardScript!), dir, {
-          ...env,
-          JOB_COMPLETION_INDEX: String(k),
-          PERFSIGHT_HISTORY: join(dir, `history-${k}.db`),
-        }),
-      ),
-    );
-    for (const pod of pods) expect(pod.code, pod.stderr).toBe(0);
+    // The shared PostgreSQL history every pod saves its run to (a real throw-away server).
+    const postgres = await startPostgres();
+    let historyTotal: number;
+    try {
+      const pods = await Promise.all(
+        [0, 1, 2].map((k) =>
+          sh(local(shardScript!), dir, {
+            ...env,
+            JOB_COMPLETION_INDEX: String(k),
+            PERFSIGHT_HISTORY: postgres.url,
+          }),
+        ),
+      );
+      for (const pod of pods) expect(pod.code, pod.stderr).toBe(0);
+      // Without the shared volume: the group's runs, read back from the history.
+      const fromHistory = await runCli(
+        ['merge', '--group', 'nightly-001', '-o', join(dir, 'from-history')],
+        { cwd: dir, env: { PERFSIGHT_HISTORY: postgres.url } },
+      );
+      expect(fromHistory.code, fromHistory.stderr).toBe(0);
+      const merged = readJson(join(dir, 'from-history', 'summary.json'));
+      expect(merged.percentile_method).toBe('hdr_histogram');
+      expect(merged.merged_shards).toHaveLength(3);
+      historyTotal = merged.performance_summary.total_requests;
+    } finally {
+      postgres.stop();
+    }
     const merged = await sh(local(mergeScript!), dir, env);
     expect(merged.code, merged.stderr).toBe(0);
     const summary = readJson(join(dir, 'volume', 'nightly-001', 'merged', 'summary.json'));
@@ -154,5 +171,6 @@ describe('examples: a test on several machines', () => {
         0,
       ),
     );
+    expect(summary.performance_summary.total_requests).toBe(historyTotal);
   }, 120_000);
 });
