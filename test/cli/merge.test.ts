@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -285,7 +285,13 @@ describe('perfsight merge', () => {
       join(future, 'detailed.json'),
       JSON.stringify({ ...detailed, schema_version: 99 }),
     );
+    // A shard whose samples file is cut short (a copy interrupted mid-way).
+    const truncated = join(tempDir(), 'shard');
+    cpSync(shards[1]!, truncated, { recursive: true });
+    const gz = readFileSync(join(truncated, 'samples.csv.gz'));
+    writeFileSync(join(truncated, 'samples.csv.gz'), gz.subarray(0, gz.length >> 1));
     const cases: Array<[string[], RegExp]> = [
+      [[shards[0]!, truncated], /samples\.csv\.gz: .*(truncated|corrupt)/],
       [[shards[0]!, join(dir, 'nope')], /nope: not a perfsight report folder/],
       [[shards[0]!, notReport], /not a perfsight report folder \(it has no detailed\.json\)/],
       [[shards[0]!, corrupt], /detailed\.json: cannot be read as JSON/],

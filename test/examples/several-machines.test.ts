@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, tempDir } from '../_helpers.js';
 import { startPostgres } from '../history/_postgres-server.js';
+import { unionSeconds } from '../../src/metrics/index.js';
 
 /**
  * examples/kubernetes and examples/github-actions run here as written — their own shell
@@ -114,6 +115,18 @@ describe('examples: a test on several machines', () => {
     expect(merged.code, merged.stderr).toBe(0);
     const summary = readJson(join(dir, 'merged', 'summary.json'));
     expect(summary.group).toBe('run-42');
+    // Their requests over the time any of them ran (runners at once count once).
+    const seconds = unionSeconds(
+      summary.merged_shards.map((s: { started_at: string; ended_at: string }) => ({
+        startMs: Date.parse(s.started_at),
+        endMs: Date.parse(s.ended_at),
+      })),
+    );
+    expect(summary.test_duration_seconds).toBeCloseTo(seconds, 3);
+    expect(summary.performance_summary.throughput_rps).toBeCloseTo(
+      summary.performance_summary.total_requests / seconds,
+      3,
+    );
     expect(
       readJson(join(dir, 'merged', 'analysis.json')).objectives.map(
         (o: { objective: string }) => o.objective,
