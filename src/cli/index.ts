@@ -3,13 +3,23 @@ import { cut, PerfsightError, thrownMessage } from '../errors.js';
 import { PERFSIGHT_VERSION } from '../environment/index.js';
 import { terminalText } from '../neutralise/index.js';
 import { redactText } from '../redact/index.js';
-import { reportCommand } from './report.js';
-import { runCommand } from './run.js';
-import { compareCommand } from './compare.js';
-import { monitorCommand } from './monitor.js';
-import { historyCommand } from './history.js';
-import { trendCommand } from './trend.js';
-import { mergeCommand } from './merge.js';
+
+type CommandMaker = (exit: (code: number) => void) => Command;
+
+/**
+ * Each command's module, loaded when asked for: a command pulls its own libraries (undici,
+ * prom-client, the terminal dashboard…), and loading all of them took a good part of a
+ * second before `report` read its first row. In `--help`'s order.
+ */
+const COMMANDS: Record<string, () => Promise<CommandMaker>> = {
+  run: async () => (await import('./run.js')).runCommand,
+  report: async () => (await import('./report.js')).reportCommand,
+  compare: async () => (await import('./compare.js')).compareCommand,
+  merge: async () => (await import('./merge.js')).mergeCommand,
+  monitor: async () => (await import('./monitor.js')).monitorCommand,
+  history: async () => (await import('./history.js')).historyCommand,
+  trend: async () => (await import('./trend.js')).trendCommand,
+};
 
 /**
  * The CLI. The only place that reads argv; returns the exit code for `bin/perfsight.js`
@@ -24,18 +34,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
-  for (const command of [
-    runCommand(setExit),
-    reportCommand(setExit),
-    compareCommand(setExit),
-    mergeCommand(setExit),
-    monitorCommand(setExit),
-    historyCommand(setExit),
-    trendCommand(setExit),
-  ]) {
-    program.addCommand(command.exitOverride().configureOutput({ outputError: () => undefined }));
-  }
   try {
+    // `perfsight report …` needs only report's definition; anything else (`--help`, `help
+    // report`, a misspelt command that commander suggests a name for) gets them all.
+    const name = argv[2];
+    const named = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    const makers = await Promise.all(
+      named ? [named()] : Object.values(COMMANDS).map((load) => load()),
+    );
+    for (const make of makers) {
+      program.addCommand(
+        make(setExit)
+          .exitOverride()
+          .configureOutput({ outputError: () => undefined }),
+      );
+    }
     await program.parseAsync(argv as string[]);
     return exitCode;
   } catch (error) {
