@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import { describeEnvironment } from '../environment/index.js';
@@ -6,7 +7,7 @@ import { readSamplesFile } from '../samples/index.js';
 import { loadPolicy } from './config.js';
 import { finishRun } from './_finish.js';
 import { checkGate, defaultOutDir, historyArgs, withOutputOptions } from './_options.js';
-import { checkReportFolder } from '../report/index.js';
+import { checkReportFolder, prepareSamplesWorker, releaseSamplesWorker } from '../report/index.js';
 
 interface ReportFlags {
   name?: string;
@@ -36,6 +37,35 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
   checkGate(flags);
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   if (flags.out !== undefined) await checkReportFolder(flags.out);
+  // A file this large makes a run whose samples.csv.gz and samples.arrow are encoded on a
+  // worker (see report/_samples-files.ts): started now, it is ready when the reading ends.
+  if (fileBytes(file) >= LARGE_FILE_BYTES) {
+    prepareSamplesWorker();
+  }
+  try {
+    return await reportFile(file, flags, policy);
+  } finally {
+    releaseSamplesWorker();
+  }
+}
+
+/** About 20,000 rows of CSV; a gzip of two or three times as many. */
+const LARGE_FILE_BYTES = 512 * 1024;
+
+/** The file's size, 0 when it cannot be looked at (reading it then says why). */
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function reportFile(
+  file: string,
+  flags: ReportFlags,
+  policy: ReturnType<typeof loadPolicy>,
+): Promise<number> {
   // Everything is read and checked before a single output file is created.
   const collector = new MetricsCollector({ sampleResources: false });
   const read = await readSamplesFile(file, collector);

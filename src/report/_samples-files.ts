@@ -16,6 +16,34 @@ const WORKER = new URL('./_samples-worker.js', import.meta.url);
 /** From this many samples a worker pays for its start (~50 ms) many times over. */
 const WORKER_FROM = 50_000;
 
+/** A worker started before the samples were read (see `prepareSamplesWorker`), not yet given a job. */
+let spare: Worker | undefined;
+
+/**
+ * Starts a samples worker now, for a run whose samples are about to be read: loading its
+ * modules (a few hundred ms on a busy machine) then overlaps the reading instead of
+ * following it. The next large `encodeSamples` uses it; `releaseSamplesWorker` ends it if
+ * nothing did.
+ */
+export function prepareSamplesWorker(): void {
+  if (spare || !existsSync(fileURLToPath(WORKER))) return;
+  spare = new Worker(WORKER);
+  // Never the reason the process stays up, nor a crash if it fails before it is used.
+  spare.unref();
+  spare.on('error', () => undefined);
+  const started = spare;
+  // One that stopped before it was used is not used: it could never answer.
+  started.once('exit', () => {
+    if (spare === started) spare = undefined;
+  });
+}
+
+/** Ends the worker `prepareSamplesWorker` started, if no run took it. */
+export function releaseSamplesWorker(): void {
+  void spare?.terminate();
+  spare = undefined;
+}
+
 /** Starts encoding a run's samples (on a worker when large); the result, when asked. */
 export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSamples> {
   const log = recorded.samples;
@@ -37,7 +65,14 @@ export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSampl
 
 function inWorker(job: SamplesToEncode): Promise<EncodedSamples> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: job });
+    let worker: Worker;
+    if (spare) {
+      worker = spare;
+      spare = undefined;
+      worker.postMessage(job);
+    } else {
+      worker = new Worker(WORKER, { workerData: job });
+    }
     // Never the reason the process stays up: the folder write awaits the result itself.
     worker.unref();
     worker.once('message', resolve);

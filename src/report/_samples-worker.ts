@@ -5,7 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeSamplesHere, type SamplesToEncode } from './_samples-encode.js';
 
-const encoded = await encodeSamplesHere(workerData as SamplesToEncode);
+// Given its job at the start, or (started ahead, see `prepareSamplesWorker`) in a message.
+const job =
+  (workerData as SamplesToEncode | undefined) ??
+  (await new Promise<SamplesToEncode>((resolve) => parentPort!.once('message', resolve)));
+const encoded = await encodeSamplesHere(job);
 // Moved, not copied; a buffer under 4 kB may be a slice of Node's shared pool: copied.
 const transfer = [encoded.csvGz, encoded.arrow]
   .filter((bytes) => bytes !== undefined && bytes.byteLength >= 4096)

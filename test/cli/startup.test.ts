@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../_helpers.js';
+
+/**
+ * Which packages a command loads: `report --no-history` reads a file and writes a folder, so
+ * it must not pay for the HTTP client, the Prometheus registry or the database drivers that
+ * other commands (or a history store it was told not to open) need.
+ */
+function packagesLoadedBy(args: string[]): { code: unknown; packages: string[] } {
+  const cwd = tempDir('perfsight-cwd-');
+  const answer = join(cwd, 'loaded.json');
+  const script = `
+    import { writeFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    const { main } = await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'index.js'))});
+    const code = await main(['node', 'perfsight', ...${JSON.stringify(args)}]);
+    const loaded = Object.keys(createRequire(import.meta.url).cache)
+      .filter((file) => file.includes('node_modules'))
+      .map((file) => file.replace(/.*node_modules[\\\\/]((@[^\\\\/]+[\\\\/])?[^\\\\/]+).*/, '$1'));
+    writeFileSync(${JSON.stringify(answer)}, JSON.stringify({ code, packages: [...new Set(loaded)] }));
+    process.exit(0);
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd,
+    encoding: 'utf8',
+  });
+  expect(result.stderr).toBe('');
+  return JSON.parse(readFileSync(answer, 'utf8')) as { code: unknown; packages: string[] };
+}
+
+describe('perfsight start-up (built CLI)', () => {
+  it('report --no-history loads neither the other commands’ libraries nor a history driver', () => {
+    const dir = tempDir();
+    const samples = join(dir, 'samples.csv');
+    writeFileSync(samples, 'latency_ms,success\n12.5,true\n14,true\n30.25,true\n');
+    const out = join(dir, 'out');
+    const { code, packages } = packagesLoadedBy(['report', samples, '-o', out, '--no-history']);
+    expect(code).toBe(0);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+    for (const heavy of ['pg', 'better-sqlite3', 'undici', 'prom-client']) {
+      expect(packages).not.toContain(heavy);
+    }
+  });
+});
