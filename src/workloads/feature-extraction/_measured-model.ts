@@ -10,7 +10,7 @@ import { parseJsonLines, parseNpy } from './_input-files.js';
 import { PooledSeries, WindowCycle, type InputSource } from './_inputs.js';
 import { describeShape, isFixed, itemShape, type ModelRunner } from './_runner.js';
 import { LayersRunner, loadTfjsModel } from './_tfjs-runner.js';
-import type { FeatureExtractionOptions, Runtime } from './index.js';
+import type { FeatureExtractionOptions, Runtime } from './options.js';
 import { buildFeatureModel, useBackend } from './model.js';
 import { loadOnnxModel } from './onnx.js';
 import { BUILT_IN_MODEL, DEFAULT_BUILT_IN_RUNTIME, loadBuiltInOnnx } from './built-in-onnx.js';

@@ -4,7 +4,7 @@
  * or, for another `--seed`, the same graph written from that seed's weights.
  */
 import { readFile } from 'node:fs/promises';
-import type { Runtime } from './index.js';
+import type { Runtime } from './options.js';
 import { onnxModelFromBytes, type OnnxOptions, type OnnxRunner } from './onnx.js';
 
 export const BUILT_IN_MODEL = 'built-in CNN+LSTM (seeded)';
