@@ -86,6 +86,8 @@ function shape(text: string): string[] {
         '<verdict>',
       )
       .replace(/\d+(,\d{3})*(\.\d+)?(e[-+]?\d+)?/g, '#')
+      // Which operators lead the breakdown varies from run to run; that the line is there does not.
+      .replace(/^Where the time goes: .*$/, 'Where the time goes: <operators>')
       // A busy machine may push a few model answers past --model-timeout to the fallback.
       .replace(/fallback # \(#%, P# #ms\)$/, 'fallback #');
     if (line === 'Bottlenecks:') {
