@@ -20,8 +20,11 @@ describe('event-loop delay is the workload’s, not the runner’s chaining of c
     await runWorkload({ name: 'spin', call }, collector, { durationMs: 1500 });
     const resources = collector.aggregatedMetrics.resources!;
     const longest = collector.aggregatedMetrics.latencyPercentiles.max;
-    expect(resources.max_event_loop_delay_ms).toBeLessThan(60);
+    // Counted as a stretch it would be 100 ms or more. On a loaded machine a 2 ms spin can
+    // itself last tens of ms (the process descheduled mid-call): the bound that holds there is
+    // the longest call's.
     expect(resources.max_event_loop_delay_ms).toBeLessThanOrEqual(longest + 15);
+    expect(resources.max_event_loop_delay_ms).toBeLessThan(100);
   });
 
   it('a call that holds the loop 150 ms in one go is seen', async () => {
