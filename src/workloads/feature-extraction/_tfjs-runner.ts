@@ -2,12 +2,10 @@
  * TensorFlow.js models as `ModelRunner`s: layers models of any single-input shape, and graph
  * models (what `tensorflowjs_converter` writes, `"format": "graph-model"`).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { withoutBom } from '../../input.js';
 import type { Dimension, ModelRunner, RunnerRecipe, TensorSpec } from './_runner.js';
-import { modelArtifacts, tf, type Backend } from './model.js';
+import { modelArtifacts, readModelArtifacts, readModelJson, tf, type Backend } from './model.js';
 
 export function isLayersModel(model: unknown): model is tf.LayersModel {
   const m = model as Partial<tf.LayersModel> | null;
@@ -192,47 +190,13 @@ export async function loadTfjsModel(
   dir: string,
   backend: Backend,
 ): Promise<LayersRunner | GraphRunner> {
-  const file = join(dir, 'model.json');
-  let modelJson: {
-    format?: string;
-    modelTopology?: object;
-    weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-    signature?: object;
-    userDefinedMetadata?: Record<string, object>;
-    modelInitializer?: object;
-  };
-  try {
-    modelJson = JSON.parse(withoutBom(await readFile(file, 'utf8')));
-  } catch (error) {
-    throw new InputError(`${file}: cannot read the model (${(error as Error).message})`);
-  }
+  const modelJson = await readModelJson(dir);
   if (typeof modelJson !== 'object' || modelJson === null || !modelJson.modelTopology) {
-    throw new InputError(`${file}: not a TensorFlow.js model (no modelTopology)`);
+    throw new InputError(
+      `${join(dir, 'model.json')}: not a TensorFlow.js model (no modelTopology)`,
+    );
   }
-  const manifest = modelJson.weightsManifest ?? [];
-  const buffers: Buffer[] = [];
-  for (const group of manifest) {
-    for (const path of group.paths) {
-      try {
-        buffers.push(await readFile(join(dir, path)));
-      } catch {
-        throw new InputError(`${join(dir, path)}: weights file missing`);
-      }
-    }
-  }
-  const weightData = Buffer.concat(buffers);
-  const artifacts: tf.io.ModelArtifacts = {
-    format: modelJson.format,
-    modelTopology: modelJson.modelTopology,
-    weightSpecs: manifest.flatMap((g) => g.weights),
-    weightData: weightData.buffer.slice(
-      weightData.byteOffset,
-      weightData.byteOffset + weightData.byteLength,
-    ) as ArrayBuffer,
-    signature: modelJson.signature,
-    userDefinedMetadata: modelJson.userDefinedMetadata,
-    modelInitializer: modelJson.modelInitializer,
-  };
+  const artifacts = await readModelArtifacts(dir, modelJson);
   const graph = modelJson.format === 'graph-model';
   let model: tf.LayersModel | tf.GraphModel;
   try {

@@ -160,20 +160,35 @@ async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
   await rename(temp, path);
 }
 
-/** Loads a model saved in the tfjs layers format (one weights file) from `dir`. */
-export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  let modelJson: {
-    modelTopology?: object;
-    weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-  };
+/** What `model.json` (a layers or graph model, as tfjs or `tensorflowjs_converter` writes it) says. */
+export interface ModelJson {
+  format?: string;
+  modelTopology?: object;
+  weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+  signature?: object;
+  userDefinedMetadata?: Record<string, object>;
+  modelInitializer?: object;
+}
+
+/** Reads `dir`'s `model.json`; unreadable or not JSON is bad input, named. */
+export async function readModelJson(dir: string): Promise<ModelJson> {
+  const file = join(dir, 'model.json');
   try {
-    modelJson = JSON.parse(withoutBom(await readFile(join(dir, 'model.json'), 'utf8')));
+    return JSON.parse(withoutBom(await readFile(file, 'utf8'))) as ModelJson;
   } catch (error) {
-    throw new InputError(
-      `${join(dir, 'model.json')}: cannot read the model (${(error as Error).message})`,
-    );
+    throw new InputError(`${file}: cannot read the model (${(error as Error).message})`);
   }
-  const manifest = modelJson.weightsManifest ?? [];
+}
+
+/**
+ * The artifacts tfjs builds a model from: what `json` says plus the weight files its manifest
+ * names, read from `dir`. A missing weights file is bad input, named.
+ */
+export async function readModelArtifacts(
+  dir: string,
+  json: ModelJson,
+): Promise<tf.io.ModelArtifacts> {
+  const manifest = json.weightsManifest ?? [];
   const buffers: Buffer[] = [];
   for (const group of manifest) {
     for (const path of group.paths) {
@@ -185,17 +200,25 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     }
   }
   const weightData = Buffer.concat(buffers);
+  return {
+    format: json.format,
+    modelTopology: json.modelTopology,
+    weightSpecs: manifest.flatMap((g) => g.weights),
+    weightData: weightData.buffer.slice(
+      weightData.byteOffset,
+      weightData.byteOffset + weightData.byteLength,
+    ) as ArrayBuffer,
+    signature: json.signature,
+    userDefinedMetadata: json.userDefinedMetadata,
+    modelInitializer: json.modelInitializer,
+  };
+}
+
+/** Loads a model saved in the tfjs layers format (one weights file) from `dir`. */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  const artifacts = await readModelArtifacts(dir, await readModelJson(dir));
   try {
-    return await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: manifest.flatMap((g) => g.weights),
-        weightData: weightData.buffer.slice(
-          weightData.byteOffset,
-          weightData.byteOffset + weightData.byteLength,
-        ),
-      }),
-    );
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
     throw new InputError(
       `${dir}: not a tfjs layers model (${(error as Error).message.split('\n')[0]})`,
