@@ -77,6 +77,17 @@ export function defaultOutDir(name: string, now = new Date()): string {
   return `perfsight-reports/${stamp}-${slug || 'run'}`;
 }
 
+/** What `withOutputOptions` adds, as commander hands it to an action. */
+export interface OutputFlags {
+  out?: string;
+  json?: boolean;
+  history?: string | false;
+  baseline?: string;
+  failOnRegression?: boolean;
+  slo?: string[];
+  config?: string;
+}
+
 /** The options `run` and `report` share: where reports go, history, baseline, objectives. */
 export function withOutputOptions(command: Command): Command {
   return command

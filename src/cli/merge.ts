@@ -21,18 +21,11 @@ import {
 } from '../samples/index.js';
 import { loadPolicy } from './config.js';
 import { finishRun } from './_finish.js';
-import { checkGate, defaultOutDir, withOutputOptions } from './_options.js';
+import { checkGate, defaultOutDir, type OutputFlags, withOutputOptions } from './_options.js';
 import { parseGroup } from './_shard.js';
 import { DEFAULT_HISTORY_PATH, openExistingHistory } from '../history/index.js';
 
-interface MergeFlags {
-  out?: string;
-  json?: boolean;
-  history?: string | false;
-  baseline?: string;
-  failOnRegression?: boolean;
-  slo?: string[];
-  config?: string;
+interface MergeFlags extends OutputFlags {
   force?: boolean;
   name?: string;
   group?: string;

@@ -6,19 +6,18 @@ import { MetricsCollector } from '../metrics/index.js';
 import { readSamplesFile } from '../samples/index.js';
 import { loadPolicy } from './config.js';
 import { finishRun } from './_finish.js';
-import { checkGate, defaultOutDir, historyArgs, withOutputOptions } from './_options.js';
+import {
+  checkGate,
+  defaultOutDir,
+  historyArgs,
+  type OutputFlags,
+  withOutputOptions,
+} from './_options.js';
 import { checkReportFolder, prepareSamplesWorker, releaseSamplesWorker } from '../report/index.js';
 
-interface ReportFlags {
+interface ReportFlags extends OutputFlags {
   name?: string;
   description?: string;
-  out?: string;
-  json?: boolean;
-  history?: string | false;
-  baseline?: string;
-  failOnRegression?: boolean;
-  slo?: string[];
-  config?: string;
 }
 
 export function reportCommand(exit: (code: number) => void): Command {

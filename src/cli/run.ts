@@ -24,6 +24,7 @@ import {
   positiveInt,
   positiveNumber,
   ratio,
+  type OutputFlags,
   withOutputOptions,
 } from './_options.js';
 import { startProgress } from './_progress.js';
@@ -43,7 +44,7 @@ import { isHttpTarget } from '../workloads/http/index.js';
 import { DEFAULT_SEED } from '../random/index.js';
 import { shardLoad, shardSeed, withShardOptions, type ShardFlags } from './_shard.js';
 
-interface RunFlags extends HttpFlags, ShardFlags {
+interface RunFlags extends HttpFlags, ShardFlags, OutputFlags {
   iterations?: number;
   duration?: number;
   warmup: number;
@@ -52,13 +53,6 @@ interface RunFlags extends HttpFlags, ShardFlags {
   rate?: number;
   name?: string;
   description?: string;
-  out?: string;
-  json?: boolean;
-  history?: string | false;
-  baseline?: string;
-  failOnRegression?: boolean;
-  slo?: string[];
-  config?: string;
   progress: boolean;
   latencyMs?: number;
   jitter?: number;
