@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../_helpers.js';
+import { runTypeScript, typecheckStrict } from './_as-a-user.js';
 
 /**
  * The README's Library section is the library's manual: each of its TypeScript examples is
  * typechecked and run here against the built package, so none of them can drift from it.
  */
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
-const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-
 function libraryExamples(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(
@@ -58,39 +55,14 @@ describe('README: the Library section’s examples', () => {
   });
 
   it('typechecks (strict) against the package’s declarations', () => {
-    const result = spawnSync(
-      process.execPath,
-      [
-        TSC,
-        '--noEmit',
-        '--strict',
-        '--module',
-        'nodenext',
-        '--moduleResolution',
-        'nodenext',
-        '--target',
-        'es2022',
-        '--lib',
-        'es2023',
-        '--types',
-        'node',
-        '--typeRoots',
-        join(ROOT, 'node_modules', '@types'),
-        '--skipLibCheck',
-        ...files,
-      ],
-      { cwd: dir, encoding: 'utf8' },
-    );
-    expect(result.stdout + result.stderr).toBe('');
+    const result = typecheckStrict(files, dir);
+    expect(result.output).toBe('');
+    expect(result.status).toBe(0);
   }, 120_000);
 
   it('each runs to its end, printing what it says', () => {
     for (const [i, file] of files.entries()) {
-      const result = spawnSync(process.execPath, ['--import', TSX, file], {
-        cwd: dir,
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      const result = runTypeScript(file, dir);
       expect(result.status, `example ${i + 1}: ${result.stderr}`).toBe(0);
       expect(result.stdout.trim(), `example ${i + 1} printed nothing`).not.toBe('');
     }

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../_helpers.js';
+import { runTypeScript, typecheckStrict } from './_as-a-user.js';
 
 /**
  * The design's example 4.1 (examples/feature_extraction_analysis.ts: the seed's classes and
@@ -10,44 +10,17 @@ import { ROOT, tempDir } from '../_helpers.js';
  * which resolves to dist/index.js), from a folder of their own.
  */
 const EXAMPLE = join(ROOT, 'examples', 'feature_extraction_analysis.ts');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
-const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 describe('the seed’s example 4.1, in TypeScript, against the package', () => {
   it('typechecks against the package’s declarations (strict)', () => {
-    const result = spawnSync(
-      process.execPath,
-      [
-        TSC,
-        '--noEmit',
-        '--strict',
-        '--noUncheckedIndexedAccess',
-        '--module',
-        'nodenext',
-        '--moduleResolution',
-        'nodenext',
-        '--target',
-        'es2022',
-        '--lib',
-        'es2023',
-        '--types',
-        'node',
-        '--skipLibCheck',
-        EXAMPLE,
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    expect(result.stdout + result.stderr).toBe('');
+    const result = typecheckStrict([EXAMPLE], ROOT);
+    expect(result.output).toBe('');
     expect(result.status).toBe(0);
   }, 60_000);
 
   it('runs unchanged and prints the seed’s summary; its files are written', () => {
     const cwd = tempDir('perfsight-seed-example-');
-    const result = spawnSync(process.execPath, ['--import', TSX, EXAMPLE], {
-      cwd,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const result = runTypeScript(EXAMPLE, cwd);
     expect(result.status, result.stderr).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/^Running feature extraction performance analysis\.\.\.$/m);
