@@ -53,11 +53,21 @@ export interface OperatorProfile {
   op_type: string;
   /** Times it ran over the profiled calls. */
   calls: number;
+  /** Its time summed over every profiled call, ms. */
   total_ms: number;
   /** Per run of the operator, µs. */
   mean_us: number;
-  /** Of the profiled inferences' time (0–1); what the operators leave is the runtime's own. */
+  /**
+   * Of a typical inference (0–1): `median_ms` over `inference_ms`. Medians, so one slow
+   * (descheduled) call cannot move it; what the operators leave is the runtime's own.
+   */
   share: number;
+  /** Its time in one inference, ms: the median over the profiled calls. */
+  median_ms?: number;
+  /** The spread of its time in one inference over the profiled calls, ms: 25th percentile. */
+  p25_ms?: number;
+  /** … and 75th percentile. */
+  p75_ms?: number;
 }
 
 /** `detailed.json`'s `model_profile`: a breakdown of one inference. */
@@ -68,8 +78,13 @@ export interface ModelProfile {
   provider: string;
   /** Inferences profiled (after one unprofiled warm-up). */
   calls: number;
-  /** Mean time of one profiled inference, ms: what `share` is a share of. */
+  /**
+   * A typical inference, ms: what `share` is a share of — the sum of each operator's median
+   * time and the runtime's median time outside them (`runtime_ms`).
+   */
   inference_ms: number;
+  /** Of a typical inference, the time outside every operator (the runtime's own), ms: a median. */
+  runtime_ms?: number;
   /** By share, largest first. */
   operators: OperatorProfile[];
 }

@@ -12,7 +12,9 @@ import type {
  * 2: summary.json gains `latency_by_source`; analysis.json's compliance check the fallback.
  * 3: summary.json of an HTTP target gains `http` (status codes, bytes sent and received);
  *    a run of several machines gains `group` and `shard`; a merge of them (`perfsight merge`)
- *    gains `merged_shards`; detailed.json gains `model_profile` (where an inference's time goes).
+ *    gains `merged_shards`; detailed.json gains `model_profile` (where an inference's time goes;
+ *    later in 3, additively: `runtime_ms` and the operators' `median_ms`, `p25_ms`, `p75_ms`,
+ *    `share` then of a typical inference from the per-call medians).
  */
 export const SCHEMA_VERSION = 3;
 

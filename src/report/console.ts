@@ -5,6 +5,7 @@ import { REQUIREMENT } from '../model/thresholds.js';
 import { terminalLine, terminalText } from '../neutralise/index.js';
 import type { ObjectiveResult } from '../analysis/types.js';
 import type { ModelProfile, SummaryReport } from '../model/index.js';
+import { profileBasis } from './_model-profile.js';
 import { formatBytes, statusCodeList } from './html/_text.js';
 
 const RULE = '='.repeat(60);
@@ -58,7 +59,9 @@ export function renderConsoleSummary(
     const top = profile.operators
       .slice(0, 3)
       .map((o) => `${terminalLine(o.op_type)} ${percent(o.share)}`);
-    lines.push(`Where the time goes: ${top.join(' · ')} of an inference (report.html)`);
+    lines.push(
+      `Where the time goes: ${top.join(' · ')} of an inference (${[profileBasis(profile), 'report.html'].filter(Boolean).join('; ')})`,
+    );
   }
   if (report.uncorrected_latency_metrics) {
     const u = report.uncorrected_latency_metrics;

@@ -10,7 +10,13 @@ import {
 } from './html/_text.js';
 import type { SummaryReport } from '../model/index.js';
 import type { ModelProfile } from '../model/index.js';
-import { profileSource, profileView } from './_model-profile.js';
+import {
+  perInference,
+  perInferenceSpread,
+  profileSource,
+  profileView,
+  runtimePerInference,
+} from './_model-profile.js';
 import { shardLabel, spanText } from './html/_shards.js';
 
 export { renderComparisonMarkdown } from './comparison-markdown.js';
@@ -143,17 +149,19 @@ function profileTable(profile: ModelProfile): string[] {
     '',
     `<sub>${cell(profileSource(profile))}</sub>`,
     '',
-    '| Operator | Type | Share of an inference | Mean |',
-    '| --- | --- | ---: | ---: |',
+    '| Operator | Type | Share of an inference | Per inference | p25 – p75 |',
+    '| --- | --- | ---: | ---: | ---: |',
   ];
   for (const o of view.shown) {
     lines.push(
-      `| ${cell(o.name)} | ${cell(o.op_type)} | ${formatPercent(o.share)} | ${formatMs(o.mean_us / 1000)} |`,
+      `| ${cell(o.name)} | ${cell(o.op_type)} | ${formatPercent(o.share)} | ${perInference(o, profile)} | ${perInferenceSpread(o)} |`,
     );
   }
   if (view.others) {
-    lines.push(`| ${view.others.count} more | | ${formatPercent(view.others.share)} | |`);
+    lines.push(`| ${view.others.count} more | | ${formatPercent(view.others.share)} | | |`);
   }
-  lines.push(`| outside the operators (runtime) | | ${formatPercent(view.runtimeShare)} | |`);
+  lines.push(
+    `| outside the operators (runtime) | | ${formatPercent(view.runtimeShare)} | ${runtimePerInference(profile)} | |`,
+  );
   return lines;
 }

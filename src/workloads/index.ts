@@ -8,7 +8,7 @@ import { syntheticWorkload, type SyntheticOptions } from './synthetic.js';
 
 export { syntheticWorkload } from './synthetic.js';
 export { buildModelProfile, parseOnnxTrace, profileOnnx } from './profile/index.js';
-export type { OnnxProfileOptions, OperatorTiming } from './profile/index.js';
+export type { OnnxProfileOptions, OperatorTiming, ProfiledInference } from './profile/index.js';
 export type { SyntheticOptions } from './synthetic.js';
 export type { FeatureExtractionOptions } from './feature-extraction/index.js';
 

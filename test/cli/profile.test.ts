@@ -61,7 +61,15 @@ describe('perfsight run: where the time goes', () => {
       .map(
         (o: { op_type: string; share: number }) => `${o.op_type} ${(o.share * 100).toFixed(2)}%`,
       );
-    expect(result.stdout).toContain(`Where the time goes: ${top.join(' · ')} of an inference`);
+    expect(result.stdout).toContain(
+      `Where the time goes: ${top.join(' · ')} of an inference (median of 3 profiled calls; report.html)`,
+    );
+    // Each operator's median per inference, and its share of the typical inference they make.
+    for (const o of profile.operators) {
+      expect(o.p25_ms).toBeLessThanOrEqual(o.median_ms);
+      expect(o.median_ms).toBeLessThanOrEqual(o.p75_ms);
+      expect(o.share).toBeCloseTo(o.median_ms / profile.inference_ms, 9);
+    }
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
       /\*\*Where the time goes\*\*[\s\S]*\| lstm\\_LSTM1 \| LSTM \|/,
     );

@@ -19,19 +19,17 @@ const BIDI = 'evil\u202etxt.exe';
 
 /** An LSTM model's breakdown, with names from a hostile model file. */
 function profile(): ModelProfile {
-  const runs = (name: string, op_type: string, ms: number) =>
-    Array.from({ length: 4 }, () => ({ name, op_type, ms }));
+  const operators = [
+    { name: '/lstm/LSTM', op_type: 'LSTM', ms: 6.4 },
+    { name: XSS, op_type: 'MatMul', ms: 1.5 },
+    { name: BIDI, op_type: 'Conv', ms: 1 },
+    { name: 'a|b', op_type: 'Relu', ms: 0.1 },
+    ...['n1', 'n2', 'n3', 'n4', 'n5'].map((n) => ({ name: n, op_type: 'Add', ms: 0.05 })),
+  ];
   return buildModelProfile(
     'onnx',
     'cpu',
-    [10, 10, 10, 10],
-    [
-      ...runs('/lstm/LSTM', 'LSTM', 6.4),
-      ...runs(XSS, 'MatMul', 1.5),
-      ...runs(BIDI, 'Conv', 1),
-      ...runs('a|b', 'Relu', 0.1),
-      ...['n1', 'n2', 'n3', 'n4', 'n5'].flatMap((n) => runs(n, 'Add', 0.05)),
-    ],
+    Array.from({ length: 4 }, () => ({ ms: 10, operators })),
   );
 }
 
@@ -61,6 +59,10 @@ describe('model_profile in the reports', () => {
     expect(html).not.toContain(XSS);
     expect(html).not.toContain('\u202e');
     expect(html).toContain('evil\\u202etxt.exe');
+    // Per inference: the operator's median, and the middle half of its times.
+    expect(html).toContain(
+      '<th scope="row">/lstm/LSTM</th><td>LSTM</td><td class="num">4</td><td class="num">6.40 ms</td><td class="num">6.40 ms – 6.40 ms</td><td class="num">64.00 %</td>',
+    );
     const chart = modelProfileChart(run.modelProfile);
     expect(chart.categories).toEqual([
       'LSTM',
@@ -92,7 +94,10 @@ describe('model_profile in the reports', () => {
       run.modelProfile,
     );
     expect(md).toContain('**Where the time goes**');
-    expect(md).toContain('| /lstm/LSTM | LSTM | 64.00 % | 6.40 ms |');
+    expect(md).toContain('| /lstm/LSTM | LSTM | 64.00 % | 6.40 ms | 6.40 ms – 6.40 ms |');
+    // Below a millisecond in µs: an ONNX node often takes a few.
+    expect(md).toContain('| a\\|b | Relu | 1.00 % | 100 µs | 100 µs – 100 µs |');
+    expect(md).toContain("each operator's median over 4 profiled inferences");
     expect(md).toContain('| a\\|b | Relu |');
     expect(md).toContain('| 4 more | | 2.00 % | |');
     expect(md).not.toContain(XSS);
@@ -102,24 +107,29 @@ describe('model_profile in the reports', () => {
 
 describe('the terminal summary', () => {
   it('names the three largest operators on one line, their types neutralised', () => {
-    const hostile = buildModelProfile(
-      'onnx',
-      'cpu',
-      [10],
-      [
-        { name: 'a', op_type: 'Evil\u001b[2J\nType', ms: 5 },
-        { name: 'b', op_type: 'MatMul', ms: 2 },
-        { name: 'c', op_type: 'Relu', ms: 1 },
-        { name: 'd', op_type: 'Add', ms: 0.5 },
-      ],
-    );
+    const hostile = buildModelProfile('onnx', 'cpu', [
+      {
+        ms: 10,
+        operators: [
+          { name: 'a', op_type: 'Evil\u001b[2J\nType', ms: 5 },
+          { name: 'b', op_type: 'MatMul', ms: 2 },
+          { name: 'c', op_type: 'Relu', ms: 1 },
+          { name: 'd', op_type: 'Add', ms: 0.5 },
+        ],
+      },
+    ]);
     const reports = fixtureReports(fixtureRun());
     const text = renderConsoleSummary(reports.summary, 100, undefined, hostile);
     expect(text).toContain(
-      'Where the time goes: Evil\\x1b[2J\\x0aType 50.00% · MatMul 20.00% · Relu 10.00% of an inference (report.html)',
+      'Where the time goes: Evil\\x1b[2J\\x0aType 50.00% · MatMul 20.00% · Relu 10.00% of an inference (median of 1 profiled call; report.html)',
     );
     expect(text).not.toContain('\u001b');
     expect(renderConsoleSummary(reports.summary, 100)).not.toContain('Where the time goes');
+    // A breakdown of means (a workload's own profile(), an older report) does not claim medians.
+    const { runtime_ms: _, ...ofMeans } = hostile;
+    expect(renderConsoleSummary(reports.summary, 100, undefined, ofMeans)).toContain(
+      'Relu 10.00% of an inference (report.html)',
+    );
   });
 });
 
@@ -182,16 +192,16 @@ describe('the analysis names the top operator when latency fails', () => {
   });
 
   it('sums an operator type over its nodes, and names how many', () => {
-    const many = buildModelProfile(
-      'onnx',
-      'cpu',
-      [10],
-      [
-        { name: 'c1', op_type: 'Conv', ms: 3 },
-        { name: 'c2', op_type: 'Conv', ms: 3 },
-        { name: 'm', op_type: 'MatMul', ms: 4 },
-      ],
-    );
+    const many = buildModelProfile('onnx', 'cpu', [
+      {
+        ms: 10,
+        operators: [
+          { name: 'c1', op_type: 'Conv', ms: 3 },
+          { name: 'c2', op_type: 'Conv', ms: 3 },
+          { name: 'm', op_type: 'MatMul', ms: 4 },
+        ],
+      },
+    ]);
     expect(topOperatorAdvice(many)).toBe(
       'Conv (2 nodes) takes 60 % of an inference: fewer filters or a smaller kernel, quantization, or batching',
     );

@@ -40,6 +40,13 @@ describe('the TensorFlow.js breakdown, layer by layer (WASM backend)', () => {
     // Layers run inside the inference: together they take at most all of it.
     expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
     expect(profile.inference_ms).toBeGreaterThan(0);
+    // The typical inference: the layers' medians and the runtime's, shares adding up to 1.
+    const medians = profile.operators.reduce((sum, o) => sum + o.median_ms!, 0);
+    expect(medians + profile.runtime_ms!).toBeCloseTo(profile.inference_ms, 9);
+    expect(shares.reduce((a, b) => a + b, profile.runtime_ms! / profile.inference_ms)).toBeCloseTo(
+      1,
+      9,
+    );
   });
 
   it('profiles a copy: the measured model is left as it was, and answers the same', async () => {

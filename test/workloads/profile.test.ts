@@ -37,26 +37,29 @@ async function realTrace(runs: number): Promise<string> {
 describe('the ONNX Runtime trace', () => {
   it('gives each inference and each node run, by node name and ONNX operator type', async () => {
     const trace = parseOnnxTrace(await realTrace(4));
-    expect(trace.inferencesMs).toHaveLength(4);
-    const byName: Record<string, typeof trace.timings> = {};
-    for (const t of trace.timings) (byName[t.name] ??= []).push(t);
+    expect(trace.inferences).toHaveLength(4);
+    const timings = trace.inferences.flatMap((i) => i.operators);
+    const byName: Record<string, typeof timings> = {};
+    for (const t of timings) (byName[t.name] ??= []).push(t);
     expect(Object.keys(byName).sort()).toEqual(['act', 'proj', 'squash']);
     expect(byName.proj!.map((t) => t.op_type)).toEqual(['MatMul', 'MatMul', 'MatMul', 'MatMul']);
     expect(byName.act![0]!.op_type).toBe('Relu');
     expect(byName.squash![0]!.op_type).toBe('Tanh');
-    for (const t of trace.timings) expect(t.ms).toBeGreaterThanOrEqual(0);
-    // Every node run lies inside an inference: the nodes of one take no more than it did.
-    const nodes = trace.timings.reduce((sum, t) => sum + t.ms, 0);
-    const runs = trace.inferencesMs.reduce((sum, ms) => sum + ms, 0);
-    expect(nodes).toBeLessThanOrEqual(runs);
+    for (const t of timings) expect(t.ms).toBeGreaterThanOrEqual(0);
+    // Every node run lies inside its inference: the nodes of one take no more than it did.
+    for (const inference of trace.inferences) {
+      expect(inference.operators.map((t) => t.name).sort()).toEqual(['act', 'proj', 'squash']);
+      const nodes = inference.operators.reduce((sum, t) => sum + t.ms, 0);
+      expect(nodes).toBeLessThanOrEqual(inference.ms);
+    }
   });
 
   it('leaves out the warm-up runs and the node runs inside them', async () => {
     const text = await realTrace(5);
     const all = parseOnnxTrace(text);
     const after = parseOnnxTrace(text, 2);
-    expect(after.inferencesMs).toEqual(all.inferencesMs.slice(2));
-    expect(after.timings).toHaveLength(3 * 3);
+    expect(after.inferences).toEqual(all.inferences.slice(2));
+    expect(after.inferences.flatMap((i) => i.operators)).toHaveLength(3 * 3);
   });
 
   it('refuses what is not a trace', () => {
@@ -89,27 +92,75 @@ describe('profileOnnx', () => {
 });
 
 describe('buildModelProfile', () => {
-  it('sums runs per operator; shares are of the inferences, largest first', () => {
-    const profile = buildModelProfile(
-      'tfjs',
-      'wasm',
-      [10, 10],
-      [
-        { name: 'lstm', op_type: 'LSTM', ms: 6 },
-        { name: 'dense', op_type: 'Dense', ms: 1 },
-        { name: 'lstm', op_type: 'LSTM', ms: 8 },
-        { name: 'dense', op_type: 'Dense', ms: 3 },
-      ],
-    );
+  it('per operator: runs, total and mean over the calls; the median call for the share, largest first', () => {
+    const profile = buildModelProfile('tfjs', 'wasm', [
+      {
+        ms: 10,
+        operators: [
+          { name: 'lstm', op_type: 'LSTM', ms: 6 },
+          { name: 'dense', op_type: 'Dense', ms: 1 },
+        ],
+      },
+      {
+        ms: 10,
+        operators: [
+          { name: 'lstm', op_type: 'LSTM', ms: 8 },
+          { name: 'dense', op_type: 'Dense', ms: 3 },
+        ],
+      },
+    ]);
+    // Medians of two: LSTM 7 ms, Dense 2 ms, the runtime (10 − 7 and 10 − 11 → 0) 1.5 ms.
     expect(profile).toEqual({
       runtime: 'tfjs',
       provider: 'wasm',
       calls: 2,
-      inference_ms: 10,
+      inference_ms: 10.5,
+      runtime_ms: 1.5,
       operators: [
-        { name: 'lstm', op_type: 'LSTM', calls: 2, total_ms: 14, mean_us: 7000, share: 0.7 },
-        { name: 'dense', op_type: 'Dense', calls: 2, total_ms: 4, mean_us: 2000, share: 0.2 },
+        {
+          name: 'lstm',
+          op_type: 'LSTM',
+          calls: 2,
+          total_ms: 14,
+          mean_us: 7000,
+          share: 7 / 10.5,
+          median_ms: 7,
+          p25_ms: 6.5,
+          p75_ms: 7.5,
+        },
+        {
+          name: 'dense',
+          op_type: 'Dense',
+          calls: 2,
+          total_ms: 4,
+          mean_us: 2000,
+          share: 2 / 10.5,
+          median_ms: 2,
+          p25_ms: 1.5,
+          p75_ms: 2.5,
+        },
       ],
     });
+  });
+
+  it('an operator that runs several times an inference: its runs in one inference add up', () => {
+    const step = (ms: number) => ({ name: 'cell', op_type: 'LSTMCell', ms });
+    const profile = buildModelProfile('onnx', 'cpu', [
+      { ms: 5, operators: [step(1), step(1), step(1)] },
+      { ms: 5, operators: [step(1), step(2), step(1)] },
+      { ms: 5, operators: [step(1), step(1), step(1)] },
+    ]);
+    expect(profile.operators[0]).toMatchObject({ calls: 9, median_ms: 3, share: 3 / 5 });
+    expect(profile.runtime_ms).toBe(2);
+  });
+
+  it('an operator missing from some inferences took 0 ms in them', () => {
+    const profile = buildModelProfile('onnx', 'cpu', [
+      { ms: 4, operators: [{ name: 'rare', op_type: 'If', ms: 3 }] },
+      { ms: 1, operators: [] },
+      { ms: 1, operators: [] },
+    ]);
+    expect(profile.operators[0]).toMatchObject({ calls: 1, total_ms: 3, median_ms: 0, share: 0 });
+    expect(profile.inference_ms).toBe(1);
   });
 });

@@ -1,5 +1,9 @@
 import type { ModelProfile } from '../../load/index.js';
-import { buildModelProfile, type OperatorTiming } from '../profile/index.js';
+import {
+  buildModelProfile,
+  type OperatorTiming,
+  type ProfiledInference,
+} from '../profile/index.js';
 import { modelArtifacts, tf } from './model.js';
 
 /**
@@ -17,8 +21,7 @@ export async function profileLayers(
   provider: string,
 ): Promise<ModelProfile> {
   const copy = await tf.loadLayersModel(tf.io.fromMemory(await modelArtifacts(model)));
-  const timings: OperatorTiming[] = [];
-  const inferencesMs: number[] = [];
+  const inferences: ProfiledInference[] = [];
   // Undefined during the warm-up: its first-call costs (kernel set-up) are not the model's.
   let sink: OperatorTiming[] | undefined;
   try {
@@ -34,18 +37,19 @@ export async function profileLayers(
     }
     for (let call = 0; call <= calls; call++) {
       const x = input(call);
-      sink = call === 0 ? undefined : timings;
+      const operators: OperatorTiming[] = [];
+      sink = call === 0 ? undefined : operators;
       const started = performance.now();
       const predicted = copy.predict(x);
       const outputs = Array.isArray(predicted) ? predicted : [predicted];
       await Promise.all(outputs.map((t) => t.data()));
-      if (call > 0) inferencesMs.push(performance.now() - started);
+      if (call > 0) inferences.push({ ms: performance.now() - started, operators });
       tf.dispose([x, ...outputs]);
     }
   } finally {
     copy.dispose();
   }
-  return buildModelProfile('tfjs', provider, inferencesMs, timings);
+  return buildModelProfile('tfjs', provider, inferences);
 }
 
 /**
@@ -68,15 +72,15 @@ export async function profileKernels(
     return outputs;
   };
   const inputs = Array.from({ length: calls + 1 }, (_, call) => input(call));
-  const inferencesMs: number[] = [];
-  const timings: OperatorTiming[] = [];
+  const inferences: ProfiledInference[] = [];
   try {
     tf.dispose(await once(inputs[0]!)); // warm-up: kernel set-up is not the model's
     // Each input timed bare, then profiled: a burst of load hits both alike.
     for (const x of inputs.slice(1)) {
       const started = performance.now();
       tf.dispose(await once(x));
-      inferencesMs.push(performance.now() - started);
+      const operators: OperatorTiming[] = [];
+      inferences.push({ ms: performance.now() - started, operators });
       const info = await tf.profile(() => once(x));
       tf.dispose(info.result);
       for (const kernel of info.kernels) {
@@ -84,11 +88,11 @@ export async function profileKernels(
         // it would count them twice.
         if (kernel.name.endsWith('__op')) continue;
         const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-        timings.push({ name: kernel.name, op_type: kernel.name, ms });
+        operators.push({ name: kernel.name, op_type: kernel.name, ms });
       }
     }
   } finally {
     tf.dispose(inputs);
   }
-  return buildModelProfile('tfjs', provider, inferencesMs, timings);
+  return buildModelProfile('tfjs', provider, inferences);
 }

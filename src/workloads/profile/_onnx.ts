@@ -46,8 +46,8 @@ export async function profileOnnx(options: OnnxProfileOptions): Promise<ModelPro
     }
     const trace = (await readdir(dir)).find((file) => file.endsWith('.json'));
     if (trace === undefined) throw new Error('ONNX Runtime wrote no profile');
-    const { inferencesMs, timings } = parseOnnxTrace(await readFile(join(dir, trace), 'utf8'), 1);
-    return buildModelProfile('onnx', options.provider, inferencesMs, timings);
+    const { inferences } = parseOnnxTrace(await readFile(join(dir, trace), 'utf8'), 1);
+    return buildModelProfile('onnx', options.provider, inferences);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

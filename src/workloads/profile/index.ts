@@ -3,7 +3,7 @@
  * runtime's own profiler (ONNX Runtime) or from timing each layer (TensorFlow.js).
  */
 export { buildModelProfile } from './_operators.js';
-export type { OperatorTiming } from './_operators.js';
+export type { OperatorTiming, ProfiledInference } from './_operators.js';
 export { parseOnnxTrace } from './_onnx-trace.js';
 export type { OnnxTrace } from './_onnx-trace.js';
 export { profileOnnx } from './_onnx.js';
