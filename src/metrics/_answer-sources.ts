@@ -10,6 +10,7 @@
 import { LogLinearCounts } from './_log-linear.js';
 import { SUM_SCALE, exactPercentiles, histogramPercentiles } from './_latency-stats.js';
 import { FLAG_CACHE_HIT, FLAG_FALLBACK, FLAG_SUCCESS, type SampleLog } from './_sample-log.js';
+import { sortAscending } from './_sort.js';
 import type { AnswerSource, LatencyBySource, SourceLatency } from './types.js';
 
 export const ANSWER_SOURCES: readonly AnswerSource[] = ['model', 'cache', 'fallback'];
@@ -47,16 +48,17 @@ export class SourceRecorder {
 
 const none = (): SourceLatency => ({ count: 0, percentiles: null });
 
-/** Exact figures per source, from every successful sample in the log. */
+/**
+ * Exact figures per source, from every successful sample in the log. `answered`: how many
+ * successes each source gave, when the caller counted them as they were recorded (else they
+ * are counted here, a pass over the log).
+ */
 export function exactLatencyBySource(
   log: SampleLog,
   successLatencies: Float64Array,
+  answered?: Record<AnswerSource, number>,
 ): LatencyBySource {
-  const counts = { model: 0, cache: 0, fallback: 0 };
-  for (let i = 0; i < log.length; i++) {
-    const flags = log.flagsAt(i);
-    if ((flags & FLAG_SUCCESS) !== 0) counts[sourceOf(flags)]++;
-  }
+  const counts = answered ?? countBySource(log);
   const result: LatencyBySource = { model: none(), cache: none(), fallback: none() };
   for (const source of ANSWER_SOURCES) {
     const count = counts[source];
@@ -69,6 +71,15 @@ export function exactLatencyBySource(
   return result;
 }
 
+function countBySource(log: SampleLog): Record<AnswerSource, number> {
+  const counts = { model: 0, cache: 0, fallback: 0 };
+  for (let i = 0; i < log.length; i++) {
+    const flags = log.flagsAt(i);
+    if ((flags & FLAG_SUCCESS) !== 0) counts[sourceOf(flags)]++;
+  }
+  return counts;
+}
+
 function sortedOf(log: SampleLog, source: AnswerSource, count: number): Float64Array {
   const out = new Float64Array(count);
   let j = 0;
@@ -76,7 +87,7 @@ function sortedOf(log: SampleLog, source: AnswerSource, count: number): Float64A
     const flags = log.flagsAt(i);
     if ((flags & FLAG_SUCCESS) !== 0 && sourceOf(flags) === source) out[j++] = log.latencyAt(i);
   }
-  return out.sort();
+  return sortAscending(out);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LogLinearCounts } from './_log-linear.js';
-import { meanAndStd, percentileLinear, withinObserved } from './percentiles.js';
+import { meanAndStdOfSorted, percentileLinear, withinObserved } from './percentiles.js';
 import { ZERO_PERCENTILES, type LatencyPercentiles } from './types.js';
 
 /** The seed's latency bins (ms, lower edges); the last one is open-ended. */
@@ -8,7 +8,7 @@ export const SEED_BINS = [0, 10, 20, 50, 100, 200, 500, 1000] as const;
 /** Percentiles with numpy's linear rule over every latency, ascending. */
 export function exactPercentiles(sorted: Float64Array): LatencyPercentiles {
   if (sorted.length === 0) return { ...ZERO_PERCENTILES };
-  const { mean, std } = meanAndStd(sorted);
+  const { mean, std } = meanAndStdOfSorted(sorted);
   return {
     p50: percentileLinear(sorted, 50),
     p90: percentileLinear(sorted, 90),
@@ -56,11 +56,33 @@ export function histogramPercentiles(
   };
 }
 
-/** Counts per seed bin: bins[i] ≤ latency < bins[i + 1]. */
+/**
+ * Counts per seed bin: bins[i] ≤ latency < bins[i + 1] (the first bin also holds anything
+ * below 0, the last anything from 1000 on). The latencies are sorted, so each bin is a run
+ * of them found by binary search: no pass over a million samples.
+ */
 export function binExact(sorted: Float64Array): number[] {
-  const counts: number[] = SEED_BINS.map(() => 0);
-  for (const latency of sorted) counts[binOf(latency)]!++;
+  const counts: number[] = [];
+  let from = 0;
+  for (let i = 1; i < SEED_BINS.length; i++) {
+    const to = countBelow(sorted, SEED_BINS[i]!);
+    counts.push(to - from);
+    from = to;
+  }
+  counts.push(sorted.length - from);
   return counts;
+}
+
+/** How many of the ascending `sorted` are below `edge` (NaN, sorted last, never is). */
+function countBelow(sorted: Float64Array, edge: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! < edge) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 export function binHistogram(histogram: LogLinearCounts): number[] {

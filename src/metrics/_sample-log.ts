@@ -6,6 +6,8 @@
  * more than the rest of `record` together (bench/record.bench.ts). Past the cap it stops
  * growing; the histograms carry on.
  */
+import { sortAscending } from './_sort.js';
+
 export const FLAG_SUCCESS = 1;
 export const FLAG_CACHE_HIT = 2;
 export const FLAG_CACHE_MISS = 4;
@@ -49,6 +51,9 @@ export class SampleLog {
   // The chunk being filled, and the next free slot in it: the hot path touches only these.
   private current: Chunk;
   private free = 0;
+  /** `sortedView`'s arrays (failures, successes) and the log's length when each was sorted. */
+  private sorted: [Float64Array | undefined, Float64Array | undefined] = [undefined, undefined];
+  private readonly sortedLength = [-1, -1];
 
   constructor(cap: number) {
     this.cap = cap;
@@ -110,20 +115,56 @@ export class SampleLog {
     return columns;
   }
 
-  /** Latencies of the samples whose success flag equals `success`, ascending. */
+  /**
+   * Latencies of the samples whose success flag equals `success`, ascending: a new array
+   * the caller may keep or change. Sorted once per length of the log (the run's figures,
+   * its comparison and its report all ask), each caller gets its own copy.
+   */
   sortedLatencies(success: boolean): Float64Array {
+    return this.sortedView(success).slice();
+  }
+
+  /**
+   * `sortedLatencies` without the copy, for readers that only read it (the collector's
+   * figures); valid until the next `push` or `clear`.
+   */
+  sortedView(success: boolean): Float64Array {
+    const slot = success ? 1 : 0;
+    const cached = this.sorted[slot];
+    if (cached !== undefined && this.sortedLength[slot] === this.length) return cached;
+    const sorted = sortAscending(this.latenciesWhere(success));
+    this.sorted[slot] = sorted;
+    this.sortedLength[slot] = this.length;
+    return sorted;
+  }
+
+  /** Latencies of the samples whose success flag equals `success`, in arrival order. */
+  private latenciesWhere(success: boolean): Float64Array {
     const wanted = success ? FLAG_SUCCESS : 0;
-    let n = 0;
-    for (let i = 0; i < this.length; i++) if ((this.flagsAt(i) & FLAG_SUCCESS) === wanted) n++;
-    const out = new Float64Array(n);
+    const columns = this.chunkColumns();
+    const matching = columns.map(({ flags, length }) => {
+      let n = 0;
+      for (let i = 0; i < length; i++) if ((flags[i]! & FLAG_SUCCESS) === wanted) n++;
+      return n;
+    });
+    const out = new Float64Array(matching.reduce((a, b) => a + b, 0));
     let j = 0;
-    for (let i = 0; i < this.length; i++) {
-      if ((this.flagsAt(i) & FLAG_SUCCESS) === wanted) out[j++] = this.latencyAt(i);
-    }
-    return out.sort();
+    columns.forEach(({ latencyMs, flags, length }, c) => {
+      if (matching[c] === length) {
+        // Every sample of the chunk matches (a run without failures): one block copy.
+        out.set(latencyMs, j);
+        j += length;
+        return;
+      }
+      for (let i = 0; i < length; i++) {
+        if ((flags[i]! & FLAG_SUCCESS) === wanted) out[j++] = latencyMs[i]!;
+      }
+    });
+    return out;
   }
 
   clear(): void {
+    this.sorted = [undefined, undefined];
     this.length = 0;
     this.free = 0;
     this.current = this.chunks[0]!;

@@ -382,8 +382,8 @@ export class MetricsCollector implements Recorder {
     const exact = this.log.length === this.total;
     const successHistogram =
       liveEndMs === undefined ? this.successHistogram : this.timeline.liveRunLatencies();
-    const successLatencies = exact ? this.log.sortedLatencies(true) : undefined;
-    const failureLatencies = exact && this.failed > 0 ? this.log.sortedLatencies(false) : undefined;
+    const successLatencies = exact ? this.log.sortedView(true) : undefined;
+    const failureLatencies = exact && this.failed > 0 ? this.log.sortedView(false) : undefined;
     const durationSeconds = timed && endMs > this.startMs ? (endMs - this.startMs) / 1000 : 0;
     const errorCounts: Record<string, number> = {};
     const fallbackReasons: Record<string, number> = {};
@@ -410,7 +410,11 @@ export class MetricsCollector implements Recorder {
             max: this.successMax,
           }),
       latencyBySource: successLatencies
-        ? exactLatencyBySource(this.log, successLatencies)
+        ? exactLatencyBySource(this.log, successLatencies, {
+            model: successful - this.cacheAnswers.count - this.fallbackAnswers.count,
+            cache: this.cacheAnswers.count,
+            fallback: this.fallbackAnswers.count,
+          })
         : histogramLatencyBySource(
             successHistogram,
             {

@@ -40,11 +40,38 @@ export function meanAndStd(values: ArrayLike<number>): { mean: number; std: numb
   if (n === 0) return { mean: 0, std: 0 };
   let largest = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(values[i]!));
+  return meanAndStdScaled(values, largest);
+}
+
+/**
+ * `meanAndStd` of ascending values, the same figures bit for bit: the largest magnitude is
+ * at one end, so the pass that looks for it is not needed.
+ */
+export function meanAndStdOfSorted(sorted: Float64Array): { mean: number; std: number } {
+  const n = sorted.length;
+  if (n === 0) return { mean: 0, std: 0 };
+  // Math.max as in meanAndStd: NaN (sorted last) wins, +0 starts it.
+  const largest = Math.max(0, Math.abs(sorted[0]!), Math.abs(sorted[n - 1]!));
+  return meanAndStdScaled(sorted, largest);
+}
+
+function meanAndStdScaled(
+  values: ArrayLike<number>,
+  largest: number,
+): { mean: number; std: number } {
+  const n = values.length;
   const scale = largest > 1e150 ? largest : 1;
   let sum = 0;
+  let squares = 0;
+  if (scale === 1) {
+    // x / 1 is x for every double: the same sums without a division per value.
+    for (let i = 0; i < n; i++) sum += values[i]!;
+    const mean = sum / n;
+    for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+    return { mean: Math.min(mean, largest), std: Math.sqrt(squares / n) };
+  }
   for (let i = 0; i < n; i++) sum += values[i]! / scale;
   const mean = sum / n;
-  let squares = 0;
   for (let i = 0; i < n; i++) squares += (values[i]! / scale - mean) ** 2;
   // A mean of equal huge values can land an ulp above them; the mean never exceeds the max.
   return { mean: Math.min(mean * scale, largest), std: Math.sqrt(squares / n) * scale };
