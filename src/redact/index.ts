@@ -1,10 +1,13 @@
 /**
  * Secrets never leave the place they were given (DESIGN.md, trust rules). Every URL, target,
  * webhook or message that reaches a person or a file goes through here first: the userinfo
- * of a URL, every query value and the fragment become `***`; `password=…`-style pairs
+ * of a URL, every query value, the fragment and the path segments that hold a key (a
+ * webhook's token, a generated key: `_path.ts`) become `***`; `password=…`-style pairs
  * (`PGPASSWORD=…`, `api_key=…`, `token=…`) and `Bearer …` credentials too. The scheme,
- * host, port and path stay, so a message still says which server it is about.
+ * host, port and the rest of the path stay, so a message still says which server it is about.
  */
+
+import { redactPath } from './_path.js';
 
 export const REDACTED = '***';
 
@@ -22,8 +25,11 @@ const SECRET_PAIR =
 const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 /**
- * A URL fit to show: `http://user:pw@host:1/p?token=abc#x` → `http://***@host:1/p?token=***#***`.
- * Relative text (a file path) passes unchanged unless it has a query or a fragment.
+ * A URL fit to show: `http://user:pw@host:1/p?token=abc#x` → `http://***@host:1/p?token=***#***`,
+ * and a key in the path goes too: `https://hooks.slack.com/services/T0/B0/XyZ` keeps
+ * `https://hooks.slack.com/services` and hides the three segments after it.
+ * Relative text (a file path) passes unchanged unless it has a query or a fragment; so does
+ * the path of a `file:` URL (a folder name is not a key).
  */
 export function redactUrl(url: string): string {
   const match = /^([a-z][a-z0-9+.-]*:)?(\/\/)?([^/?#]*@)?([^?#]*)(\?[^#]*)?(#.*)?$/is.exec(url);
@@ -34,10 +40,18 @@ export function redactUrl(url: string): string {
     scheme +
     slashes +
     (userinfo ? `${REDACTED}@` : '') +
-    rest +
+    (slashes && !/^file:$/i.test(scheme) ? withoutPathSecrets(rest) : rest) +
     (query === undefined ? '' : redactQuery(query)) +
     (fragment === undefined ? '' : `#${REDACTED}`)
   );
+}
+
+/** `host:port/path` with the path's secret segments hidden. */
+function withoutPathSecrets(hostAndPath: string): string {
+  const slash = hostAndPath.indexOf('/');
+  if (slash < 0) return hostAndPath;
+  const host = hostAndPath.slice(0, slash);
+  return host + redactPath(host, hostAndPath.slice(slash));
 }
 
 /** `?a=1&b` → `?a=***&***`: every value may be a key, a token or a signature. */

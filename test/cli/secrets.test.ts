@@ -82,23 +82,80 @@ describe('secrets never leave the place they were given', () => {
     }
   });
 
+  it('a key in the target URL path: not in the output, the "Next:" commands, the reports, the history or errors', async () => {
+    let served = 0;
+    const paths = new Set<string>();
+    const target = await serve((req, res) => {
+      served++;
+      paths.add(req.url ?? '');
+      res.writeHead(200).end('ok');
+    });
+    // An API key in a segment, and a Slack-style webhook path: both reach the server as given.
+    const key = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const token = 'k9XqLmW2pRt7VbN4sZy8HcJe';
+    const dir = tempDir();
+    const cwd = tempDir();
+    const result = await runCli(
+      [
+        'run',
+        `http://${target}/v1/${key}/predict/services/T0/B0/${token}`,
+        ...['-n', '20', '-w', '0', '--no-progress', '--slo', 'p95<60s'],
+        ...['--history', join(dir, 'history.db')],
+      ],
+      { cwd },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(served).toBe(20);
+    expect([...paths]).toEqual([`/v1/${key}/predict/services/T0/B0/${token}`]);
+    // The default folder is named after the target: it names it redacted too.
+    const [reports] = readdirSync(join(cwd, 'perfsight-reports'));
+    const summary = JSON.parse(
+      readFileSync(join(cwd, 'perfsight-reports', reports!, 'summary.json'), 'utf8'),
+    ) as { test_name: string; workload: { url: string } };
+    expect(summary.workload.url).toBe(`http://${target}/v1/***/predict/services/T0/B0/***`);
+    expect(summary.test_name).toBe(`GET ${target}/v1/***/predict/services/T0/B0/***`);
+    expect(result.stdout).toContain('Next:');
+    expect(result.stdout).toContain(`run 'http://${target}/v1/***/predict/services/T0/B0/***'`);
+    expectNoSecret('output', result.stdout + result.stderr, [key, token]);
+    const files = [...filesUnder(dir), ...filesUnder(cwd)];
+    expect(files.some((f) => f.path.endsWith('report.html'))).toBe(true);
+    expect(files.some((f) => f.path.endsWith('history.db'))).toBe(true);
+    for (const file of files) expectNoSecret(file.path, file.text, [key, token]);
+
+    // A URL refused as bad input is quoted redacted too.
+    const refused = await runCli(['run', `ftp://${target}/v1/${key}/x`, '-n', '1'], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`ftp://${target}/v1/***/x`);
+    expectNoSecret('error', refused.stdout + refused.stderr, [key]);
+  });
+
   it('monitor: webhook and target credentials reach their servers only, never output, files or the dashboard', async () => {
     let calls = 0;
     const targetAuth = new Set<string | undefined>();
+    const targetPaths = new Set<string>();
     const target = await serve((req, res) => {
       targetAuth.add(req.headers.authorization);
+      targetPaths.add(req.url ?? '');
       res.writeHead(++calls % 2 === 0 ? 503 : 200).end('x');
     });
     const hookAuth = new Set<string | undefined>();
+    const hookPaths = new Set<string>();
     let posts = 0;
     const hook = await serve((req, res) => {
       hookAuth.add(req.headers.authorization);
+      hookPaths.add(req.url ?? '');
       posts++;
       req.resume();
       // A failing receiver: perfsight reports the failure, naming the webhook.
       req.on('end', () => res.writeHead(500).end());
     });
-    const secrets = ['hookuser', 'hookpw9', 'abc123tok', 'tuser', 'tpw7secret', 'tkey42'];
+    // Secrets in the userinfo, the query and the path (a Discord-style webhook, a key segment).
+    const hookPathToken = 'Xq7-Lm2_Rt9vBn4ZsYk8HcJePw3Ao6Ui';
+    const targetPathKey = '5f4dcc3b5aa765d61d8327deb882cf99';
+    const secrets = [
+      ...['hookuser', 'hookpw9', 'abc123tok', 'tuser', 'tpw7secret', 'tkey42'],
+      ...[hookPathToken, targetPathKey],
+    ];
     const out = join(tempDir(), 'monitor');
     // Every snapshot the dashboard serves while the monitor runs (polled, not fetched once at
     // a fixed moment a slow machine might reach after the monitor has ended).
@@ -107,14 +164,17 @@ describe('secrets never leave the place they were given', () => {
       [
         'monitor',
         ...['--duration', '4s', '--interval', '500ms', '--alerts-every', '500ms', '--rate', '40'],
-        ...['--target', `api=http://tuser:tpw7secret@${target}/health?api_key=tkey42`],
+        ...[
+          '--target',
+          `api=http://tuser:tpw7secret@${target}/health/${targetPathKey}?api_key=tkey42`,
+        ],
         '--alert-rule',
         'error_rate<10% over 2s for 0s min_events 5 severity critical on api',
         ...[
           '--group-wait',
           '0',
           '--webhook',
-          `http://hookuser:hookpw9@${hook}/hook?token=abc123tok`,
+          `http://hookuser:hookpw9@${hook}/api/webhooks/4455/${hookPathToken}?token=abc123tok`,
         ],
         ...['--web', '127.0.0.1:0', '--out', out, '--no-dashboard'],
       ],
@@ -147,8 +207,12 @@ describe('secrets never leave the place they were given', () => {
     expect([...targetAuth]).toEqual([basic('tuser', 'tpw7secret')]);
     expect(posts).toBeGreaterThan(0);
     expect([...hookAuth]).toEqual([basic('hookuser', 'hookpw9')]);
+    expect([...targetPaths]).toEqual([`/health/${targetPathKey}?api_key=tkey42`]);
+    expect([...hookPaths]).toEqual([`/api/webhooks/4455/${hookPathToken}?token=abc123tok`]);
     // The webhook's failures are reported, naming it redacted.
-    expect(result.stderr).toContain(`webhook http://***@${hook}/hook?token=***: HTTP 500`);
+    expect(result.stderr).toContain(
+      `webhook http://***@${hook}/api/webhooks/***/***?token=***: HTTP 500`,
+    );
     expectNoSecret('output', result.stdout + result.stderr, secrets);
     expect(snapshots.length).toBeGreaterThan(0);
     for (const snapshot of snapshots) {
@@ -162,7 +226,7 @@ describe('secrets never leave the place they were given', () => {
       test_description: string;
       workload: { url: string };
     };
-    expect(summary.test_description).toBe(`HTTP GET http://***@${target}/health?api_key=***`);
-    expect(summary.workload.url).toBe(`http://***@${target}/health?api_key=***`);
+    expect(summary.test_description).toBe(`HTTP GET http://***@${target}/health/***?api_key=***`);
+    expect(summary.workload.url).toBe(`http://***@${target}/health/***?api_key=***`);
   }, 60_000);
 });

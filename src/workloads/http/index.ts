@@ -109,7 +109,8 @@ export function httpWorkload(options: HttpTargetOptions): HttpWorkload {
   let measuring = false;
 
   return {
-    name: options.name ?? `${method} ${target.host}${target.pathname}`,
+    // The name names folders and history rows: a key in the path stays out of it too.
+    name: options.name ?? `${method} ${target.host}${shownPath(target)}`,
     description: `HTTP ${method} ${shown}`,
     info: () => ({
       kind: 'http',
@@ -144,6 +145,11 @@ export function httpWorkload(options: HttpTargetOptions): HttpWorkload {
     },
     traffic: () => traffic.snapshot(),
   };
+}
+
+/** The target's path with its secret segments hidden (the origin has no userinfo to hide). */
+function shownPath(target: URL): string {
+  return redactUrl(`${target.origin}${target.pathname}`).slice(target.origin.length);
 }
 
 /** Header names as sent; a credential's value (`Authorization`, `Cookie`, `X-Api-Key`…) as `***`. */
