@@ -10,6 +10,7 @@
  */
 import { fromSpreadsheetCell } from '../neutralise/index.js';
 import { validateColumns, type Column, type ReadState } from './_state.js';
+import { NOT_PLAIN, plainDecimal, plainKinds, plainRows } from './_csv-plain.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -17,41 +18,11 @@ const LF = 10;
 const CR = 13;
 const SPACE = 32;
 const TAB = 9;
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
-
-/** 10^k for k ≤ 22: each exact, so `digits / 10^k` is the correctly rounded decimal. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
-/** Returned by `plainDecimal` for a cell it leaves to the general path. */
-const NOT_PLAIN = -1;
 
 /**
- * An unsigned decimal (`12`, `12.5`, `.5`, `12.`) of at most 15 digits, from its bytes; else
- * NOT_PLAIN. Exactly `Number(text)`: the digits form an integer below 2^53 and 10^k is exact,
- * so one IEEE division rounds the true quotient correctly — as Number() does (Clinger's
- * fast path). Longer digit strings are read by Number(), as are exponents and signs.
+ * A CSV byte stream, fed chunk by chunk; `end()` after the last chunk. Rows of plain cells
+ * are read by the fast path (`_csv-plain.ts`), any other row by the tokenizer below.
  */
-function plainDecimal(bytes: Uint8Array, start: number, end: number): number {
-  let digits = 0;
-  let value = 0;
-  let fraction = -1;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (c >= ZERO && c <= NINE) {
-      value = value * 10 + (c - ZERO);
-      digits++;
-    } else if (c === DOT && fraction < 0) {
-      fraction = i;
-    } else {
-      return NOT_PLAIN;
-    }
-  }
-  if (digits === 0 || digits > 15) return NOT_PLAIN;
-  return fraction < 0 ? value : value / POWERS_OF_TEN[end - fraction - 1]!;
-}
-
-/** A CSV byte stream, fed chunk by chunk; `end()` after the last chunk. */
 export class CsvSamplesReader {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -72,13 +43,26 @@ export class CsvSamplesReader {
   private cacheHitAt = -1;
   private fallbackAt = -1;
   private errorTypeAt = -1;
+  /** Each field's kind for the fast path (`_csv-plain.ts`); set by the header. */
+  private kinds: Uint8Array | undefined;
+  /**
+   * Records the general path reads before the fast path is tried again: after a try that
+   * read no row, twice as many as the time before (a file of rows it cannot read costs one
+   * failed try now and then, not one per row); any row it reads resets this.
+   */
+  private skip = 0;
+  private backoff = 0;
 
   constructor(private readonly state: ReadState) {}
 
+  /** Reads the whole records `chunk` completes; `chunk` is not held once this returns. */
   feed(chunk: Buffer): void {
-    this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.retryAt) return;
+    if (this.pendingBytes < this.retryAt) {
+      this.pending.push(Buffer.from(chunk));
+      return;
+    }
+    this.pending.push(chunk);
     this.parse(false);
   }
 
@@ -102,8 +86,8 @@ export class CsvSamplesReader {
   }
 
   private keep(bytes: Buffer): void {
-    // A copy: the chunk it came from is not held for one short tail.
-    const tail = bytes.length < 4096 ? Buffer.from(bytes) : bytes;
+    // A copy: the caller may fill the chunk it came from again (read.ts does).
+    const tail = Buffer.from(bytes);
     this.pending.push(tail);
     this.pendingBytes = tail.length;
   }
@@ -116,6 +100,19 @@ export class CsvSamplesReader {
     let p = 0;
     let consumed = 0;
     while (p < length) {
+      // The fast path once the header is read and the first sample has said whether the
+      // samples are timed.
+      if (this.kinds !== undefined && state.timed !== undefined && this.skip-- <= 0) {
+        const plainEnd = plainRows(bytes, p, this.kinds, state);
+        if (plainEnd > p) {
+          this.backoff = 0;
+          consumed = p = plainEnd;
+          if (p === length) break;
+        } else {
+          this.backoff = Math.min(2 * this.backoff + 1, 1024);
+        }
+        this.skip = this.backoff;
+      }
       const recordStart = p;
       let c = bytes[p]!;
       if (c === LF || c === CR) {
@@ -285,6 +282,7 @@ export class CsvSamplesReader {
     this.cacheHitAt = columns.indexOf('cache_hit');
     this.fallbackAt = columns.indexOf('fallback_used');
     this.errorTypeAt = columns.indexOf('error_type');
+    this.kinds = plainKinds(columns);
   }
 
   private isEmpty(field: number): boolean {

@@ -1,5 +1,5 @@
 import { cut, InputError, quote } from '../errors.js';
-import { sampleFlags, type MetricsCollector } from '../metrics/index.js';
+import { FLAG_SUCCESS, sampleFlags, type MetricsCollector } from '../metrics/index.js';
 
 /** The raw-sample columns (CSV header) or keys (JSON Lines). Only `latency_ms` is required. */
 export const SAMPLE_COLUMNS = [
@@ -102,6 +102,26 @@ export class ReadState {
       sampleFlags(success, cacheHit, fallbackUsed),
       // On a success the fallback answered, error_type is why the workload did not.
       success ? errorType || undefined : errorType || 'unknown',
+      at,
+    );
+    this.samples++;
+  }
+
+  /**
+   * One sample of the CSV fast path, its cells checked there: `flags` from its cells, no
+   * error type, `timestampMs` ignored when the samples are untimed.
+   */
+  recordPlain(latencyMs: number, timestampMs: number, flags: number): void {
+    let at = 0;
+    if (this.timed === true) {
+      at = timestampMs;
+      if (at - latencyMs < this.startMs) this.startMs = at - latencyMs;
+      if (at > this.endMs) this.endMs = at;
+    }
+    this.collector.record(
+      latencyMs,
+      flags,
+      (flags & FLAG_SUCCESS) !== 0 ? undefined : 'unknown',
       at,
     );
     this.samples++;

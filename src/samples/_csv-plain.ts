@@ -1,0 +1,176 @@
+/**
+ * The CSV reader's fast path: rows of plain cells (what perfsight and most tools write —
+ * `1700000000.001,16.707,true`) read in one pass over their bytes, each cell converted as it
+ * is scanned, and recorded. The first cell that is not plain (a quote, a space, a sign, an
+ * exponent, more than 15 digits, an ISO date, an error type, an empty cell, a short row, a
+ * lone `\r`) hands the row back, untouched, to the general tokenizer in `_csv.ts`, which gives
+ * it the full checks and messages: so a row read here gives exactly what the general path
+ * would, and an error is always reported by the general path, with its file and line.
+ */
+import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/index.js';
+import type { Column, ReadState } from './_state.js';
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const DOT = 46;
+const ZERO = 48;
+const ONE = 49;
+const NINE = 57;
+
+/** 10^k for k ≤ 22: each exact, so `digits / 10^k` is the correctly rounded decimal. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Returned by `plainDecimal` for a cell it leaves to the general path. */
+export const NOT_PLAIN = -1;
+
+/**
+ * An unsigned decimal (`12`, `12.5`, `.5`, `12.`) of at most 15 digits, from its bytes; else
+ * NOT_PLAIN. Exactly `Number(text)`: the digits form an integer below 2^53 and 10^k is exact,
+ * so one IEEE division rounds the true quotient correctly — as Number() does (Clinger's
+ * fast path). Longer digit strings are read by Number(), as are exponents and signs.
+ */
+export function plainDecimal(bytes: Uint8Array, start: number, end: number): number {
+  let digits = 0;
+  let value = 0;
+  let fraction = -1;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c >= ZERO && c <= NINE) {
+      value = value * 10 + (c - ZERO);
+      digits++;
+    } else if (c === DOT && fraction < 0) {
+      fraction = i;
+    } else {
+      return NOT_PLAIN;
+    }
+  }
+  if (digits === 0 || digits > 15) return NOT_PLAIN;
+  return fraction < 0 ? value : value / POWERS_OF_TEN[end - fraction - 1]!;
+}
+
+/** What the fast path does with each field of a row. */
+const LATENCY = 0;
+const TIMESTAMP = 1;
+const SUCCESS = 2;
+const CACHE_HIT = 3;
+const FALLBACK = 4;
+/** error_type: only an empty cell is plain (a named error goes through the general path). */
+const ERROR_TYPE = 5;
+
+const KIND_OF: Record<Column, number> = {
+  latency_ms: LATENCY,
+  timestamp: TIMESTAMP,
+  success: SUCCESS,
+  cache_hit: CACHE_HIT,
+  fallback_used: FALLBACK,
+  error_type: ERROR_TYPE,
+};
+
+/** The fast path's plan for a header: each field's kind, in order. */
+export function plainKinds(columns: readonly Column[]): Uint8Array {
+  return Uint8Array.from(columns, (column) => KIND_OF[column]);
+}
+
+/**
+ * Reads and records the plain rows of `bytes` from `from` (a row's start) on; returns where
+ * the first row it leaves to the general path starts (`bytes.length` when none). Only rows
+ * ended by a `\n` in `bytes` are read: the last `\n` bounds every scan (no cell runs past
+ * it, so no byte is read twice to check for the end of the chunk), and a row cut by the end
+ * of `bytes` is left to the general path, which knows whether more bytes will come.
+ */
+export function plainRows(
+  bytes: Uint8Array,
+  from: number,
+  kinds: Uint8Array,
+  state: ReadState,
+): number {
+  // Every sample has a timestamp or none has, as the first sample decided; a file whose
+  // timestamp cells are empty goes the general way.
+  const timed = kinds.includes(TIMESTAMP);
+  if (state.timed !== timed) return from;
+  const lastLineEnd = bytes.lastIndexOf(LF);
+  const fields = kinds.length;
+  const last = fields - 1;
+  let p = from;
+  while (p < lastLineEnd) {
+    let q = p;
+    let latencyMs = 0;
+    let timestampMs = 0;
+    // success is true, fallback_used false when the column is absent.
+    let flags = FLAG_SUCCESS;
+    for (let field = 0; field < fields; field++) {
+      const kind = kinds[field]!;
+      // Every read below stops at lastLineEnd at the latest: \n is not a digit, a dot, a
+      // letter of true/false or a comma.
+      let c = bytes[q]!;
+      if (kind <= TIMESTAMP) {
+        let value = 0;
+        const start = q;
+        let dot = -1;
+        for (;;) {
+          const digit = c - ZERO;
+          if (digit >= 0 && digit <= 9) value = value * 10 + digit;
+          else if (c === DOT && dot < 0) dot = q;
+          else break;
+          c = bytes[++q]!;
+        }
+        const digits = dot < 0 ? q - start : q - start - 1;
+        if (digits === 0 || digits > 15) return p;
+        if (dot >= 0) value /= POWERS_OF_TEN[q - dot - 1]!;
+        if (kind === LATENCY) latencyMs = value;
+        // Above 1e11 s, most likely milliseconds: the general path says so.
+        else if (value > 1e11) return p;
+        else timestampMs = value * 1000;
+      } else if (kind !== ERROR_TYPE) {
+        // true, false, 1, 0 exactly; TRUE, "true", ' 1' and the rest go the general way.
+        let yes: boolean;
+        if (c === ONE || c === ZERO) {
+          yes = c === ONE;
+          q++;
+        } else if (
+          c === 116 &&
+          bytes[q + 1] === 114 &&
+          bytes[q + 2] === 117 &&
+          bytes[q + 3] === 101
+        ) {
+          yes = true;
+          q += 4;
+        } else if (
+          c === 102 &&
+          bytes[q + 1] === 97 &&
+          bytes[q + 2] === 108 &&
+          bytes[q + 3] === 115 &&
+          bytes[q + 4] === 101
+        ) {
+          yes = false;
+          q += 5;
+        } else {
+          return p;
+        }
+        if (kind === SUCCESS) {
+          if (!yes) flags &= ~FLAG_SUCCESS;
+        } else if (kind === CACHE_HIT) {
+          flags |= yes ? FLAG_CACHE_HIT : FLAG_CACHE_MISS;
+        } else if (yes) {
+          flags |= FLAG_FALLBACK;
+        }
+      }
+      // The cell ends here: a comma between fields, \n or \r\n after the last.
+      c = bytes[q]!;
+      if (field < last) {
+        if (c !== COMMA) return p;
+        q++;
+      } else if (c === LF) {
+        q++;
+      } else if (c === CR && bytes[q + 1] === LF) {
+        q += 2;
+      } else {
+        return p;
+      }
+    }
+    state.line++;
+    state.recordPlain(latencyMs, timestampMs, flags);
+    p = q;
+  }
+  return p;
+}

@@ -1,0 +1,192 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  FLAG_CACHE_HIT,
+  FLAG_CACHE_MISS,
+  FLAG_FALLBACK,
+  FLAG_SUCCESS,
+  MetricsCollector,
+} from '../../src/metrics/index.js';
+import { readSamplesFile } from '../../src/samples/index.js';
+import { CsvSamplesReader } from '../../src/samples/_csv.js';
+import { NOT_PLAIN, plainDecimal } from '../../src/samples/_csv-plain.js';
+import { ReadState } from '../../src/samples/_state.js';
+import { tempDir } from '../_helpers.js';
+import { formerReadCsv } from './_former-read.js';
+
+const dir = tempDir('perfsight-csv-plain-');
+let files = 0;
+const file = (content: string) => {
+  const path = join(dir, `p${files++}.csv`);
+  writeFileSync(path, content);
+  return path;
+};
+
+/** A decimal as tools write it: 1 to 17 digits, a dot anywhere or none. */
+const decimalText = fc
+  .tuple(fc.stringMatching(/^[0-9]{1,17}$/), fc.option(fc.nat(), { nil: undefined }))
+  .map(([digits, dotAt]) =>
+    dotAt === undefined
+      ? digits
+      : `${digits.slice(0, dotAt % (digits.length + 1))}.${digits.slice(dotAt % (digits.length + 1))}`,
+  );
+
+const digitCount = (text: string) => text.replace('.', '').length;
+
+describe('plainDecimal', () => {
+  it('is exactly Number(text) for up to 15 digits, and declines longer ones', () => {
+    fc.assert(
+      fc.property(decimalText, (text) => {
+        const bytes = Buffer.from(`x${text}y`);
+        const value = plainDecimal(bytes, 1, bytes.length - 1);
+        if (digitCount(text) > 15) expect(value).toBe(NOT_PLAIN);
+        else expect(value).toBe(Number(text));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['', '.', '1..2', '-1', '+1', '1e3', ' 1', '0x10']) {
+      expect(plainDecimal(Buffer.from(text), 0, text.length)).toBe(NOT_PLAIN);
+    }
+  });
+});
+
+const COLUMNS = ['timestamp', 'latency_ms', 'success', 'cache_hit', 'fallback_used', 'error_type'];
+const PLAIN_BOOLS = ['true', 'false', '1', '0'];
+
+/** Rows of plain cells, all six columns in a random order, \n or \r\n line ends. */
+const plainCsv = fc
+  .record({
+    order: fc.shuffledSubarray(COLUMNS, { minLength: COLUMNS.length }),
+    newline: fc.constantFrom('\n', '\r\n'),
+    rows: fc.array(
+      fc.record({
+        // Below 1e11 s: a timestamp in seconds, not one the reader takes for milliseconds.
+        timestamp: decimalText.filter((t) => digitCount(t) <= 15 && Number(t) <= 1e11),
+        latency_ms: decimalText.filter((t) => digitCount(t) <= 15),
+        success: fc.constantFrom(...PLAIN_BOOLS),
+        cache_hit: fc.constantFrom(...PLAIN_BOOLS),
+        fallback_used: fc.constantFrom(...PLAIN_BOOLS),
+      }),
+      { minLength: 1, maxLength: 60 },
+    ),
+  })
+  .map(({ order, newline, rows }) => ({
+    rows,
+    text:
+      [
+        order.join(','),
+        ...rows.map((row) => order.map((c) => (row as Record<string, string>)[c] ?? '').join(',')),
+      ].join(newline) + newline,
+  }));
+
+const yes = (text: string) => text === 'true' || text === '1';
+
+describe('the CSV fast path (rows of plain cells)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('records every latency and timestamp exactly as Number() reads the text, and every flag', async () => {
+    await fc.assert(
+      fc.asyncProperty(plainCsv, async ({ rows, text }) => {
+        const collector = new MetricsCollector({ sampleResources: false });
+        await readSamplesFile(file(text), collector);
+        const samples = collector.recorded().samples!;
+        expect(samples.length).toBe(rows.length);
+        rows.forEach((row, i) => {
+          expect(samples.latencyAt(i)).toBe(Number(row.latency_ms));
+          expect(samples.timestampAt(i)).toBe(Number(row.timestamp) * 1000);
+          const flags =
+            (yes(row.success) ? FLAG_SUCCESS : 0) |
+            (yes(row.cache_hit) ? FLAG_CACHE_HIT : FLAG_CACHE_MISS) |
+            (yes(row.fallback_used) ? FLAG_FALLBACK : 0);
+          expect(samples.flagsAt(i)).toBe(flags);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives every figure of the former csv-parse reader on long files of plain rows', async () => {
+    await fc.assert(
+      // A timestamp written `.5` was read by Date.parse before the byte reader (a date in
+      // 2000); since, it is 0.5 s like any other decimal: such files are left out here.
+      fc.asyncProperty(
+        plainCsv.filter(({ rows }) => rows.every((row) => !row.timestamp.startsWith('.'))),
+        async ({ text }) => {
+          const path = file(text);
+          const now = new MetricsCollector({ sampleResources: false });
+          await readSamplesFile(path, now);
+          expect(now.aggregatedMetrics).toEqual(await formerReadCsv(path));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads plain rows without the general path, and hands it each row that is not plain', async () => {
+    // ReadState.record is the general path's way in; the fast path records by recordPlain.
+    const general = vi.spyOn(ReadState.prototype, 'record');
+    const rows = Array.from(
+      { length: 5000 },
+      (_, i) =>
+        `${(1_700_000_000 + i / 1000).toFixed(3)},${(i % 97) / 4},${i % 50 ? 'true' : '0'},1,false,`,
+    );
+    // Rows the fast path leaves: a named error, a quoted cell, spaces, an exponent, TRUE.
+    const odd = [
+      '1700000010.5,3,false,0,0,timeout',
+      '1700000010.6,"4",true,0,0,',
+      '1700000010.7, 5 ,true,0,0,',
+      '1700000010.8,6e0,true,0,0,',
+      '1700000010.9,7,TRUE,0,0,',
+    ];
+    for (const [newline, at] of [
+      ['\n', 2500],
+      ['\r\n', 17],
+    ] as const) {
+      general.mockClear();
+      const lines = [...rows];
+      lines.splice(at, 0, ...odd);
+      const text = [
+        'timestamp,latency_ms,success,cache_hit,fallback_used,error_type',
+        ...lines,
+      ].join(newline);
+      const collector = new MetricsCollector({ sampleResources: false });
+      const read = await readSamplesFile(file(text + newline), collector);
+      expect(read.samples).toBe(rows.length + odd.length);
+      // The first row decides whether the samples are timed: the general path reads it, and
+      // after a row it declines, the fast path waits a few rows before trying again.
+      expect(general.mock.calls.length).toBeGreaterThanOrEqual(1 + odd.length);
+      expect(general.mock.calls.length).toBeLessThanOrEqual(1 + 2 * odd.length);
+      expect(collector.aggregatedMetrics).toEqual(await formerReadCsv(file(text)));
+    }
+  });
+
+  it('does not hold a chunk once feed returns: the caller may fill it again', async () => {
+    const text =
+      'timestamp,latency_ms,success\n' +
+      Array.from(
+        { length: 300 },
+        (_, i) => `${1_700_000_000 + i},${i % 13}.25,${i % 7 ? 'true' : 'false'}`,
+      ).join('\n') +
+      '\n';
+    const bytes = Buffer.from(text);
+    const whole = new MetricsCollector({ sampleResources: false });
+    await readSamplesFile(file(text), whole);
+    // Chunks of 5 bytes through one buffer, overwritten after each feed: rows are longer, so
+    // the reader must keep (copy) the start of each row while it waits for the rest.
+    const collector = new MetricsCollector({ sampleResources: false });
+    collector.startCollection({ replay: true });
+    const state = new ReadState('x.csv', collector);
+    const reader = new CsvSamplesReader(state);
+    const buffer = Buffer.alloc(5);
+    for (let at = 0; at < bytes.length; at += buffer.length) {
+      const n = bytes.copy(buffer, 0, at, at + buffer.length);
+      reader.feed(buffer.subarray(0, n));
+      buffer.fill(0x39); // '9'
+    }
+    reader.end();
+    collector.endCollection({ startMs: state.startMs, endMs: state.endMs });
+    expect(collector.aggregatedMetrics).toEqual(whole.aggregatedMetrics);
+  });
+});
