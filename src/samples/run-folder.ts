@@ -4,7 +4,6 @@
  * pure.
  */
 import { existsSync, statSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { comparableRunOf, type ComparableRun } from '../analysis/index.js';
 import { InputError, quote } from '../errors.js';
@@ -17,6 +16,7 @@ import {
 } from '../model/index.js';
 import { readSuccessfulLatencies } from './arrow.js';
 import { readSamplesFile } from './read.js';
+import { ownFile } from './_own-file.js';
 
 /**
  * Loads a run for comparison from its report folder or its `detailed.json`: the report, and
@@ -64,23 +64,6 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
     return comparableRunOf(report, path, exact);
   }
   return comparableRunOf(report, path);
-}
-
-/**
- * Whether a samples file is there (a folder there is for the reader to refuse). A symbolic
- * link is refused, not followed: a report folder from elsewhere must not make perfsight read
- * a file outside it.
- */
-async function ownFile(path: string): Promise<boolean> {
-  const found = await lstat(path).catch(() => undefined);
-  if (found?.isSymbolicLink()) {
-    throw InputError.at(
-      path,
-      undefined,
-      'is a symbolic link: perfsight reads only the report folder’s own files',
-    );
-  }
-  return found !== undefined;
 }
 
 /**

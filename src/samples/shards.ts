@@ -2,11 +2,11 @@
  * Reading the report folders of one test run on several machines (`perfsight merge`) and
  * combining them into one recorded run: every sample replayed into one collector when all of
  * them kept their samples and the union fits the exact cap (numpy's percentiles over the
- * union), else the sum of their HDR histograms. The reading edge: the figures are the
+ * union) — read from samples.arrow, else samples.csv.gz — else the sum of their HDR
+ * histograms. The reading edge: the figures are the
  * recorder's own (metrics/), nothing is written here.
  */
 import { existsSync, statSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, quote } from '../errors.js';
 import { readTextFileSync } from '../input.js';
@@ -24,6 +24,7 @@ import {
 } from '../metrics/index.js';
 import {
   READABLE_SCHEMA_VERSIONS,
+  SAMPLES_ARROW_FILE,
   SAMPLES_FILE,
   type DetailedReport,
   type HttpTraffic,
@@ -33,6 +34,9 @@ import {
 } from '../model/index.js';
 import type { HistoryRecord } from '../history/index.js';
 import { readSamplesFile } from './read.js';
+import { ownFile } from './_own-file.js';
+import { readSamplesArrow } from './arrow.js';
+import { replayInTimeOrder, tableOfRecorded, type SampleTable } from './_table.js';
 
 /** One shard's report folder, read and checked. */
 export interface ShardReport {
@@ -189,42 +193,16 @@ export async function mergeShards(
 }
 
 async function replayed(shards: readonly ShardReport[], exactCap: number): Promise<RecordedRun> {
-  const logs = [];
+  const tables: SampleTable[] = [];
   for (const shard of shards) {
     // A run that recorded nothing has a header-only samples file: nothing to replay.
     if (shard.detailed.performance_summary.total_requests === 0) continue;
-    const file = join(shard.folder, SAMPLES_FILE);
-    // As compare: a report folder from elsewhere never makes perfsight read another file.
-    if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) {
-      throw InputError.at(
-        file,
-        undefined,
-        'is a symbolic link: perfsight reads only the report folder’s own files',
-      );
-    }
-    const own = new MetricsCollector({ sampleResources: false });
-    const read = await readSamplesFile(file, own);
-    const recorded = own.recorded();
-    logs.push({ recorded, timed: read.timed, span: shard.span });
+    tables.push(await samplesOf(shard));
   }
-  const rows: Array<{ log: number; at: number; time: number }> = [];
-  logs.forEach(({ recorded }, log) => {
-    const samples = recorded.samples!;
-    for (let at = 0; at < samples.length; at++) {
-      rows.push({ log, at, time: samples.timestampAt(at) });
-    }
-  });
-  // In time order: the merged timeline counts each interval's calls from every machine.
-  rows.sort((a, b) => a.time - b.time);
   const merged = new MetricsCollector({ sampleResources: false, exactCap });
   merged.startCollection({ replay: true });
-  for (const row of rows) {
-    const { recorded } = logs[row.log]!;
-    const samples = recorded.samples!;
-    const errorType = recorded.errorTypes[samples.errorCodeAt(row.at)] || undefined;
-    merged.record(samples.latencyAt(row.at), samples.flagsAt(row.at), errorType, row.time);
-  }
-  const timed = logs.every((l) => l.timed);
+  replayInTimeOrder(tables, merged);
+  const timed = tables.every((table) => table.timed);
   const spans = shards.map((s) => s.span);
   const metrics = merged.endCollection(
     timed
@@ -246,6 +224,37 @@ async function replayed(shards: readonly ShardReport[], exactCap: number): Promi
       requestsPerSecond: seconds > 0 ? metrics.totalSamples / seconds : 0,
     },
   };
+}
+
+/**
+ * A shard's samples: from samples.arrow (columns, no text parsed) when the folder has it,
+ * else — folders written before it — replayed from samples.csv.gz. The file must hold as
+ * many samples as the shard's detailed.json counts: a file of another run is refused.
+ */
+async function samplesOf(shard: ShardReport): Promise<SampleTable> {
+  const arrow = join(shard.folder, SAMPLES_ARROW_FILE);
+  const csv = join(shard.folder, SAMPLES_FILE);
+  let file: string;
+  let table: SampleTable;
+  if (await ownFile(arrow)) {
+    file = arrow;
+    table = await readSamplesArrow(arrow);
+  } else {
+    await ownFile(csv);
+    file = csv;
+    const own = new MetricsCollector({ sampleResources: false });
+    const read = await readSamplesFile(csv, own);
+    table = tableOfRecorded(own.recorded(), read.timed);
+  }
+  const counted = shard.detailed.performance_summary.total_requests;
+  if (table.length !== counted) {
+    throw InputError.at(
+      file,
+      undefined,
+      `has ${table.length} samples, but its detailed.json counts ${counted} requests`,
+    );
+  }
+  return table;
 }
 
 function fromHistograms(shards: readonly ShardReport[]): RecordedRun {

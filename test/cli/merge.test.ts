@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -285,13 +285,20 @@ describe('perfsight merge', () => {
       join(future, 'detailed.json'),
       JSON.stringify({ ...detailed, schema_version: 99 }),
     );
-    // A shard whose samples file is cut short (a copy interrupted mid-way).
+    // A shard whose samples file is cut short (a copy interrupted mid-way): samples.arrow,
+    // which merge reads, or samples.csv.gz in a folder written before samples.arrow.
     const truncated = join(tempDir(), 'shard');
     cpSync(shards[1]!, truncated, { recursive: true });
     const gz = readFileSync(join(truncated, 'samples.csv.gz'));
     writeFileSync(join(truncated, 'samples.csv.gz'), gz.subarray(0, gz.length >> 1));
+    rmSync(join(truncated, 'samples.arrow'));
+    const truncatedArrow = join(tempDir(), 'shard');
+    cpSync(shards[1]!, truncatedArrow, { recursive: true });
+    const arrow = readFileSync(join(truncatedArrow, 'samples.arrow'));
+    writeFileSync(join(truncatedArrow, 'samples.arrow'), arrow.subarray(0, arrow.length >> 1));
     const cases: Array<[string[], RegExp]> = [
       [[shards[0]!, truncated], /samples\.csv\.gz: .*(truncated|corrupt)/],
+      [[shards[0]!, truncatedArrow], /samples\.arrow: .*(truncated|corrupt)/],
       [[shards[0]!, join(dir, 'nope')], /nope: not a perfsight report folder/],
       [[shards[0]!, notReport], /not a perfsight report folder \(it has no detailed\.json\)/],
       [[shards[0]!, corrupt], /detailed\.json: cannot be read as JSON/],
