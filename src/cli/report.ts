@@ -13,7 +13,12 @@ import {
   type OutputFlags,
   withOutputOptions,
 } from './_options.js';
-import { checkReportFolder, prepareSamplesWorker, releaseSamplesWorker } from '../report/index.js';
+import {
+  checkReportFolder,
+  prepareSamplesWorker,
+  releaseSamplesWorker,
+  type SamplesSink,
+} from '../report/index.js';
 
 interface ReportFlags extends OutputFlags {
   name?: string;
@@ -37,12 +42,11 @@ async function reportAction(file: string, flags: ReportFlags): Promise<number> {
   const policy = loadPolicy({ slo: flags.slo, config: flags.config });
   if (flags.out !== undefined) await checkReportFolder(flags.out);
   // A file this large makes a run whose samples.csv.gz and samples.arrow are encoded on a
-  // worker (see report/_samples-files.ts): started now, it is ready when the reading ends.
-  if (fileBytes(file) >= LARGE_FILE_BYTES) {
-    prepareSamplesWorker();
-  }
+  // worker (see report/_samples-files.ts): started now, it is ready when the reading starts
+  // and encodes each chunk of samples as soon as it is read.
+  const onSamples = fileBytes(file) >= LARGE_FILE_BYTES ? prepareSamplesWorker() : undefined;
   try {
-    return await reportFile(file, flags, policy);
+    return await reportFile(file, flags, policy, onSamples);
   } finally {
     releaseSamplesWorker();
   }
@@ -64,9 +68,11 @@ async function reportFile(
   file: string,
   flags: ReportFlags,
   policy: ReturnType<typeof loadPolicy>,
+  onSamples: SamplesSink | undefined,
 ): Promise<number> {
-  // Everything is read and checked before a single output file is created.
-  const collector = new MetricsCollector({ sampleResources: false });
+  // Everything is read and checked before a single output file is created (the samples
+  // worker only encodes in memory; a bad line ends it with nothing written).
+  const collector = new MetricsCollector({ sampleResources: false, onSamples });
   const read = await readSamplesFile(file, collector);
   const name = flags.name ?? basename(file).replace(/\.(csv|jsonl|ndjson|json)(\.gz)?$/i, '');
   const { exitCode } = await finishRun(

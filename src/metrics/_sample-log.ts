@@ -55,7 +55,14 @@ export class SampleLog {
   private sorted: [Float64Array | undefined, Float64Array | undefined] = [undefined, undefined];
   private readonly sortedLength = [-1, -1];
 
-  constructor(cap: number) {
+  /**
+   * `onFull` gets each chunk of 65,536 samples once it is full — final, never written again —
+   * so a consumer can encode the samples while the rest are still being recorded.
+   */
+  constructor(
+    cap: number,
+    private readonly onFull?: (columns: SampleColumns) => void,
+  ) {
     this.cap = cap;
     this.current = newChunk(Math.max(1, Math.min(1024, cap)));
     this.chunks.push(this.current);
@@ -184,6 +191,8 @@ export class SampleLog {
       this.chunks[0] = this.current = grown;
       return;
     }
+    const full = this.current;
+    this.onFull?.({ length: full.flags.length, ...full });
     this.current = newChunk(Math.max(1, Math.min(CHUNK_SIZE, this.cap - this.length)));
     this.chunks.push(this.current);
     this.free = 0;

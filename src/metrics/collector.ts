@@ -5,6 +5,7 @@ import {
   FLAG_FALLBACK,
   FLAG_SUCCESS,
   SampleLog,
+  type SampleColumns,
 } from './_sample-log.js';
 import { IntervalTimeline } from './_timeline.js';
 import {
@@ -36,6 +37,12 @@ export interface CollectorOptions {
   intervalMs?: number;
   /** Distinct error types counted by name; the rest count as `other`. Default 64. */
   maxErrorTypes?: number;
+  /**
+   * Gets each full chunk of the exact samples (65,536) as soon as it is final, with the
+   * error type names so far (index 0 is "no error"): what lets samples.csv.gz be encoded
+   * while a large file is still being read. The last, partial chunk is never passed.
+   */
+  onSamples?: (columns: SampleColumns, errorTypes: readonly string[]) => void;
 }
 
 /** Everything a recorder holds at the end of a run: what reports are built from. */
@@ -80,6 +87,7 @@ export function sampleFlags(success: boolean, cacheHit?: boolean, fallbackUsed?:
  */
 export class MetricsCollector implements Recorder {
   private readonly exactCap: number;
+  private readonly onFullSamples: ((columns: SampleColumns) => void) | undefined;
   private readonly maxErrorTypes: number;
   private readonly sampler: ResourceSampler | undefined;
   private readonly timeline: IntervalTimeline;
@@ -116,10 +124,12 @@ export class MetricsCollector implements Recorder {
 
   constructor(options: CollectorOptions = {}) {
     this.exactCap = options.exactCap ?? DEFAULT_EXACT_CAP;
+    const onSamples = options.onSamples;
+    this.onFullSamples = onSamples && ((columns) => onSamples(columns, this.errorTypes));
     this.maxErrorTypes = options.maxErrorTypes ?? 64;
     this.sampler = options.sampleResources === false ? undefined : new ResourceSampler();
     this.timeline = new IntervalTimeline(this.successHistogram, options.intervalMs ?? 1000);
-    this.log = new SampleLog(this.exactCap);
+    this.log = new SampleLog(this.exactCap, this.onFullSamples);
   }
 
   /**
@@ -305,7 +315,7 @@ export class MetricsCollector implements Recorder {
   /** Forgets everything recorded (the seed's `reset`). */
   reset(): void {
     this.stopTimers();
-    this.log = new SampleLog(this.exactCap);
+    this.log = new SampleLog(this.exactCap, this.onFullSamples);
     this.successHistogram = new LogLinearCounts(3);
     this.failureHistogram = new LogLinearCounts(3);
     this.errorTypes = [''];

@@ -1,9 +1,14 @@
-/** samples.csv.gz and samples.arrow, encoded in one go (in the samples worker or here). */
+/**
+ * samples.csv.gz and samples.arrow, encoded in one go, or a part at a time while a run is
+ * still being read (in the samples worker or here).
+ */
 import { once } from 'node:events';
-import { constants, createGzip, type ZlibOptions } from 'node:zlib';
+import { constants, createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
 import type { SampleColumns } from '../metrics/index.js';
-import { samplesArrowBytes } from './arrow.js';
-import { samplesCsvChunks } from './csv.js';
+import { SamplesCsvText } from './csv.js';
+import type * as ArrowFile from './arrow.js';
+
+type ArrowModule = typeof ArrowFile;
 
 export interface SamplesToEncode {
   columns: SampleColumns[];
@@ -16,31 +21,101 @@ export interface EncodedSamples {
   arrow: Uint8Array | undefined;
 }
 
-export async function encodeSamplesHere({
-  columns,
-  errorTypes,
-  timed,
-}: SamplesToEncode): Promise<EncodedSamples> {
-  // The fastest level: 3× quicker than the default for 9 % more bytes (bench/data-path);
-  // people open the file rarely, compare reads samples.arrow. A stream: zlib compresses on
-  // the thread pool while the next rows are rendered here.
-  // Room for a few rendered chunks: zlib compresses one on the thread pool while the next is
-  // rendered. With the default 16 kB every 2 MB chunk waited for the one before to be
-  // compressed, so rendering and compression took turns. The bytes are the same either way.
-  // (A stream option zlib passes on; its typings do not list it.)
-  const options: ZlibOptions & { writableHighWaterMark: number } = {
-    level: constants.Z_BEST_SPEED,
-    writableHighWaterMark: 8 << 20,
-  };
-  const gzip = createGzip(options);
-  const compressed: Buffer[] = [];
-  gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
-  const done = once(gzip, 'end');
-  for (const chunk of samplesCsvChunks(columns, errorTypes, timed, 50_000)) {
-    if (!gzip.write(chunk)) await once(gzip, 'drain');
+/** What the samples worker is sent: a part of a run being read, or the run's end. */
+export type SamplesMessage =
+  | { kind: 'part'; columns: SampleColumns; errorTypes: readonly string[] }
+  | ({ kind: 'end' } & SamplesToEncode);
+
+const ROWS_PER_CHUNK = 50_000;
+
+export async function encodeSamplesHere(job: SamplesToEncode): Promise<EncodedSamples> {
+  return new SamplesEncoder().end(job);
+}
+
+/**
+ * Encodes a run's samples as they come: `add` each part (its CSV rows are rendered and
+ * compressed now), then `end` with the rest. Whether the timestamps are written is known at
+ * the end only: the parts are rendered as the first one suggests (untimed samples are
+ * recorded at time 0), and all again in the rare case that guess was wrong.
+ */
+export class SamplesEncoder {
+  private readonly columns: SampleColumns[] = [];
+  private csv: CsvGz | undefined;
+  /**
+   * The Arrow encoder (apache-arrow), loaded once the first part is rendered, not before:
+   * loading it takes longer than everything else a worker loads, and the first rows need
+   * only the CSV renderer. While the rest of a file is read, there is time to spare.
+   */
+  private arrow: Promise<ArrowModule> | undefined;
+
+  async add(columns: SampleColumns, errorTypes: readonly string[]): Promise<void> {
+    this.columns.push(columns);
+    this.csv ??= new CsvGz(columns.timestampMs[0] !== 0);
+    await this.csv.add(columns, errorTypes);
+    this.arrow ??= import('./arrow.js');
   }
-  gzip.end();
-  const arrow = samplesArrowBytes(columns, errorTypes, timed);
-  await done;
-  return { csvGz: Buffer.concat(compressed), arrow };
+
+  async end({ columns, errorTypes, timed }: SamplesToEncode): Promise<EncodedSamples> {
+    let csv = this.csv;
+    if (csv?.timed !== timed) {
+      csv?.abandon();
+      csv = new CsvGz(timed);
+      for (const part of this.columns) await csv.add(part, errorTypes);
+    }
+    for (const part of columns) await csv.add(part, errorTypes);
+    this.columns.push(...columns);
+    const finished = csv.end();
+    const { samplesArrowBytes } = await (this.arrow ??= import('./arrow.js'));
+    const arrow = samplesArrowBytes(this.columns, errorTypes, timed);
+    return { csvGz: await finished, arrow };
+  }
+}
+
+/** The samples CSV, rendered a part at a time into a gzip stream. */
+class CsvGz {
+  private readonly text: SamplesCsvText;
+  private readonly gzip: Gzip;
+  private readonly compressed: Buffer[] = [];
+  private readonly done: Promise<unknown>;
+
+  constructor(readonly timed: boolean) {
+    this.text = new SamplesCsvText(timed, ROWS_PER_CHUNK);
+    // The fastest level: 3× quicker than the default for 9 % more bytes (bench/data-path);
+    // people open the file rarely, compare reads samples.arrow. A stream: zlib compresses on
+    // the thread pool while the next rows are rendered here.
+    // Room for a few rendered chunks: zlib compresses one on the thread pool while the next
+    // is rendered. With the default 16 kB every 2 MB chunk waited for the one before to be
+    // compressed, so rendering and compression took turns. The bytes are the same either way.
+    // (A stream option zlib passes on; its typings do not list it.)
+    const options: ZlibOptions & { writableHighWaterMark: number } = {
+      level: constants.Z_BEST_SPEED,
+      writableHighWaterMark: 8 << 20,
+    };
+    this.gzip = createGzip(options);
+    this.gzip.on('data', (chunk: Buffer) => this.compressed.push(chunk));
+    this.done = once(this.gzip, 'end');
+    // Abandoned (a wrong guess): its end is never awaited.
+    this.done.catch(() => undefined);
+  }
+
+  async add(columns: SampleColumns, errorTypes: readonly string[]): Promise<void> {
+    await this.write(this.text.rows(columns, errorTypes));
+  }
+
+  async end(): Promise<Buffer> {
+    await this.write(this.text.end());
+    this.gzip.end();
+    await this.done;
+    return Buffer.concat(this.compressed);
+  }
+
+  abandon(): void {
+    this.gzip.destroy();
+  }
+
+  private async write(chunks: Iterable<Buffer>): Promise<void> {
+    for (const chunk of chunks) {
+      if (!this.gzip.write(chunk)) await once(this.gzip, 'drain');
+    }
+  }
 }

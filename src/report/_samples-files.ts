@@ -2,58 +2,93 @@
  * samples.csv.gz and samples.arrow without holding up the rest of the report: for a large
  * run both are encoded on a worker thread started as soon as the run's files are listed, so
  * the text, the gzip and the Arrow batches are made while the main thread analyses the run
- * and renders the other files; the folder then only waits for what is not done yet. A small
+ * and renders the other files; the folder then only waits for what is not done yet. When a
+ * large file is read (`perfsight report`), the worker is started before the reading and
+ * given each chunk of samples as soon as it is read: by the time the run is analysed, most
+ * of the text is made and compressed. A small
  * run (or perfsight run from its TypeScript sources, which have no built worker) encodes
  * them here, when the files are written.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RecordedRun } from '../metrics/index.js';
-import type { EncodedSamples, SamplesToEncode } from './_samples-encode.js';
+import type { RecordedRun, SampleColumns } from '../metrics/index.js';
+import type { EncodedSamples, SamplesMessage, SamplesToEncode } from './_samples-encode.js';
 
 const WORKER = new URL('./_samples-worker.js', import.meta.url);
 /** From this many samples a worker pays for its start (~50 ms) many times over. */
 const WORKER_FROM = 50_000;
 
-/** A worker started before the samples were read (see `prepareSamplesWorker`), not yet given a job. */
-let spare: Worker | undefined;
+/**
+ * A worker started before the samples were read (see `prepareSamplesWorker`), not yet given
+ * its run's end; `sent` the buffers of the chunks it was given, in order: the run whose
+ * samples begin with those very chunks is the one it encodes.
+ */
+let spare: { worker: Worker; sent: ArrayBufferLike[] } | undefined;
+
+/** Where the recorder hands each full chunk of samples as it is read (its `onSamples`). */
+export type SamplesSink = (columns: SampleColumns, errorTypes: readonly string[]) => void;
 
 /**
  * Starts a samples worker now, for a run whose samples are about to be read: loading its
  * modules (a few hundred ms on a busy machine) then overlaps the reading instead of
- * following it. The next large `encodeSamples` uses it; `releaseSamplesWorker` ends it if
- * nothing did.
+ * following it. Returns the sink to give the collector (`onSamples`): each full chunk goes
+ * to the worker as soon as it is read, so the text and the gzip are made while the rest is
+ * read, sorted and analysed. The next large `encodeSamples` uses the worker;
+ * `releaseSamplesWorker` ends it if nothing did. Undefined without a built worker.
  */
-export function prepareSamplesWorker(): void {
-  if (spare || !existsSync(fileURLToPath(WORKER))) return;
-  spare = new Worker(WORKER);
-  // Never the reason the process stays up, nor a crash if it fails before it is used.
-  spare.unref();
-  spare.on('error', () => undefined);
-  const started = spare;
-  // One that stopped before it was used is not used: it could never answer.
-  started.once('exit', () => {
-    if (spare === started) spare = undefined;
-  });
+export function prepareSamplesWorker(): SamplesSink | undefined {
+  if (!spare && existsSync(fileURLToPath(WORKER))) {
+    const worker = new Worker(WORKER);
+    // Never the reason the process stays up, nor a crash if it fails before it is used.
+    worker.unref();
+    worker.on('error', () => undefined);
+    const started = (spare = { worker, sent: [] });
+    // One that stopped before it was used is not used: it could never answer.
+    worker.once('exit', () => {
+      if (spare === started) spare = undefined;
+    });
+  }
+  const prepared = spare;
+  if (!prepared) return undefined;
+  return (columns, errorTypes) => {
+    // Once a run took the worker (or it ended), later parts are not this run's to send.
+    if (spare !== prepared) return;
+    prepared.sent.push(columns.latencyMs.buffer);
+    const part: SamplesMessage = { kind: 'part', columns, errorTypes };
+    prepared.worker.postMessage(part);
+  };
 }
 
 /** Ends the worker `prepareSamplesWorker` started, if no run took it. */
 export function releaseSamplesWorker(): void {
-  void spare?.terminate();
+  void spare?.worker.terminate();
   spare = undefined;
 }
 
 /** Starts encoding a run's samples (on a worker when large); the result, when asked. */
 export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSamples> {
-  const log = recorded.samples;
+  const columns = recorded.samples?.chunkColumns() ?? [];
   const job: SamplesToEncode = {
-    columns: log?.chunkColumns() ?? [],
+    columns,
     errorTypes: [...recorded.errorTypes],
     timed: recorded.metrics.requestsPerSecond !== null,
   };
-  if ((log?.length ?? 0) >= WORKER_FROM && existsSync(fileURLToPath(WORKER))) {
-    const started = inWorker(job);
+  const large = (recorded.samples?.length ?? 0) >= WORKER_FROM;
+  let started: Promise<EncodedSamples> | undefined;
+  if (spare && startedThisRun(spare.sent, columns) && (large || spare.sent.length > 0)) {
+    // The worker has this run's first chunks already: it is sent the rest.
+    const { worker, sent } = spare;
+    spare = undefined;
+    const end: SamplesMessage = { kind: 'end', ...job, columns: columns.slice(sent.length) };
+    worker.postMessage(end);
+    started = answer(worker);
+  } else if (large && existsSync(fileURLToPath(WORKER))) {
+    // A spare worker given another run's samples (or none to a small run) is of no use.
+    releaseSamplesWorker();
+    started = answer(new Worker(WORKER, { workerData: job }));
+  }
+  if (started) {
     // Reported when the files are written; a run whose folder is never written ignores it.
     started.catch(() => undefined);
     return () => started;
@@ -63,16 +98,14 @@ export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSampl
     (here ??= import('./_samples-encode.js').then(async (module) => module.encodeSamplesHere(job)));
 }
 
-function inWorker(job: SamplesToEncode): Promise<EncodedSamples> {
+/** Whether the chunks a worker was sent are where this run's samples begin. */
+function startedThisRun(sent: readonly ArrayBufferLike[], columns: readonly SampleColumns[]) {
+  return sent.every((buffer, i) => columns[i]?.latencyMs.buffer === buffer);
+}
+
+/** The worker's encoded samples. */
+function answer(worker: Worker): Promise<EncodedSamples> {
   return new Promise((resolve, reject) => {
-    let worker: Worker;
-    if (spare) {
-      worker = spare;
-      spare = undefined;
-      worker.postMessage(job);
-    } else {
-      worker = new Worker(WORKER, { workerData: job });
-    }
     // Never the reason the process stays up: the folder write awaits the result itself.
     worker.unref();
     worker.once('message', resolve);

@@ -3,15 +3,37 @@
  * columns on a thread of its own (see `_samples-files.ts`), and hands both back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeSamplesHere, type SamplesToEncode } from './_samples-encode.js';
+import {
+  SamplesEncoder,
+  type EncodedSamples,
+  type SamplesMessage,
+  type SamplesToEncode,
+} from './_samples-encode.js';
 
-// Given its job at the start, or (started ahead, see `prepareSamplesWorker`) in a message.
-const job =
-  (workerData as SamplesToEncode | undefined) ??
-  (await new Promise<SamplesToEncode>((resolve) => parentPort!.once('message', resolve)));
-const encoded = await encodeSamplesHere(job);
-// Moved, not copied; a buffer under 4 kB may be a slice of Node's shared pool: copied.
-const transfer = [encoded.csvGz, encoded.arrow]
-  .filter((bytes) => bytes !== undefined && bytes.byteLength >= 4096)
-  .map((bytes) => bytes!.buffer as ArrayBuffer);
-parentPort!.postMessage(encoded, transfer);
+function reply(encoded: EncodedSamples): void {
+  // Moved, not copied; a buffer under 4 kB may be a slice of Node's shared pool: copied.
+  const transfer = [encoded.csvGz, encoded.arrow]
+    .filter((bytes) => bytes !== undefined && bytes.byteLength >= 4096)
+    .map((bytes) => bytes!.buffer as ArrayBuffer);
+  parentPort!.postMessage(encoded, transfer);
+}
+
+const encoder = new SamplesEncoder();
+const job = workerData as SamplesToEncode | undefined;
+if (job) {
+  // Given its whole job at the start.
+  reply(await encoder.end(job));
+} else {
+  // Started ahead (see `prepareSamplesWorker`): the parts of a run as they are read, then
+  // its end, one after the other.
+  let queue = Promise.resolve();
+  const take = (message: SamplesMessage) => {
+    queue = queue.then(async () => {
+      if (message.kind === 'part') return encoder.add(message.columns, message.errorTypes);
+      // Done: nothing keeps the thread up any more.
+      parentPort!.off('message', take);
+      reply(await encoder.end(message));
+    });
+  };
+  parentPort!.on('message', take);
+}

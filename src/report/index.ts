@@ -2,6 +2,7 @@ export { renderSummaryCsv, renderSamplesCsv, SAMPLES_HEADER, csvField } from './
 export { renderConsoleSummary } from './console.js';
 export { buildRunReports, json } from './files.js';
 export { prepareSamplesWorker, releaseSamplesWorker } from './_samples-files.js';
+export type { SamplesSink } from './_samples-files.js';
 export type { ReportFile, RunReports } from './files.js';
 export { writeFileAtomic } from './write.js';
 export {

@@ -1,0 +1,170 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { MetricsCollector, sampleFlags, type SampleColumns } from '../../src/metrics/index.js';
+import { SamplesEncoder, encodeSamplesHere } from '../../src/report/_samples-encode.js';
+import { renderSamplesArrow } from '../../src/report/arrow.js';
+import { readSamplesFile } from '../../src/samples/index.js';
+import { runCli, tempDir } from '../_helpers.js';
+import { formerSamplesCsvChunks } from './_former-samples-csv.js';
+
+const CHUNK = 65_536;
+
+/** Records `n` samples; error types first seen late, so the name table grows during the run. */
+function record(
+  n: number,
+  timed: boolean,
+  onSamples?: (columns: SampleColumns, errorTypes: readonly string[]) => void,
+) {
+  const collector = new MetricsCollector({ sampleResources: false, onSamples });
+  collector.startCollection({ replay: true });
+  for (let i = 0; i < n; i++) {
+    const failed = i % 97 === 0;
+    collector.record(
+      Number((0.5 + ((i * 7919) % 100_003) / 997.3).toFixed(i % 4)),
+      sampleFlags(!failed, i % 3 === 0 ? undefined : i % 3 === 1, i % 11 === 0),
+      failed ? `error after ${Math.floor(i / 40_000)} × 40,000 "samples"` : undefined,
+      timed ? 1_700_000_000_000 + i * 1.5 : 0,
+    );
+  }
+  const start = 1_700_000_000_000;
+  collector.endCollection(
+    timed ? { startMs: start - 10, endMs: start + n * 1.5 } : { timed: false },
+  );
+  return collector.recorded();
+}
+
+const former = (columns: SampleColumns[], errorTypes: readonly string[], timed: boolean) =>
+  Buffer.concat([...formerSamplesCsvChunks(columns, errorTypes, timed)]);
+
+describe('samples handed on while they are recorded', () => {
+  it('the collector passes each full chunk as soon as it is final, with the names so far', () => {
+    const seen: Array<{ length: number; at: number; names: number; first: number }> = [];
+    let recordedSoFar = 0;
+    const collector = new MetricsCollector({
+      sampleResources: false,
+      onSamples: (columns, errorTypes) =>
+        seen.push({
+          length: columns.length,
+          at: recordedSoFar,
+          names: errorTypes.length,
+          first: columns.latencyMs[0]!,
+        }),
+    });
+    collector.startCollection({ replay: true });
+    for (let i = 0; i < 3 * CHUNK + 5; i++) {
+      collector.record(i, sampleFlags(i % 50_000 !== 1), `e${i}`, 1_700_000_000_000 + i);
+      recordedSoFar++;
+    }
+    collector.endCollection();
+    // Three full chunks, each passed while the next sample was being recorded; the partial
+    // fourth is not passed.
+    expect(seen.map((part) => part.length)).toEqual([CHUNK, CHUNK, CHUNK]);
+    expect(seen.map((part) => part.at)).toEqual([CHUNK, 2 * CHUNK, 3 * CHUNK]);
+    expect(seen.map((part) => part.first)).toEqual([0, CHUNK, 2 * CHUNK]);
+    expect(seen[0]!.names).toBeGreaterThanOrEqual(3);
+    const chunks = collector.recorded().samples!.chunkColumns();
+    expect(chunks).toHaveLength(4);
+  });
+
+  it.each([true, false])(
+    'encoding the parts as they come gives the bytes of the whole at once (timed: %s)',
+    async (timed) => {
+      const parts: Array<{ columns: SampleColumns; errorTypes: string[] }> = [];
+      const recorded = record(3 * CHUNK + 123, timed, (columns, errorTypes) =>
+        parts.push({ columns, errorTypes: [...errorTypes] }),
+      );
+      expect(parts).toHaveLength(3);
+      // Names were added after the first part was passed.
+      expect(parts[0]!.errorTypes.length).toBeLessThan(recorded.errorTypes.length);
+      const encoder = new SamplesEncoder();
+      for (const part of parts) await encoder.add(part.columns, part.errorTypes);
+      const all = recorded.samples!.chunkColumns();
+      const streamed = await encoder.end({
+        columns: all.slice(parts.length),
+        errorTypes: recorded.errorTypes,
+        timed,
+      });
+      const csv = gunzipSync(streamed.csvGz);
+      expect(csv.equals(former(all, recorded.errorTypes, timed))).toBe(true);
+      const whole = await encodeSamplesHere({
+        columns: all,
+        errorTypes: recorded.errorTypes,
+        timed,
+      });
+      expect(Buffer.from(streamed.csvGz).equals(Buffer.from(whole.csvGz))).toBe(true);
+      expect(Buffer.from(streamed.arrow!).equals(Buffer.from(renderSamplesArrow(recorded)!))).toBe(
+        true,
+      );
+    },
+  );
+
+  it('a run timed at the epoch’s first instant (guessed untimed from its first part) is rendered again', async () => {
+    const collector = new MetricsCollector({ sampleResources: false });
+    collector.startCollection({ replay: true });
+    for (let i = 0; i < CHUNK + 10; i++) collector.record(1 + (i % 7), 1, undefined, i < 5 ? 0 : i);
+    collector.endCollection({ startMs: 0, endMs: CHUNK + 10 });
+    const recorded = collector.recorded();
+    const all = recorded.samples!.chunkColumns();
+    const encoder = new SamplesEncoder();
+    await encoder.add(all[0]!, recorded.errorTypes);
+    const streamed = await encoder.end({
+      columns: all.slice(1),
+      errorTypes: recorded.errorTypes,
+      timed: true,
+    });
+    const csv = gunzipSync(streamed.csvGz);
+    expect(csv.equals(former(all, recorded.errorTypes, true))).toBe(true);
+    expect(csv.toString().split('\n', 3)[1]).toBe('0,1,true,,false,');
+  });
+});
+
+describe('perfsight report of a large file: samples encoded while read', () => {
+  /** A CSV of `n` rows; error types that first appear late; timestamps when `timed`. */
+  function samplesFile(dir: string, n: number, timed: boolean, last = ''): string {
+    const rows = [`${timed ? 'timestamp,' : ''}latency_ms,success,cache_hit,error_type`];
+    for (let i = 0; i < n; i++) {
+      const failed = i % 41 === 0;
+      rows.push(
+        `${timed ? `${1_700_000_000 + i / 1000},` : ''}${(1 + ((i * 7919) % 10_007) / 13).toFixed(i % 5)},` +
+          `${!failed},${i % 3 ? 'true' : ''},${failed ? `timeout ${Math.floor(i / 70_000)}` : ''}`,
+      );
+    }
+    if (last) rows.push(last);
+    const path = join(dir, `in-${timed}.csv`);
+    writeFileSync(path, rows.join('\n') + '\n');
+    return path;
+  }
+
+  it.each([true, false])(
+    'writes the very files of the whole run encoded at once (timed: %s)',
+    async (timed) => {
+      const dir = tempDir('perfsight-stream-');
+      const input = samplesFile(dir, 3 * CHUNK + 777, timed);
+      const made = await runCli(['report', input, '-o', join(dir, 'out'), '--no-history']);
+      expect(made.stderr).toBe('');
+      const collector = new MetricsCollector({ sampleResources: false });
+      await readSamplesFile(input, collector);
+      const recorded = collector.recorded();
+      expect(recorded.errorTypes.length).toBeGreaterThan(3);
+      const csv = gunzipSync(readFileSync(join(dir, 'out', 'samples.csv.gz')));
+      const expected = former(recorded.samples!.chunkColumns(), recorded.errorTypes, timed);
+      expect(csv.equals(expected)).toBe(true);
+      const arrow = readFileSync(join(dir, 'out', 'samples.arrow'));
+      expect(arrow.equals(Buffer.from(renderSamplesArrow(recorded)!))).toBe(true);
+    },
+    120_000,
+  );
+
+  it('a bad line after chunks were handed on: one message, exit 2, nothing written', async () => {
+    const dir = tempDir('perfsight-stream-bad-');
+    const input = samplesFile(dir, 2 * CHUNK + 10, true, '1700001000,fast,true,,');
+    const out = join(dir, 'out');
+    const made = await runCli(['report', input, '-o', out, '--no-history']);
+    expect(made.code).toBe(2);
+    expect(made.stderr.trim().split('\n')).toHaveLength(1);
+    expect(made.stderr).toMatch(/^perfsight: .*in-true\.csv:131084: latency_ms "fast"/);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+});
