@@ -71,6 +71,47 @@ export function unlessAborted(pending: unknown, signal: AbortSignal): Promise<vo
 }
 
 /**
+ * After Ctrl-C, a workload's teardown gets this long to finish before perfsight stops
+ * waiting for it: long enough to close a pool or flush a file, short enough for a user who
+ * asked to stop. (The calls in flight get their own grace in the driver.)
+ */
+export const TEARDOWN_GRACE_MS = 2000;
+
+/**
+ * Waits for a workload's teardown (what `teardown()` returned) while Ctrl-C still means
+ * "stop": a signal that arrives while it runs stops the wait at once, and after a signal that
+ * came before (an interrupted run) it gets `graceMs`. True when it settled, false when
+ * perfsight stopped waiting (it is left to finish or not; its late rejection is handled).
+ * Rejects as the teardown does.
+ */
+export function teardownUnlessStopped(
+  pending: unknown,
+  signal: AbortSignal,
+  graceMs = TEARDOWN_GRACE_MS,
+): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let grace: NodeJS.Timeout | undefined;
+    const giveUp = () => resolve(false);
+    const settle = () => {
+      clearTimeout(grace);
+      signal.removeEventListener('abort', giveUp);
+    };
+    if (signal.aborted) grace = setTimeout(giveUp, graceMs);
+    else signal.addEventListener('abort', giveUp, { once: true });
+    Promise.resolve(pending).then(
+      () => {
+        settle();
+        resolve(true);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * While a command runs the user's code (a workload's setup, calls, teardown), the process
  * must end only when perfsight says so:
  * - a ref'd handle keeps it alive, so a call that never settles and holds nothing does not

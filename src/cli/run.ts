@@ -30,8 +30,10 @@ import {
 import { startProgress } from './_progress.js';
 import { InputError, thrownMessage, UsageError } from '../errors.js';
 import { checkReportFolder } from '../report/index.js';
-import { guardRun, stopOnSignals, unlessAborted } from './_signals.js';
+import { guardRun, stopOnSignals, teardownUnlessStopped, unlessAborted } from './_signals.js';
 import { reserveStdout } from './_stdout.js';
+import { terminalText } from '../neutralise/index.js';
+import { redactText } from '../redact/index.js';
 import {
   commandFitToShow,
   httpTargetFrom,
@@ -293,11 +295,18 @@ async function measureAndReport(
         ? await profileModel(workload, flags.profileCalls ?? DEFAULT_PROFILE_CALLS, stop.signal)
         : undefined;
     // A teardown that throws does not cost the reports: they are written, then it is reported.
+    // One that hangs does not either: Ctrl-C stops the wait, and the run counts as interrupted.
     let teardownError: unknown;
+    let tornDown = true;
     try {
-      await workload.teardown?.();
+      tornDown = await teardownUnlessStopped(workload.teardown?.(), stop.signal);
     } catch (error) {
       teardownError = error ?? new Error(String(error));
+    }
+    if (!tornDown) {
+      process.stderr.write(
+        `perfsight: ${terminalText(redactText(workload.name))}: teardown() did not finish; stopped waiting for it, writing the reports\n`,
+      );
     }
     const finished = await finishRun(
       {
@@ -305,7 +314,8 @@ async function measureAndReport(
         description: flags.description ?? workload.description ?? '',
         recorded: collector.recorded(),
         uncorrected: outcome.uncorrected?.recorded() ?? null,
-        interrupted: outcome.interrupted,
+        // A signal that cut the breakdown or the teardown short interrupted the run too.
+        interrupted: outcome.interrupted || stop.received,
         configuration: {
           workload: workloadName,
           mode: plan.rate ? 'open_loop' : 'closed_loop',

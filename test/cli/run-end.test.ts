@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../_helpers.js';
+import { TEARDOWN_GRACE_MS } from '../../src/cli/_signals.js';
 
 // How a run ends, whatever the workload does. These spawn dist/: build first (npm test does).
 
@@ -298,6 +299,89 @@ describe('perfsight run: runs that end', () => {
     // What the workload printed is not lost: it went to stderr.
     expect(res.stderr).toContain('call 4');
     expect(res.stderr).toContain('loading');
+  });
+  describe('a teardown() that never finishes', () => {
+    /** A workload whose calls take 1 ms and whose teardown says so, then hangs (holding a timer). */
+    const stuckClosing = () =>
+      workloadModule(`
+        export default {
+          name: 'stuck closing',
+          call() { return new Promise((resolve) => setTimeout(resolve, 1)); },
+          teardown() {
+            process.stderr.write('tearing down\\n');
+            return new Promise((resolve) => setTimeout(resolve, 1e6));
+          },
+        };
+      `);
+    /** Sends SIGINT `times` times, 300 ms after the teardown has begun and 100 ms apart. */
+    const interruptTeardown = (child: ChildProcess, times: number) => {
+      let sent = false;
+      child.stderr?.on('data', (chunk: Buffer) => {
+        if (sent || !chunk.toString().includes('tearing down')) return;
+        sent = true;
+        for (let i = 0; i < times; i++) setTimeout(() => child.kill('SIGINT'), 300 + i * 100);
+      });
+    };
+
+    it('the first Ctrl-C stops waiting for it: every call in the report, marked interrupted, 130', async () => {
+      const { module, dir } = stuckClosing();
+      const out = join(dir, 'out');
+      const res = await runCli(
+        ['run', module, '-n', '20', '-w', '0', '--no-progress', ...QUIET, '-o', out],
+        { onSpawn: (child) => interruptTeardown(child, 1), timeoutMs: 30_000 },
+      );
+      expect(res.signal).toBeNull(); // ended by itself, not killed by the test
+      expect(res.code).toBe(130);
+      expect(res.stderr).toContain('SIGINT received');
+      expect(res.stderr).toContain(
+        'perfsight: stuck closing: teardown() did not finish; stopped waiting for it',
+      );
+      const summary = readSummary(out);
+      expect(summary.interrupted).toBe(true);
+      expect(summary.performance_summary.total_requests).toBe(20);
+      expect(readdirSync(out)).toContain('report.html');
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    }, 40_000);
+
+    it('after a Ctrl-C that interrupted the run, it gets a grace period, then the report is written', async () => {
+      const { module, dir } = stuckClosing();
+      const out = join(dir, 'out');
+      let signalledAt = 0;
+      let exitedAt = 0;
+      const res = await runCli(['run', module, '-d', '60s', '-w', '0', ...QUIET, '-o', out], {
+        onSpawn: (child) => {
+          signalOnceMeasuring(child, 'SIGINT');
+          child.stderr?.on('data', (chunk: Buffer) => {
+            if (!signalledAt && chunk.toString().includes('SIGINT received')) {
+              signalledAt = Date.now();
+            }
+          });
+          child.on('exit', () => (exitedAt = Date.now()));
+        },
+        timeoutMs: 30_000,
+      });
+      expect(res.signal).toBeNull();
+      expect(res.code).toBe(130);
+      expect(res.stderr).toContain('tearing down');
+      expect(res.stderr).toContain('stuck closing: teardown() did not finish');
+      expect(readSummary(out).interrupted).toBe(true);
+      // The teardown had its grace, and no more than a busy machine adds to it.
+      expect(exitedAt - signalledAt).toBeGreaterThanOrEqual(TEARDOWN_GRACE_MS);
+      expect(exitedAt - signalledAt).toBeLessThan(TEARDOWN_GRACE_MS + 15_000);
+    }, 40_000);
+
+    it('a second Ctrl-C exits at once: the report folder is complete or absent, never half-written', async () => {
+      const { module, dir } = stuckClosing();
+      const out = join(dir, 'out');
+      const res = await runCli(
+        ['run', module, '-n', '20', '-w', '0', '--no-progress', ...QUIET, '-o', out],
+        { onSpawn: (child) => interruptTeardown(child, 2), timeoutMs: 30_000 },
+      );
+      expect(res.signal).toBeNull();
+      expect(res.code).toBe(130);
+      if (existsSync(out)) expect(readdirSync(out)).toContain('summary.json');
+      expect(readdirSync(dir).filter((f) => f !== 'workload.mjs' && f !== 'out')).toEqual([]);
+    }, 40_000);
   });
 });
 
