@@ -2,24 +2,32 @@
  * Student's t distribution, from jstat (a well-kept statistics library): quantiles for the
  * trend gate's prediction interval and two-sided p-values for the change-point test.
  */
-import jstatModule from 'jstat';
+import { createRequire } from 'node:module';
 
 interface StudentT {
   cdf(x: number, degreesOfFreedom: number): number;
   inv(p: number, degreesOfFreedom: number): number;
 }
-// jstat is CommonJS without types: its `jStat.studentt` is all we use.
-const { studentt } = (jstatModule as unknown as { jStat: { studentt: StudentT } }).jStat;
+let loaded: StudentT | undefined;
+/**
+ * jstat's `jStat.studentt`, all we use of it (jstat is CommonJS without types), loaded on
+ * first use: only the trend gate needs it, and loading it at start-up cost every command
+ * (`perfsight report` among them) some 30 ms.
+ */
+function studentT(): StudentT {
+  const require = createRequire(import.meta.url);
+  return (loaded ??= (require('jstat') as { jStat: { studentt: StudentT } }).jStat.studentt);
+}
 
 /** The t value with `p` of the distribution below it. */
 export function tQuantile(p: number, degreesOfFreedom: number): number {
-  return studentt.inv(p, degreesOfFreedom);
+  return studentT().inv(p, degreesOfFreedom);
 }
 
 /** Two-sided p-value of a t statistic. */
 export function tTwoSidedP(t: number, degreesOfFreedom: number): number {
   if (!Number.isFinite(t)) return Number.isNaN(t) ? 1 : 0;
-  return Math.min(1, 2 * (1 - studentt.cdf(Math.abs(t), degreesOfFreedom)));
+  return Math.min(1, 2 * (1 - studentT().cdf(Math.abs(t), degreesOfFreedom)));
 }
 
 export function meanAndSampleVariance(values: readonly number[]): {

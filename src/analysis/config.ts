@@ -3,38 +3,48 @@
  * measuring starts. Its JSON Schema (schema/config.schema.json, for editors) is generated
  * from the same zod schema, and a test keeps the two equal.
  */
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { cut, InputError } from '../errors.js';
 import { writtenNumber } from '../input.js';
 import {
-  alertThresholdsSchema,
-  analyzerThresholdsSchema,
   DEFAULT_OBJECTIVES,
+  thresholdSchemas,
+  zod,
   type AlertThresholds,
   type AnalyzerThresholds,
 } from '../model/thresholds.js';
 import { parseObjectives, withFallbackObjective } from './objectives.js';
 import type { Objective } from './types.js';
 
-export const configSchema = z
-  .object({
-    $schema: z.string().optional(),
-    objectives: z
-      .array(z.string().min(1))
-      .optional()
-      .describe('Objectives the run must meet, e.g. "p95<100ms", "success>=99%".'),
-    thresholds: analyzerThresholdsSchema
-      .partial()
-      .strict()
-      .optional()
-      .describe('The analyzer’s bottleneck thresholds (the seed’s defaults otherwise).'),
-    alert_thresholds: alertThresholdsSchema
-      .partial()
-      .strict()
-      .optional()
-      .describe('The alert thresholds (the seed’s defaults otherwise).'),
-  })
-  .strict();
+function buildConfigSchema() {
+  const z = zod();
+  const { analyzer, alert } = thresholdSchemas();
+  return z
+    .object({
+      $schema: z.string().optional(),
+      objectives: z
+        .array(z.string().min(1))
+        .optional()
+        .describe('Objectives the run must meet, e.g. "p95<100ms", "success>=99%".'),
+      thresholds: analyzer
+        .partial()
+        .strict()
+        .optional()
+        .describe('The analyzer’s bottleneck thresholds (the seed’s defaults otherwise).'),
+      alert_thresholds: alert
+        .partial()
+        .strict()
+        .optional()
+        .describe('The alert thresholds (the seed’s defaults otherwise).'),
+    })
+    .strict();
+}
+
+let configSchemaBuilt: ReturnType<typeof buildConfigSchema> | undefined;
+/** The config file's zod schema, built on first use (zod is loaded only then). */
+export function configSchema(): ReturnType<typeof buildConfigSchema> {
+  return (configSchemaBuilt ??= buildConfigSchema());
+}
 
 export const CONFIG_FILE = 'perfsight.config.json';
 
@@ -47,7 +57,7 @@ export interface RunPolicy {
 }
 
 /** A validated `perfsight.config.json`. */
-export type Config = z.infer<typeof configSchema>;
+export type Config = Zod.infer<ReturnType<typeof buildConfigSchema>>;
 
 /**
  * The policy for a run: `--slo` objectives win over the config file's; whichever they are,
@@ -94,7 +104,7 @@ export function parseConfig(text: string, path: string): Config {
     if (error instanceof InputError) throw error;
     throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  const parsed = configSchema.safeParse(data);
+  const parsed = configSchema().safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : 'the top level';
@@ -114,7 +124,7 @@ export function parseConfig(text: string, path: string): Config {
 /** The JSON Schema of the config file, as written to schema/config.schema.json. */
 export function configJsonSchema(): unknown {
   return {
-    ...z.toJSONSchema(configSchema),
+    ...zod().toJSONSchema(configSchema()),
     $id: 'https://perfsight.dev/schema/config.schema.json',
     title: 'perfsight.config.json',
   };

@@ -4,7 +4,8 @@
  * config's overrides, and the types derived from them), and the HTML report's ratings.
  * Pure data, read by the analysis, the reports, the monitor and the CLI.
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { objectiveOf, parseObjectives } from './objective.js';
 import { rung, type Rung } from './judge.js';
 
@@ -32,27 +33,45 @@ export const REQUIREMENT = { p95: p95!, success: success!, fallback: fallback! }
 /** The seed's latency target: its recommendations aim there, the HTML report calls it good. */
 export const TARGET_P95_MS = 50;
 
-const positive = z.number().positive();
-const rate = z.number().min(0).max(1);
+let zodLoaded: typeof Zod | undefined;
+/**
+ * zod, loaded the first time a schema is built: only a config file is checked with one, and
+ * loading zod (with its locales, some 70 ms) at start-up cost every command — `perfsight
+ * report` among them — before it read a byte.
+ */
+export function zod(): typeof Zod {
+  return (zodLoaded ??= createRequire(import.meta.url)('zod') as typeof Zod);
+}
 
-/** The analyzer's bottleneck thresholds, as `thresholds` of perfsight.config.json takes them. */
-export const analyzerThresholdsSchema = z
-  .object({
-    latency_p95_ms: positive,
-    latency_p99_ms: positive,
-    success_rate: rate,
-    error_rate: rate,
-    cache_hit_rate: rate,
-    cpu_percent: positive,
-    memory_mb: positive,
-  })
-  .strict();
+function buildThresholdSchemas() {
+  const z = zod();
+  const positive = z.number().positive();
+  const rate = z.number().min(0).max(1);
+  /** The analyzer's bottleneck thresholds, as `thresholds` of perfsight.config.json takes them. */
+  const analyzer = z
+    .object({
+      latency_p95_ms: positive,
+      latency_p99_ms: positive,
+      success_rate: rate,
+      error_rate: rate,
+      cache_hit_rate: rate,
+      cpu_percent: positive,
+      memory_mb: positive,
+    })
+    .strict();
+  /** The alert thresholds (`alert_thresholds`): the analyzer's, without the cache's. */
+  const alert = analyzer.omit({ cache_hit_rate: true });
+  return { analyzer, alert };
+}
 
-/** The alert thresholds (`alert_thresholds`): the analyzer's, without the cache's. */
-export const alertThresholdsSchema = analyzerThresholdsSchema.omit({ cache_hit_rate: true });
+let thresholdSchemasBuilt: ReturnType<typeof buildThresholdSchemas> | undefined;
+/** The zod schemas of the analyzer's and the alerts' thresholds (built on first use). */
+export function thresholdSchemas(): ReturnType<typeof buildThresholdSchemas> {
+  return (thresholdSchemasBuilt ??= buildThresholdSchemas());
+}
 
-export type AnalyzerThresholds = z.infer<typeof analyzerThresholdsSchema>;
-export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
+export type AnalyzerThresholds = Zod.infer<ReturnType<typeof buildThresholdSchemas>['analyzer']>;
+export type AlertThresholds = Zod.infer<ReturnType<typeof buildThresholdSchemas>['alert']>;
 
 /** Latency, success and errors: the same thresholds for bottlenecks and alerts. */
 const SEED_SHARED = {

@@ -7,17 +7,37 @@ import { ROOT, tempDir } from '../_helpers.js';
 /**
  * Which packages a command loads: `report --no-history` reads a file and writes a folder, so
  * it must not pay for the HTTP client, the Prometheus registry or the database drivers that
- * other commands (or a history store it was told not to open) need.
+ * other commands (or a history store it was told not to open) need, nor for the libraries
+ * only some of its own paths need (zod for a config file, jstat for a trend or a comparison).
+ * Both ways a package can come in are seen: `import` (a resolve hook lists every URL) and
+ * `require` (the CommonJS cache).
  */
 function packagesLoadedBy(args: string[]): { code: unknown; packages: string[] } {
   const cwd = tempDir('perfsight-cwd-');
   const answer = join(cwd, 'loaded.json');
+  const imported = join(cwd, 'imported.txt');
+  const hook = `
+    import { appendFileSync } from 'node:fs';
+    let file;
+    export function initialize(data) { file = data.file; }
+    export async function resolve(specifier, context, next) {
+      const resolved = await next(specifier, context);
+      appendFileSync(file, resolved.url + '\\n');
+      return resolved;
+    }
+  `;
   const script = `
-    import { writeFileSync } from 'node:fs';
-    import { createRequire } from 'node:module';
+    import { readFileSync, writeFileSync } from 'node:fs';
+    import { createRequire, register } from 'node:module';
+    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)}, import.meta.url, {
+      data: { file: ${JSON.stringify(imported)} },
+    });
     const { main } = await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'index.js'))});
     const code = await main(['node', 'perfsight', ...${JSON.stringify(args)}]);
-    const loaded = Object.keys(createRequire(import.meta.url).cache)
+    const loaded = [
+      ...Object.keys(createRequire(import.meta.url).cache),
+      ...readFileSync(${JSON.stringify(imported)}, 'utf8').split('\\n').map(decodeURIComponent),
+    ]
       .filter((file) => file.includes('node_modules'))
       .map((file) => file.replace(/.*node_modules[\\\\/]((@[^\\\\/]+[\\\\/])?[^\\\\/]+).*/, '$1'));
     writeFileSync(${JSON.stringify(answer)}, JSON.stringify({ code, packages: [...new Set(loaded)] }));
@@ -40,7 +60,9 @@ describe('perfsight start-up (built CLI)', () => {
     const { code, packages } = packagesLoadedBy(['report', samples, '-o', out, '--no-history']);
     expect(code).toBe(0);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
-    for (const heavy of ['pg', 'better-sqlite3', 'undici', 'prom-client']) {
+    // What it does load, seen both ways: commander by import, hdr-histogram-js by require.
+    expect(packages).toEqual(expect.arrayContaining(['commander', 'hdr-histogram-js']));
+    for (const heavy of ['pg', 'better-sqlite3', 'undici', 'prom-client', 'zod', 'jstat']) {
       expect(packages).not.toContain(heavy);
     }
   });

@@ -3,7 +3,7 @@
  * and must not round to 0 before they reach α. Complementary error function after
  * Numerical Recipes' Chebyshev fit (relative error < 1.2e-7 everywhere).
  */
-import jstatModule from 'jstat';
+import { createRequire } from 'node:module';
 
 export function erfc(x: number): number {
   const z = Math.abs(x);
@@ -36,13 +36,20 @@ export function normalSf(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }
 
-const { normal } = (
-  jstatModule as unknown as {
-    jStat: { normal: { inv(p: number, mean: number, sd: number): number } };
-  }
-).jStat;
+interface Normal {
+  inv(p: number, mean: number, sd: number): number;
+}
+let loaded: Normal | undefined;
+/**
+ * jstat's `jStat.normal` (jstat is CommonJS without types), loaded on first use: only
+ * comparisons need it, and loading it at start-up cost every command some 30 ms.
+ */
+function normal(): Normal {
+  const require = createRequire(import.meta.url);
+  return (loaded ??= (require('jstat') as { jStat: { normal: Normal } }).jStat.normal);
+}
 
 /** The z with probability `p` below it. */
 export function normalQuantile(p: number): number {
-  return normal.inv(p, 0, 1);
+  return normal().inv(p, 0, 1);
 }
