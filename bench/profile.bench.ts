@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_PROFILE_CALLS } from '../src/cli/run.js';
 import { runWorkload } from '../src/load/index.js';
 import { MetricsCollector } from '../src/metrics/index.js';
 import { featureExtractionWorkload } from '../src/workloads/feature-extraction/index.js';
@@ -46,28 +47,49 @@ function cliRunMs(runtime: string, iterations: number, profile: boolean): number
   return elapsed;
 }
 
-async function inProcess(runtime: 'onnx' | 'tfjs', iterations: number, profileCalls: number) {
+/**
+ * The breakdown's own time beside a measured run's, at each of `counts` profiled calls: 5
+ * rounds of one measured run then one breakdown per count, medians. The top operator of
+ * each round's breakdown at the last count says how stable it is.
+ */
+async function inProcess(runtime: 'onnx' | 'tfjs', iterations: number, counts: number[]) {
   const workload = featureExtractionWorkload({ runtime });
   await workload.setup!();
-  let started = performance.now();
-  await runWorkload(workload, new MetricsCollector({ sampleResources: false }), {
-    iterations,
-    warmup: 10,
-    concurrency: 1,
-  });
-  const measuredMs = performance.now() - started;
-  started = performance.now();
-  const profile = await workload.profile!(profileCalls);
-  const profileMs = performance.now() - started;
+  const measured: number[] = [];
+  const breakdown = new Map<number, number[]>(counts.map((c) => [c, []]));
+  const tops: string[] = [];
+  let inferenceMs = NaN;
+  for (let round = 0; round < 5; round++) {
+    let started = performance.now();
+    await runWorkload(workload, new MetricsCollector({ sampleResources: false }), {
+      iterations,
+      warmup: 10,
+      concurrency: 1,
+    });
+    measured.push(performance.now() - started);
+    for (const calls of counts) {
+      started = performance.now();
+      const profile = await workload.profile!(calls);
+      breakdown.get(calls)!.push(performance.now() - started);
+      const top = profile?.operators[0];
+      if (calls === counts.at(-1) && top) {
+        tops.push(`${top.op_type} ${Math.round(top.share * 100)} %`);
+        inferenceMs = profile.inference_ms;
+      }
+    }
+  }
   await workload.teardown!();
+  const measuredMs = median(measured);
   return {
     measured_run_ms: round(measuredMs),
-    breakdown_ms: round(profileMs),
-    breakdown_share_of_run: round(profileMs / measuredMs),
-    profiled_inference_ms: round(profile?.inference_ms ?? NaN),
-    top_operator: profile?.operators[0]
-      ? `${profile.operators[0].op_type} ${round(profile.operators[0].share * 100, 3)} %`
-      : null,
+    breakdown_ms: Object.fromEntries(
+      [...breakdown].map(([calls, times]) => [`${calls}_calls`, round(median(times))]),
+    ),
+    breakdown_share_of_run: Object.fromEntries(
+      [...breakdown].map(([calls, times]) => [`${calls}_calls`, round(median(times) / measuredMs)]),
+    ),
+    profiled_inference_ms: round(inferenceMs),
+    top_operator_each_round: tops,
   };
 }
 
@@ -90,10 +112,10 @@ export default async function profileBench(): Promise<Record<string, unknown>> {
       with_breakdown_ms: round(median(withProfile)),
       ratio: round(median(ratios)),
     };
-    inProcessFigures[runtime] = await inProcess(runtime, 1000, 10);
+    inProcessFigures[runtime] = await inProcess(runtime, 1000, [10, DEFAULT_PROFILE_CALLS]);
   }
   return {
-    note: 'perfsight run of the built-in model (--runtime onnx: ONNX Runtime CPU, its profiler in a session of its own; --runtime tfjs: WASM, per layer), default --profile-calls 10; wall time of the whole command (process start to exit), 1,000 calls, median ratio of 5 alternating pairs',
+    note: `perfsight run of the built-in model (--runtime onnx: ONNX Runtime CPU, its profiler in a session of its own; --runtime tfjs: WASM, per layer), default --profile-calls ${DEFAULT_PROFILE_CALLS}; wall time of the whole command (process start to exit), 1,000 calls, median ratio of 5 alternating pairs; in_process: the breakdown's own time at 10 and ${DEFAULT_PROFILE_CALLS} calls beside a 1,000-call measured run, medians of 5 rounds`,
     cli,
     in_process: inProcessFigures,
   };

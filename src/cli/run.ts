@@ -77,8 +77,14 @@ interface RunFlags extends HttpFlags, ShardFlags, OutputFlags {
   profileCalls?: number;
 }
 
-/** Inferences `--profile-calls` profiles by default: enough to average, few enough to be quick. */
-export const DEFAULT_PROFILE_CALLS = 10;
+/**
+ * Inferences `--profile-calls` profiles by default. Each operator's figure is its median over
+ * them, so up to 9 of 20 calls may stall (a busy machine) without moving it, where 10 calls
+ * bear 4. The cost is small (bench/profile.bench.ts): an ONNX Runtime breakdown is mostly
+ * its profiling session's set-up, whatever the count, and 10 more TensorFlow.js inferences of
+ * the built-in model add some 0.1 s to a 9 s run.
+ */
+export const DEFAULT_PROFILE_CALLS = 20;
 
 export function runCommand(exit: (code: number) => void): Command {
   const command = withOutputOptions(

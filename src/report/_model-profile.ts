@@ -27,7 +27,7 @@ export function profileView(profile: ModelProfile, limit: number): ProfileView {
  * Whether the shares are of medians (perfsight's profilers since they took medians); a
  * breakdown from an older report or a workload's own `profile()` may carry means.
  */
-function ofMedians(profile: ModelProfile): boolean {
+export function ofMedians(profile: ModelProfile): boolean {
   return profile.runtime_ms !== undefined;
 }
 

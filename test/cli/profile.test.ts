@@ -161,7 +161,8 @@ export default {
     const detailed = readJson(join(out, 'detailed.json'));
     expect(validate(detailed), JSON.stringify(validate.errors)).toBe(true);
     expect(detailed.performance_summary.total_requests).toBe(30);
-    expect(detailed.model_profile).toMatchObject({ runtime: 'onnx', provider: 'cpu', calls: 10 });
+    // The default --profile-calls.
+    expect(detailed.model_profile).toMatchObject({ runtime: 'onnx', provider: 'cpu', calls: 20 });
     const operators = detailed.model_profile.operators as Array<{ name: string; op_type: string }>;
     expect(operators.map((o) => `${o.name}:${o.op_type}`).sort()).toEqual([
       'act:Relu',

@@ -1,5 +1,6 @@
 import type { ModelProfile } from '../../model/index.js';
 import {
+  ofMedians,
   perInference,
   perInferenceSpread,
   profileSource,
@@ -31,7 +32,7 @@ export function whereTheTimeGoes(profile: ModelProfile, charts: ChartSpec[]): st
   return `<section class="section" aria-labelledby="profile-h">
 <h2 id="profile-h">Where the time goes</h2>
 <p class="note">${escapeHtml(profileSource(profile))}: separate calls, never part of the measured latencies.</p>
-<div class="charts">${chartFigure(chart, 'Share of one inference per operator; "runtime" is the time outside every operator.')}</div>
+<div class="charts">${chartFigure(chart, `Share of ${ofMedians(profile) ? 'a typical inference per operator (its median over the profiled calls, so one slow call does not move it)' : 'one inference per operator'}; "runtime" is the time outside every operator.`)}</div>
 <div class="table-wrap"><table>
 <thead><tr><th scope="col">Operator</th><th scope="col">Type</th><th scope="col" class="num">Runs</th><th scope="col" class="num">Per inference</th><th scope="col" class="num">p25 – p75</th><th scope="col" class="num">Share of an inference</th><th scope="col">Share</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
