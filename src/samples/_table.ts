@@ -59,19 +59,72 @@ export function emptyTable(
  * that order.
  */
 export function replayInTimeOrder(tables: readonly SampleTable[], recorder: Recorder): void {
-  const union = concatenated(tables);
-  const order = timeOrder(union, tables);
-  const names = union.errorTypes.map((name) => name || undefined);
-  const { latencyMs, timestampMs, flags, errorCode } = union;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    recorder.record(latencyMs[i]!, flags[i]!, names[errorCode[i]!], timestampMs[i]!);
+  const parts = tables.filter((table) => table.length > 0);
+  if (parts.every(inTimeOrder)) mergeInTimeOrder(parts, recorder);
+  else replaySorted(concatenated(parts), recorder);
+}
+
+function inTimeOrder({ timestampMs: time, length }: SampleTable): boolean {
+  for (let i = 1; i < length; i++) if (time[i]! < time[i - 1]!) return false;
+  return true;
+}
+
+/**
+ * Each machine's samples are in time order (they are, unless a report was made from a log
+ * out of order): a k-way merge, taking from one table for as long as it stays first.
+ */
+function mergeInTimeOrder(parts: readonly SampleTable[], recorder: Recorder): void {
+  const k = parts.length;
+  const next = new Int32Array(k);
+  // The time of each table's next sample; Infinity once it has none left.
+  const heads = new Float64Array(k);
+  let left = 0;
+  for (let t = 0; t < k; t++) {
+    heads[t] = parts[t]!.timestampMs[0]!;
+    left += parts[t]!.length;
+  }
+  const names = parts.map(namesOf);
+  while (left > 0) {
+    // The table whose next sample comes first (the earliest table on a tie) gives every
+    // sample before the others' next ones (up to one equal to a later table's).
+    let first = 0;
+    for (let t = 1; t < k; t++) if (heads[t]! < heads[first]!) first = t;
+    let before = Infinity;
+    let upTo = Infinity;
+    for (let t = 0; t < first; t++) if (heads[t]! < before) before = heads[t]!;
+    for (let t = first + 1; t < k; t++) if (heads[t]! < upTo) upTo = heads[t]!;
+    const { length, latencyMs, timestampMs, flags, errorCode } = parts[first]!;
+    const errorNames = names[first]!;
+    const from = next[first]!;
+    let i = from;
+    do {
+      recorder.record(latencyMs[i]!, flags[i]!, errorNames[errorCode[i]!], timestampMs[i]!);
+      i++;
+    } while (i < length && timestampMs[i]! < before && timestampMs[i]! <= upTo);
+    left -= i - from;
+    next[first] = i;
+    heads[first] = i < length ? timestampMs[i]! : Infinity;
   }
 }
 
+/** Rows out of time order: a sort of the row numbers (ties by row, as a stable sort). */
+function replaySorted(union: SampleTable, recorder: Recorder): void {
+  const { latencyMs, timestampMs: time, flags, errorCode } = union;
+  const order = new Uint32Array(union.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => time[a]! - time[b]! || a - b);
+  const names = namesOf(union);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    recorder.record(latencyMs[i]!, flags[i]!, names[errorCode[i]!], time[i]!);
+  }
+}
+
+/** The names `record` takes: undefined for none. */
+const namesOf = (table: SampleTable) => table.errorTypes.map((name) => name || undefined);
+
 /** The tables one after another, their error codes renumbered into one list of names. */
 function concatenated(tables: readonly SampleTable[]): SampleTable {
-  if (tables.length === 1) return tables[0]!;
   const names = [''];
   const codes = new Map<string, number>([['', 0]]);
   const length = tables.reduce((n, table) => n + table.length, 0);
@@ -80,11 +133,13 @@ function concatenated(tables: readonly SampleTable[]): SampleTable {
     tables.every((t) => t.timed),
     names,
   );
+  const unionCodes = union.errorCode;
   let at = 0;
   for (const table of tables) {
-    const renumbered = table.errorTypes.map((name) => {
+    const renumbered = Uint16Array.from(table.errorTypes, (name) => {
       let code = codes.get(name);
       if (code === undefined) {
+        if (names.length > 0xffff) throw new RangeError('more than 65,535 error types');
         code = names.push(name) - 1;
         codes.set(name, code);
       }
@@ -93,60 +148,9 @@ function concatenated(tables: readonly SampleTable[]): SampleTable {
     union.latencyMs.set(table.latencyMs, at);
     union.timestampMs.set(table.timestampMs, at);
     union.flags.set(table.flags, at);
-    for (let i = 0; i < table.length; i++) {
-      union.errorCode[at + i] = renumbered[table.errorCode[i]!]!;
-    }
+    const own = table.errorCode;
+    for (let i = 0; i < table.length; i++) unionCodes[at + i] = renumbered[own[i]!]!;
     at += table.length;
   }
-  if (names.length > 0xffff) throw new RangeError('more than 65,535 error types');
   return union;
-}
-
-/**
- * The rows of `union` (the tables one after another) in time order. Each machine's samples
- * are usually in time order already: then a k-way merge, taking from one table for as long
- * as it stays first; else a sort of the row numbers.
- */
-function timeOrder(union: SampleTable, tables: readonly SampleTable[]): Uint32Array {
-  const time = union.timestampMs;
-  const order = new Uint32Array(union.length);
-  const starts: number[] = [];
-  let start = 0;
-  for (const table of tables) {
-    starts.push(start);
-    start += table.length;
-  }
-  const ends = tables.map((table, t) => starts[t]! + table.length);
-  const sorted = tables.every((_, t) => {
-    for (let i = starts[t]! + 1; i < ends[t]!; i++) if (time[i]! < time[i - 1]!) return false;
-    return true;
-  });
-  if (!sorted) {
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    // The row number breaks ties: the same order as a stable sort.
-    return order.sort((a, b) => time[a]! - time[b]! || a - b);
-  }
-  const next = [...starts];
-  let out = 0;
-  while (out < order.length) {
-    // The table whose next sample comes first (the earliest table on a tie) ...
-    let first = -1;
-    for (let t = 0; t < tables.length; t++) {
-      if (next[t]! < ends[t]! && (first < 0 || time[next[t]!]! < time[next[first]!]!)) first = t;
-    }
-    // ... gives every sample before the others' next ones (up to an equal one of a later table).
-    let before = Infinity;
-    let upTo = Infinity;
-    for (let t = 0; t < tables.length; t++) {
-      if (t === first || next[t]! >= ends[t]!) continue;
-      if (t < first) before = Math.min(before, time[next[t]!]!);
-      else upTo = Math.min(upTo, time[next[t]!]!);
-    }
-    let i = next[first]!;
-    const end = ends[first]!;
-    do order[out++] = i++;
-    while (i < end && time[i]! < before && time[i]! <= upTo);
-    next[first] = i;
-  }
-  return order;
 }

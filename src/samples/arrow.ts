@@ -120,17 +120,13 @@ function columnsOf(table: Table, path: string, types: typeof Type): SampleTable 
     const values = floats(latency, n, fail);
     const missing = firstNull(latency, n);
     if (missing >= 0) fail(`${at(missing)}latency_ms is missing`);
-    for (let i = 0; i < n; i++) {
-      const value = values[i]!;
-      if (!(value >= 0 && value < Infinity)) {
-        fail(`${at(i)}latency_ms ${value} is not a finite number ≥ 0`);
-      }
-    }
+    const bad = firstNotTime(values);
+    if (bad >= 0) fail(`${at(bad)}latency_ms ${values[bad]} is not a finite number ≥ 0`);
     out.latencyMs.set(values, row);
 
     const timestamps = child(timestampAt);
     // Every row has a timestamp or none has: the first row decides, as in the CSV.
-    const untimedHere = timestamps === undefined ? n : countNulls(timestamps, n);
+    const untimedHere = timestamps === undefined ? n : timestamps.nullCount;
     if (n > 0) {
       const here = untimedHere === 0 ? true : untimedHere === n ? false : undefined;
       if (here === undefined || (timed !== undefined && here !== timed)) {
@@ -145,51 +141,37 @@ function columnsOf(table: Table, path: string, types: typeof Type): SampleTable 
     }
     if (timed && timestamps) {
       const times = floats(timestamps, n, fail);
-      for (let i = 0; i < n; i++) {
-        const time = times[i]!;
-        if (!(time >= 0 && time < Infinity)) {
-          fail(`${at(i)}timestamp_ms ${time} is not a time (epoch ms, finite, ≥ 0)`);
-        }
+      const wrong = firstNotTime(times);
+      if (wrong >= 0) {
+        fail(`${at(wrong)}timestamp_ms ${times[wrong]} is not a time (epoch ms, finite, ≥ 0)`);
       }
       out.timestampMs.set(times, row);
     }
 
     const flags = out.flags.subarray(row, row + n);
-    const required = (data: Data | undefined, name: string, flag: number, byDefault: boolean) => {
-      if (data === undefined) {
-        // No column: every row has the default (success: true; fallback_used: false).
-        if (byDefault) for (let i = 0; i < n; i++) flags[i]! |= flag;
-        return;
-      }
+    const success = child(successAt);
+    // No success column: every call succeeded; no fallback_used: none was the fallback's.
+    if (success === undefined) flags.fill(FLAG_SUCCESS);
+    for (const [data, name, flag] of [
+      [success, 'success', FLAG_SUCCESS],
+      [child(fallbackAt), 'fallback_used', FLAG_FALLBACK],
+    ] as const) {
+      if (data === undefined) continue;
       const missingAt = firstNull(data, n);
       if (missingAt >= 0) fail(`${at(missingAt)}${name} is missing`);
-      setFlags(flags, data, n, flag);
-    };
-    required(child(successAt), 'success', FLAG_SUCCESS, true);
-    required(child(fallbackAt), 'fallback_used', FLAG_FALLBACK, false);
-    const cache = child(cacheAt);
-    if (cache) {
-      // Known (not null): a hit or a miss; null: the workload did not say.
-      const hits = new Uint8Array(n);
-      setFlags(hits, cache, n, FLAG_CACHE_HIT);
-      for (let i = 0; i < n; i++) {
-        if (!isNull(cache, i)) flags[i]! |= hits[i]! === 0 ? FLAG_CACHE_MISS : FLAG_CACHE_HIT;
-      }
+      orBits(flags, bitsOf(data, n), data.offset, flag);
     }
+    const cache = child(cacheAt);
+    // Known (not null): a hit or a miss; null: the workload did not say.
+    if (cache && cache.nullCount < n) cacheFlags(flags, cache, bitsOf(cache, n));
 
     const errors = child(errorAt);
-    if (errors) {
+    if (errors && errors.nullCount < n) {
       const codes = out.errorCode.subarray(row, row + n);
       if (errors.dictionary) {
-        const names = [...errors.dictionary].map((name) => codeOf(name as string | null));
-        const indices = errors.values as ArrayLike<number | bigint>;
-        if (indices.length - errors.offset < n) fail(INVALID);
-        for (let i = 0; i < n; i++) {
-          if (isNull(errors, i)) continue;
-          const index = Number(indices[errors.offset + i]!);
-          codes[i] =
-            names[index] ?? fail(`${at(i)}error_type index ${index} is not in its dictionary`);
-        }
+        const names = Int32Array.from(errors.dictionary, (name) => codeOf(name as string | null));
+        const bad = dictionaryCodes(codes, errors, names);
+        if (bad >= 0) fail(`${at(bad)}error_type is not in its dictionary`);
       } else {
         const vector = batch.getChildAt(errorAt)!;
         for (let i = 0; i < n; i++) codes[i] = codeOf(vector.get(i) as string | null);
@@ -208,6 +190,24 @@ function floats(data: Data, n: number, fail: (problem: string) => never): Float6
   return values.subarray(data.offset, data.offset + n);
 }
 
+/** The first value that is not a finite number ≥ 0, or -1. */
+function firstNotTime(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!(value >= 0 && value < Infinity)) return i;
+  }
+  return -1;
+}
+
+/** A boolean column's bits (Arrow's LSB order, from bit `data.offset`), checked long enough. */
+function bitsOf(data: Data, n: number): Uint8Array {
+  const bits = data.values as Uint8Array;
+  if (!(bits instanceof Uint8Array) || bits.length * 8 < data.offset + n) {
+    throw new RangeError('a boolean column shorter than its batch');
+  }
+  return bits;
+}
+
 function isNull(data: Data, i: number): boolean {
   const bitmap = data.nullBitmap as Uint8Array | undefined;
   if (!bitmap || bitmap.length === 0) return false;
@@ -215,27 +215,59 @@ function isNull(data: Data, i: number): boolean {
   return (bitmap[bit >> 3]! & (1 << (bit & 7))) === 0;
 }
 
-function countNulls(data: Data, n: number): number {
-  if (!data.nullBitmap || data.nullBitmap.length === 0) return 0;
-  let nulls = 0;
-  for (let i = 0; i < n; i++) if (isNull(data, i)) nulls++;
-  return nulls;
-}
-
 function firstNull(data: Data, n: number): number {
-  if (!data.nullBitmap || data.nullBitmap.length === 0) return -1;
+  if (data.nullCount === 0) return -1;
   for (let i = 0; i < n; i++) if (isNull(data, i)) return i;
   return -1;
 }
 
-/** ORs `flag` into the rows whose bit is set in a boolean column. */
-function setFlags(flags: Uint8Array, data: Data, n: number, flag: number): void {
-  const bits = data.values as Uint8Array;
-  if (bits.length * 8 < data.offset + n) throw new RangeError('short boolean column');
-  for (let i = 0; i < n; i++) {
-    const bit = data.offset + i;
+/** ORs `flag` into the rows whose bit is set. */
+function orBits(flags: Uint8Array, bits: Uint8Array, offset: number, flag: number): void {
+  for (let i = 0; i < flags.length; i++) {
+    const bit = offset + i;
     if ((bits[bit >> 3]! & (1 << (bit & 7))) !== 0) flags[i]! |= flag;
   }
+}
+
+/** A hit or a miss for each row whose cache_hit is not null. */
+function cacheFlags(flags: Uint8Array, cache: Data, bits: Uint8Array): void {
+  const offset = cache.offset;
+  const valid = cache.nullBitmap as Uint8Array | undefined;
+  const allValid = !valid || valid.length === 0;
+  if (!allValid && valid.length * 8 < offset + flags.length) {
+    throw new RangeError('a validity bitmap shorter than its batch');
+  }
+  for (let i = 0; i < flags.length; i++) {
+    const bit = offset + i;
+    const mask = 1 << (bit & 7);
+    if (allValid || (valid[bit >> 3]! & mask) !== 0) {
+      flags[i]! |= (bits[bit >> 3]! & mask) !== 0 ? FLAG_CACHE_HIT : FLAG_CACHE_MISS;
+    }
+  }
+}
+
+/**
+ * Each non-null row's error code, through its dictionary index (`names`: index → code).
+ * Returns the first row whose index is outside the dictionary, or -1.
+ */
+function dictionaryCodes(codes: Uint16Array, errors: Data, names: Int32Array): number {
+  const raw = errors.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
+  const indices =
+    raw instanceof BigInt64Array || raw instanceof BigUint64Array
+      ? Float64Array.from(raw, Number)
+      : raw;
+  const offset = errors.offset;
+  if (indices.length - offset < codes.length) throw new RangeError('short dictionary indices');
+  const valid = errors.nullBitmap as Uint8Array | undefined;
+  const allValid = !valid || valid.length === 0;
+  for (let i = 0; i < codes.length; i++) {
+    const bit = offset + i;
+    if (!allValid && (valid[bit >> 3]! & (1 << (bit & 7))) === 0) continue;
+    const index = indices[offset + i]!;
+    if (!(index >= 0 && index < names.length)) return i;
+    codes[i] = names[index]!;
+  }
+  return -1;
 }
 
 const INVALID = 'is not a valid Arrow IPC file (truncated or corrupt?)';

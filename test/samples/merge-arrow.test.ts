@@ -14,9 +14,24 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import {
+  Bool,
+  Float64,
+  Int32,
+  Table,
+  Utf8,
+  type Vector,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import type { RecordedRun } from '../../src/metrics/index.js';
+import {
+  FLAG_CACHE_HIT,
+  FLAG_CACHE_MISS,
+  FLAG_SUCCESS,
+  type RecordedRun,
+} from '../../src/metrics/index.js';
 import { mergeShards, readShardReport } from '../../src/samples/index.js';
 import { readSamplesArrow } from '../../src/samples/arrow.js';
 import { runCli, tempDir } from '../_helpers.js';
@@ -331,4 +346,82 @@ describe('merge refuses a damaged samples.arrow', () => {
     // Most damage is caught (a changed latency bit may leave a valid number: no checksum).
     expect(refused).toBeGreaterThan(150);
   }, 120_000);
+});
+
+describe('readSamplesArrow: any Arrow file of the sample columns, by the CSV’s rules', () => {
+  const file = (name: string, columns: Record<string, Vector>) => {
+    const path = at(`${name}.arrow`);
+    writeFileSync(path, tableToIPC(new Table(columns), 'file'));
+    return path;
+  };
+  const floats = (values: Array<number | null>) => vectorFromArray(values, new Float64());
+  const bools = (values: Array<boolean | null>) => vectorFromArray(values, new Bool());
+
+  it('only latency_ms: every call a success, untimed', async () => {
+    const table = await readSamplesArrow(file('latency-only', { latency_ms: floats([1.5, 2.5]) }));
+    expect(table.timed).toBe(false);
+    expect([...table.latencyMs]).toEqual([1.5, 2.5]);
+    expect([...table.flags]).toEqual([FLAG_SUCCESS, FLAG_SUCCESS]);
+    expect([...table.errorCode]).toEqual([0, 0]);
+  });
+
+  it('error_type as plain strings; cache_hit true, false or unknown', async () => {
+    const table = await readSamplesArrow(
+      file('plain-strings', {
+        timestamp_ms: floats([1000, 2000, 3000]),
+        latency_ms: floats([1, 2, 3]),
+        success: bools([true, false, false]),
+        cache_hit: bools([true, false, null]),
+        error_type: vectorFromArray(['', 'timeout', null], new Utf8()),
+      }),
+    );
+    expect(table.timed).toBe(true);
+    expect([...table.timestampMs]).toEqual([1000, 2000, 3000]);
+    expect([...table.flags]).toEqual([FLAG_SUCCESS | FLAG_CACHE_HIT, FLAG_CACHE_MISS, 0]);
+    expect([...table.errorCode].map((code) => table.errorTypes[code])).toEqual(['', 'timeout', '']);
+  });
+
+  it.each([
+    [
+      'a timestamp missing on one row',
+      { latency_ms: floats([1, 2, 3]), timestamp_ms: floats([1000, null, 3000]) },
+      /row 2: timestamp_ms is missing$/,
+    ],
+    [
+      'a timestamp on one row only',
+      { latency_ms: floats([1, 2, 3]), timestamp_ms: floats([null, null, 3000]) },
+      /row 3: timestamp_ms given here but not on earlier rows$/,
+    ],
+    [
+      'a negative latency',
+      { latency_ms: floats([1, -2]) },
+      /row 2: latency_ms -2 is not a finite number ≥ 0$/,
+    ],
+    ['a missing latency', { latency_ms: floats([1, null]) }, /row 2: latency_ms is missing$/],
+    [
+      'a missing success',
+      { latency_ms: floats([1, 2]), success: bools([true, null]) },
+      /row 2: success is missing$/,
+    ],
+    [
+      'latencies that are not float64',
+      { latency_ms: vectorFromArray([1, 2], new Int32()) },
+      /has no float64 latency_ms column$/,
+    ],
+    ['no latency_ms column', { latency: floats([1, 2]) }, /has no float64 latency_ms column$/],
+    [
+      'a success column of numbers',
+      { latency_ms: floats([1, 2]), success: floats([1, 0]) },
+      /its success column is not of booleans$/,
+    ],
+  ])('%s: an InputError naming the file and row', async (name, columns, message) => {
+    const path = file(name.replaceAll(/\W+/g, '-'), columns);
+    const error = await readSamplesArrow(path).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message.startsWith(`${path}: `)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
 });
