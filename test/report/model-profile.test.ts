@@ -105,6 +105,28 @@ describe('model_profile in the reports', () => {
   });
 });
 
+describe('a breakdown of means (an older report, a workload of its own)', () => {
+  it('report.md and report.html show its share of the mean inference, and do not claim medians', () => {
+    const ofMeans: ModelProfile = {
+      runtime: 'custom',
+      provider: 'cpu',
+      calls: 5,
+      inference_ms: 8,
+      operators: [
+        { name: 'enc', op_type: 'MatMul', calls: 5, total_ms: 20, mean_us: 4000, share: 0.5 },
+      ],
+    };
+    const reports = fixtureReports({ ...fixtureRun(), modelProfile: ofMeans });
+    const md = renderReportMarkdown(reports.summary, reports.analysis, reports.alerts, ofMeans);
+    expect(md).toContain('| enc | MatMul | 50.00 % | 4.00 ms |  |');
+    expect(md).toContain('5 profiled inferences of 8.00 ms on average');
+    expect(md).not.toContain('median');
+    const html = renderReportHtml(reports);
+    expect(html).toContain('Share of one inference per operator');
+    expect(html).not.toContain('median over');
+  });
+});
+
 describe('the terminal summary', () => {
   it('names the three largest operators on one line, their types neutralised', () => {
     const hostile = buildModelProfile('onnx', 'cpu', [

@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { topOperator } from '../../src/analysis/index.js';
+import { topOperator, topOperatorAdvice } from '../../src/analysis/index.js';
 import { writeOnnxModel } from '../../src/workloads/feature-extraction/_onnx-writer.js';
 import {
   buildModelProfile,
@@ -80,6 +80,8 @@ describe('one slow call does not decide where the time goes', () => {
       ['Tanh', 0.15],
     ]);
     expect(topOperator(profile)).toMatchObject({ op_type: 'LSTM', share: expect.closeTo(0.6, 9) });
+    // What the analysis says when latency fails.
+    expect(topOperatorAdvice(profile)).toMatch(/^LSTM \(lstm\) takes 60 % of an inference/);
     // The stall is not hidden: Tanh's total holds it, and its spread says it was one call.
     const tanh = profile.operators.find((o) => o.op_type === 'Tanh')!;
     expect(tanh.total_ms).toBeCloseTo((9 * 15 + 750) / 1000, 9);
