@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SeriesStream } from '../../src/workloads/feature-extraction/index.js';
-import { runCli, tempDir } from '../_helpers.js';
+import { tempDir } from '../_helpers.js';
+import { expectRefused, runModel } from '../workloads/_model-runs.js';
 import {
   SENSOR,
   integerInputSpec,
@@ -38,23 +39,10 @@ describe('perfsight run --model file.onnx: a model exported elsewhere, measured 
 
   it('runs with ONNX Runtime in the model’s own shapes; --batch, --threads recorded', async () => {
     const out = join(dir, 'run');
-    const result = await runCli([
-      'run',
-      '--model',
-      model,
-      '--batch',
-      '4',
-      '--threads',
-      '1',
-      '-n',
-      '60',
-      '--model-timeout',
-      '60s',
-      '--no-progress',
-      '--no-history',
-      '-o',
+    const result = await runModel(
+      ['--model', model, '--batch', '4', '--threads', '1', '-n', '60'],
       out,
-    ]);
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(
       `Model: ${model} · ONNX Runtime, cpu provider, 1 intra-op thread`,
@@ -99,28 +87,12 @@ describe('perfsight run --model file.onnx: a model exported elsewhere, measured 
       [jsonl, '0'],
     ] as const) {
       const out = join(dir, `inputs-${repeat}`);
-      const result = await runCli([
-        'run',
-        '--model',
-        model,
-        '--inputs',
-        file,
-        '--repeat-ratio',
-        repeat,
-        '-n',
-        '40',
+      const result = await runModel(
         // No warm-up: its calls would take windows from the cycle too.
-        '-w',
-        '0',
-        '--model-timeout',
-        '60s',
-        '--slo',
-        'p95<10s',
-        '--no-progress',
-        '--no-history',
-        '-o',
+        ['--model', model, '--inputs', file, '--repeat-ratio', repeat, '-n', '40', '-w', '0'],
         out,
-      ]);
+        { slo: 'p95<10s' },
+      );
       expect(result.code, result.stderr).toBe(0);
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       expect(summary.workload.inputs).toBe(file);
@@ -138,24 +110,10 @@ describe('perfsight run --model file.onnx: a model exported elsewhere, measured 
 
   it('--isolate and --fault-rate work as for the built-in model: a worker thread, the fallback in the model’s shapes', async () => {
     const out = join(dir, 'isolated');
-    const result = await runCli([
-      'run',
-      '--model',
-      model,
-      '--isolate',
-      '--fault-rate',
-      '0.3',
-      '--repeat-ratio',
-      '0',
-      '-n',
-      '40',
-      '--model-timeout',
-      '60s',
-      '--no-progress',
-      '--no-history',
-      '-o',
+    const result = await runModel(
+      ['--model', model, '--isolate', '--fault-rate', '0.3', '--repeat-ratio', '0', '-n', '40'],
       out,
-    ]);
+    );
     // The fallback answered some calls: the verdict fails on fallback<1%, as it should.
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toContain(
@@ -173,19 +131,7 @@ describe('perfsight run --model file.onnx: a model exported elsewhere, measured 
   it('a fallback that cannot be shaped is off, and the summary says so', async () => {
     const open = writeModel(dir, 'open.onnx', openOutputSpec());
     const out = join(dir, 'open-run');
-    const result = await runCli([
-      'run',
-      '--model',
-      open,
-      '-n',
-      '10',
-      '--model-timeout',
-      '60s',
-      '--no-progress',
-      '--no-history',
-      '-o',
-      out,
-    ]);
+    const result = await runModel(['--model', open, '-n', '10'], out);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/fallback off: output "active_units" has .* open/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -250,16 +196,7 @@ describe('perfsight run --model file.onnx: a model exported elsewhere, measured 
         /--backend does nothing for a model run by ONNX Runtime/,
       ],
     ];
-    for (const [args, message] of cases) {
-      const cwd = tempDir('perfsight-onnx-cwd-');
-      const result = await runCli(['run', ...args, '-n', '3', '--no-progress'], { cwd });
-      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
-      const lines = result.stderr.trim().split('\n');
-      expect(lines, args.join(' ')).toHaveLength(1);
-      expect(lines[0]).toMatch(/^perfsight: /);
-      expect(lines[0]).toMatch(message);
-      // No report folder, no history: the run never started.
-      expect(readdirSync(cwd), args.join(' ')).toEqual([]);
-    }
+    // No report folder, no history: the run never started.
+    for (const [args, message] of cases) await expectRefused(args, message);
   }, 240_000);
 });

@@ -5,6 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { saveModel } from '../../src/workloads/feature-extraction/index.js';
+import { tf } from '../../src/workloads/feature-extraction/model.js';
 
 export const GRAPH = { steps: 20, channels: 4, units: 8 };
 
@@ -98,5 +100,38 @@ export function writeGraphModel(dir: string): string {
     join(dir, 'group1-shard1of1.bin'),
     Buffer.concat([Buffer.from(shape.buffer), Buffer.from(kernel.buffer)]),
   );
+  return dir;
+}
+
+/**
+ * A layers model of one input `readings` of `inputShape` (not the built-in contract): an LSTM
+ * for a sequence, then Dense `health` (4 units, relu), saved in `dir`. Seeded weights.
+ */
+export async function saveLayersModel(dir: string, inputShape: number[]): Promise<string> {
+  const input = tf.input({ shape: inputShape, name: 'readings' });
+  let x: tf.SymbolicTensor = input;
+  if (inputShape.length === 2) {
+    x = tf.layers
+      .lstm({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+      .apply(x) as tf.SymbolicTensor;
+  }
+  const out = tf.layers
+    .dense({
+      units: 4,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      name: 'health',
+    })
+    .apply(x) as tf.SymbolicTensor;
+  await saveModel(tf.model({ inputs: input, outputs: out }), dir);
+  return dir;
+}
+
+/** A layers model of two inputs `a` and `b` (`[4]` each, added): not one perfsight can feed. */
+export async function saveTwoInputModel(dir: string): Promise<string> {
+  const a = tf.input({ shape: [4], name: 'a' });
+  const b = tf.input({ shape: [4], name: 'b' });
+  const sum = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
+  await saveModel(tf.model({ inputs: [a, b], outputs: sum }), dir);
   return dir;
 }

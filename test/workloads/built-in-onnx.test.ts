@@ -14,6 +14,7 @@ import {
   useBackend,
 } from '../../src/workloads/feature-extraction/index.js';
 import { runCli, tempDir } from '../_helpers.js';
+import { runModel } from './_model-runs.js';
 
 describe('the built-in CNN+LSTM in both runtimes', () => {
   beforeAll(async () => {
@@ -55,24 +56,15 @@ describe('the built-in CNN+LSTM in both runtimes', () => {
 
   it('--runtime picks the runtime; the Model line names runtime, provider and threads', async () => {
     const dir = tempDir('perfsight-runtime-');
-    const onnx = await runCli([
-      'run',
-      '--runtime',
-      'onnx',
-      '--threads',
-      '1',
-      '-n',
-      '20',
-      '--model-timeout',
-      '60s',
-      // About the Model line, not the latency: a busy machine must not fail it.
-      '--slo',
-      'p95<60s',
-      '--no-progress',
-      '--no-history',
-      '-o',
+    // About the Model line, not the latency: a busy machine must not fail it.
+    const slo = 'p95<60s';
+    const onnx = await runModel(
+      ['--runtime', 'onnx', '--threads', '1', '-n', '20'],
       `${dir}/onnx`,
-    ]);
+      {
+        slo,
+      },
+    );
     expect(onnx.code, onnx.stderr).toBe(0);
     expect(onnx.stdout).toContain(
       'Model: built-in CNN+LSTM (seeded) · ONNX Runtime, cpu provider, 1 intra-op thread · 168,196 parameters',
@@ -84,22 +76,7 @@ describe('the built-in CNN+LSTM in both runtimes', () => {
       (o: { name: string; op_type: string }) => `${o.name}:${o.op_type}`,
     );
     expect(nodes).toContain('lstm_y:LSTM');
-    const tfjs = await runCli([
-      'run',
-      '--runtime',
-      'tfjs',
-      '-n',
-      '20',
-      '--model-timeout',
-      '60s',
-      // About the Model line, not the latency: a busy machine must not fail it.
-      '--slo',
-      'p95<60s',
-      '--no-progress',
-      '--no-history',
-      '-o',
-      `${dir}/tfjs`,
-    ]);
+    const tfjs = await runModel(['--runtime', 'tfjs', '-n', '20'], `${dir}/tfjs`, { slo });
     expect(tfjs.code, tfjs.stderr).toBe(0);
     expect(tfjs.stdout).toContain(
       'Model: built-in CNN+LSTM (seeded) · TensorFlow.js, backend wasm · 168,196 parameters',

@@ -1,54 +1,25 @@
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   GraphRunner,
   SeriesStream,
   loadTfjsModel,
-  saveModel,
   useBackend,
 } from '../../src/workloads/feature-extraction/index.js';
-import { tf } from '../../src/workloads/feature-extraction/model.js';
-import { runCli, tempDir } from '../_helpers.js';
-import { GRAPH, graphKernel, writeGraphModel } from './_tfjs-models.js';
+import { tempDir } from '../_helpers.js';
+import { expectRefused, runModel } from './_model-runs.js';
+import {
+  GRAPH,
+  graphKernel,
+  saveLayersModel,
+  saveTwoInputModel,
+  writeGraphModel,
+} from './_tfjs-models.js';
 
-/** A layers model of one input of `inputShape` (not the built-in contract), saved in `dir`. */
-async function saveLayersModel(dir: string, inputShape: number[]): Promise<string> {
-  const input = tf.input({ shape: inputShape, name: 'readings' });
-  let x: tf.SymbolicTensor = input;
-  if (inputShape.length === 2) {
-    x = tf.layers
-      .lstm({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
-      .apply(x) as tf.SymbolicTensor;
-  }
-  const out = tf.layers
-    .dense({
-      units: 4,
-      activation: 'relu',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-      name: 'health',
-    })
-    .apply(x) as tf.SymbolicTensor;
-  await saveModel(tf.model({ inputs: input, outputs: out }), dir);
-  return dir;
-}
-
+/** `run` of a model, about which model answered and in which shapes, not how fast on a busy machine. */
 const run = (args: string[], out: string) =>
-  runCli([
-    'run',
-    ...args,
-    '--repeat-ratio',
-    '0',
-    '--model-timeout',
-    '60s',
-    // About which model answered, not how fast on a busy machine.
-    '--slo',
-    'p95<60s',
-    '--no-progress',
-    '--no-history',
-    '-o',
-    out,
-  ]);
+  runModel([...args, '--repeat-ratio', '0'], out, { slo: 'p95<60s' });
 
 describe('any TensorFlow.js model: graph models and layers models of any single-input shape', () => {
   let dir: string;
@@ -124,11 +95,7 @@ describe('any TensorFlow.js model: graph models and layers models of any single-
     const notAModel = join(dir, 'not-a-model');
     mkdirSync(notAModel);
     writeFileSync(join(notAModel, 'model.json'), JSON.stringify({ notes: 'hello' }));
-    const twoInputs = join(dir, 'two-inputs');
-    const a = tf.input({ shape: [4], name: 'a' });
-    const b = tf.input({ shape: [4], name: 'b' });
-    const sum = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
-    await saveModel(tf.model({ inputs: [a, b], outputs: sum }), twoInputs);
+    const twoInputs = await saveTwoInputModel(join(dir, 'two-inputs'));
     const cases: Array<[string, RegExp]> = [
       [notAModel, /not-a-model\/model\.json: not a TensorFlow\.js model \(no modelTopology\)/],
       [
@@ -136,14 +103,6 @@ describe('any TensorFlow.js model: graph models and layers models of any single-
         /two-inputs: has 2 inputs \(a, b\); perfsight measures models of one float input/,
       ],
     ];
-    for (const [model, message] of cases) {
-      const cwd = tempDir('perfsight-tfjs-cwd-');
-      const result = await runCli(['run', '--model', model, '-n', '3', '--no-progress'], { cwd });
-      expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/^perfsight: /);
-      expect(result.stderr).toMatch(message);
-      expect(readdirSync(cwd)).toEqual([]);
-    }
+    for (const [model, message] of cases) await expectRefused(['--model', model], message);
   }, 120_000);
 });
