@@ -34,7 +34,13 @@ import {
   renderReportMarkdown,
   type ReportFile,
 } from '../report/index.js';
-import type { DetailedReport, RunResult, SummaryReport } from '../model/index.js';
+import {
+  SAMPLES_ARROW_FILE,
+  SAMPLES_FILE,
+  type DetailedReport,
+  type RunResult,
+  type SummaryReport,
+} from '../model/index.js';
 import { comparisonFiles } from './comparison.js';
 
 export interface PipelineOptions {
@@ -66,9 +72,10 @@ export interface RunArtifacts {
   /** Against `baseline`, when one was given. */
   comparison: ComparisonReport | undefined;
   /**
-   * summary.json, detailed.json, summary.csv, samples.csv.gz (runs of at most 1 M samples),
-   * analysis.json, alerts.json, report.html, report.md, junit.xml, then comparison.json,
-   * comparison.md and comparison.html with a baseline. Rendered when written.
+   * summary.json, detailed.json, summary.csv, analysis.json, alerts.json, report.html,
+   * report.md, junit.xml, comparison.json, comparison.md and comparison.html with a
+   * baseline, then samples.csv.gz and samples.arrow (runs of at most 1 M samples). Rendered
+   * when written, in that order.
    */
   files: ReportFile[];
 }
@@ -116,7 +123,18 @@ export function runPipeline(run: RunResult, options: PipelineOptions = {}): RunA
     comparison = compared.report;
     files.push(...compared.files);
   }
-  return { summary, detailed, analysis, alerts, trend, comparison, files };
+  return { summary, detailed, analysis, alerts, trend, comparison, files: samplesLast(files) };
+}
+
+/**
+ * The samples files after the others: a large run's are encoded on a worker, which finishes
+ * them while the files before them are rendered here — first, this thread would wait for
+ * them and only then render the rest.
+ */
+function samplesLast(files: readonly ReportFile[]): ReportFile[] {
+  const isSamples = (file: ReportFile) =>
+    file.name === SAMPLES_FILE || file.name === SAMPLES_ARROW_FILE;
+  return [...files.filter((file) => !isSamples(file)), ...files.filter(isSamples)];
 }
 
 /**

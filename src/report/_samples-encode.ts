@@ -18,7 +18,8 @@ export interface SamplesToEncode {
 
 export interface EncodedSamples {
   csvGz: Uint8Array;
-  arrow: Uint8Array | undefined;
+  /** samples.arrow in pieces, to be written one after the other (see `samplesArrowParts`). */
+  arrow: Uint8Array[] | undefined;
 }
 
 /** What the samples worker is sent: a part of a run being read, or the run's end. */
@@ -65,8 +66,8 @@ export class SamplesEncoder {
     for (const part of columns) await csv.add(part, errorTypes);
     this.columns.push(...columns);
     const finished = csv.end();
-    const { samplesArrowBytes } = await (this.arrow ??= import('./arrow.js'));
-    const arrow = samplesArrowBytes(this.columns, errorTypes, timed);
+    const { samplesArrowParts } = await (this.arrow ??= import('./arrow.js'));
+    const arrow = await samplesArrowParts(this.columns, errorTypes, timed);
     return { csvGz: await finished, arrow };
   }
 }

@@ -11,11 +11,12 @@ import {
 } from './_samples-encode.js';
 
 function reply(encoded: EncodedSamples): void {
-  // Moved, not copied; a buffer under 4 kB may be a slice of Node's shared pool: copied.
-  const transfer = [encoded.csvGz, encoded.arrow]
-    .filter((bytes) => bytes !== undefined && bytes.byteLength >= 4096)
-    .map((bytes) => bytes!.buffer as ArrayBuffer);
-  parentPort!.postMessage(encoded, transfer);
+  // The large buffers moved, not copied: the gzip and the columns the Arrow pieces are views
+  // of (this thread is done with them). Small ones are copied: one may be a slice of Node's
+  // shared pool, which cannot move.
+  const buffers = [encoded.csvGz, ...(encoded.arrow ?? [])].map((bytes) => bytes.buffer);
+  const transfer = [...new Set(buffers)].filter((buffer) => buffer.byteLength >= 1 << 16);
+  parentPort!.postMessage(encoded, transfer as ArrayBuffer[]);
 }
 
 const encoder = new SamplesEncoder();

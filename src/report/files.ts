@@ -56,5 +56,6 @@ async function* bytesOf(
   file: keyof EncodedSamples,
 ): AsyncGenerator<Uint8Array> {
   const bytes = (await encoded())[file];
-  if (bytes) yield bytes;
+  if (bytes instanceof Uint8Array) yield bytes;
+  else if (bytes) yield* bytes;
 }

@@ -234,3 +234,32 @@ function keysOf(value: unknown, prefix = ''): string[] {
   }
   return [];
 }
+
+describe('the order the run files are written in', () => {
+  it('puts the samples last, after every file rendered here (with a baseline too)', async () => {
+    const collector = new MetricsCollector({ sampleResources: false });
+    collector.startCollection({ replay: true });
+    for (let i = 0; i < 500; i++) {
+      collector.record(1 + (i % 13), i % 17 ? 1 : 0, 'Boom', 1_700_000_000_000 + i * 10);
+    }
+    collector.endCollection({ startMs: 1_700_000_000_000 - 5, endMs: 1_700_000_005_000 });
+    const run = {
+      name: 'order',
+      description: '',
+      recorded: collector.recorded(),
+      uncorrected: null,
+      interrupted: false,
+      configuration: {},
+      environment: describeEnvironment(),
+      workload: { kind: 'samples_file', path: 'order.csv' },
+      generatedAt: new Date(),
+    };
+    const dir = tempDir('perfsight-pipeline-order-');
+    const baseline = await writeReportFolder(join(dir, 'baseline'), runPipeline(run).files);
+    const names = runPipeline(run, { baseline: await loadRunForComparison(baseline) }).files.map(
+      (file) => file.name,
+    );
+    expect(names.slice(-2)).toEqual(['samples.csv.gz', 'samples.arrow']);
+    expect(names).toEqual(expect.arrayContaining(['report.html', 'comparison.json', 'junit.xml']));
+  });
+});
