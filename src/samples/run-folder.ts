@@ -55,15 +55,32 @@ export async function loadRunForComparison(path: string): Promise<ComparableRun>
   // The columnar copy first (no text to parse); folders written before it, from the CSV.
   const arrowPath = join(dirname(file), SAMPLES_ARROW_FILE);
   if (await ownFile(arrowPath)) {
-    return comparableRunOf(report, path, await readSuccessfulLatencies(arrowPath));
+    const exact = await readSuccessfulLatencies(arrowPath);
+    return comparableRunOf(report, path, sameRun(exact, report, arrowPath));
   }
   if (await ownFile(samplesPath)) {
     const collector = new MetricsCollector({ sampleResources: false });
     await readSamplesFile(samplesPath, collector);
     const exact = collector.recorded().samples?.sortedLatencies(true) ?? new Float64Array();
-    return comparableRunOf(report, path, exact);
+    return comparableRunOf(report, path, sameRun(exact, report, samplesPath));
   }
   return comparableRunOf(report, path);
+}
+
+/**
+ * The successful latencies, when there are as many as the report counts: a samples file of
+ * another run (copied over, or half-written) is refused, not compared under this run's name.
+ */
+function sameRun(latencies: Float64Array, report: DetailedReport, file: string): Float64Array {
+  const counted = report.performance_summary.successful_requests;
+  if (typeof counted === 'number' && latencies.length !== counted) {
+    throw InputError.at(
+      file,
+      undefined,
+      `has ${latencies.length} successful samples, but its detailed.json counts ${counted} successful requests`,
+    );
+  }
+  return latencies;
 }
 
 /**

@@ -117,6 +117,22 @@ describe('samples.arrow, the columnar copy of the samples in a report folder', (
   });
 
   it.each(['samples.arrow', 'samples.csv.gz'])(
+    'a %s of another run (not as many successes as detailed.json counts) is refused',
+    async (name) => {
+      const folder = variant(`other-run-${name}`, (folder) => {
+        // Only that file: the other one must not be read instead.
+        if (name === 'samples.csv.gz') rmSync(join(folder, 'samples.arrow'));
+        cpSync(at(`untimed/${name}`), join(folder, name));
+      });
+      expect(await problem(folder)).toMatch(
+        new RegExp(
+          `${name.replaceAll('.', '\\.')}: has 2 successful samples, but its detailed\\.json counts ${3000 - Math.ceil(3000 / 97)} successful requests$`,
+        ),
+      );
+    },
+  );
+
+  it.each(['samples.arrow', 'samples.csv.gz'])(
     'a symbolic link as %s is refused, not followed',
     async (name) => {
       const outside = at(`outside-${name}`);
