@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { FLAG_SUCCESS, sampleFlags, type Recorder } from '../metrics/index.js';
+import { FLAG_SUCCESS, sampleFlags, type RecordBatch, type Recorder } from '../metrics/index.js';
 import { errorTypeOf, type CallResult, type Workload } from './workload.js';
 import { CallHandle, TimeoutError, isThenable, sleep, withTimeout } from './_async.js';
 import { afterMs, type LongTimer } from './timers.js';
@@ -72,8 +72,13 @@ export interface DriveOutcome {
 const DEFAULT_YIELD_EVERY_MS = 100;
 /** After an interrupt, calls in flight get this long to finish before they are abandoned. */
 const INTERRUPT_GRACE_MS = 1000;
-/** Synchronous calls' outcomes held before they go to the recorders (see `Drive.worker`). */
+/** Calls' outcomes held before they go to the recorders (see `Drive.stretch`). */
 const BATCH = 512;
+/**
+ * An awaited call that took this long may have let timers run (a progress line, the
+ * monitor's windows): the outcomes held are passed on after it (see `Drive.settled`).
+ */
+const PASS_ON_AFTER_MS = 1;
 
 /**
  * The load driver behind `run` and the monitor: drives `workload` according to `plan` and
@@ -125,13 +130,21 @@ class Drive {
   private readonly held: Array<CallHandle | undefined> = [];
   /** The open loop's calls in flight. */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Outcomes of synchronous calls not passed to the recorders yet (see `worker`). */
-  private readonly batchLatency = new Float64Array(BATCH);
-  private readonly batchEnd = new Float64Array(BATCH);
-  private readonly batchFlags = new Uint8Array(BATCH);
-  private readonly batchError: Array<string | undefined> = new Array<string | undefined>(
-    BATCH,
-  ).fill(undefined);
+  /**
+   * Outcomes of synchronous calls not passed to the recorders yet (see `stretch`): the
+   * first `batched` entries; `batch.length` is set when it is handed over.
+   */
+  private readonly batch: { -readonly [K in keyof RecordBatch]: RecordBatch[K] } = {
+    length: 0,
+    latencyMs: new Float64Array(BATCH),
+    flags: new Uint8Array(BATCH),
+    errorType: new Array<string | undefined>(BATCH).fill(undefined),
+    timestampMs: new Float64Array(BATCH),
+  };
+  private readonly batchLatency = this.batch.latencyMs;
+  private readonly batchTimestamp = this.batch.timestampMs;
+  private readonly batchFlags = this.batch.flags;
+  private readonly batchError = this.batch.errorType as Array<string | undefined>;
   private batched = 0;
   /** The error type of the outcome `judge` looked at last. */
   private judgedError: string | undefined = undefined;
@@ -202,9 +215,9 @@ class Drive {
 
   /**
    * One closed-loop worker: a call, then the next. Synchronous calls run in stretches
-   * (`stretch`); an async answer is awaited here and recorded at once, and the event loop is
-   * given back here. While other workers' calls are awaited, a synchronous call lets them
-   * resume before the next one starts.
+   * (`stretch`); an async answer is awaited here, and the event loop is given back here.
+   * Either kind's outcome waits in the batch (`settled`). While other workers' calls are
+   * awaited, a synchronous call lets them resume before the next one starts.
    */
   private async worker(w: number): Promise<void> {
     this.handles[w] = new CallHandle();
@@ -215,7 +228,6 @@ class Drive {
       if (pending !== undefined) {
         this.parked = undefined;
         const handle = this.handles[w]!;
-        this.flush();
         let result: CallResult = undefined;
         let threw = false;
         let failure: unknown = undefined;
@@ -236,9 +248,8 @@ class Drive {
           threw = true;
           failure = error;
         }
-        this.record(begin, begin, performance.now(), result, threw, failure);
+        begin = this.settled(begin, performance.now(), result, threw, failure);
         if (!handle.reusable) this.handles[w] = new CallHandle();
-        begin = performance.now();
         if (begin - this.lastYield <= this.yieldEveryMs) continue;
       } else if (!this.more(begin)) {
         break;
@@ -287,7 +298,7 @@ class Drive {
       if (took > this.longestCall) this.longestCall = took;
       const n = this.batched;
       this.batchLatency[n] = took;
-      this.batchEnd[n] = end;
+      this.batchTimestamp[n] = this.timeOrigin + end;
       this.batched = n + 1;
       // The common outcome costs no look at the result: a success, in time, that said nothing.
       if (pending === undefined && took <= this.timeoutLimit) {
@@ -295,7 +306,7 @@ class Drive {
         this.batchError[n] = undefined;
         begin = n + 1 < BATCH ? end : this.flushed();
       } else {
-        begin = this.judged(n, pending, took);
+        begin = this.judged(n, pending, took, end);
       }
       if (!handle.reusable) handle = this.handles[w] = new CallHandle();
       if (begin - this.lastYield > this.yieldEveryMs || this.awaiting > 0) return begin;
@@ -304,12 +315,46 @@ class Drive {
   }
 
   /** A synchronous call's outcome that says something, in batch slot `n`; returns the clock. */
-  private judged(n: number, result: CallResult, took: number): number {
+  private judged(n: number, result: CallResult, took: number, end: number): number {
     const flags = this.judge(result, false, undefined, took);
     this.batchFlags[n] = flags;
     this.batchError[n] = this.judgedError;
     // A timeout (an error type found) took time to word: the next call starts on a fresh read.
-    return this.judgedError === undefined && n + 1 < BATCH ? this.batchEnd[n]! : this.flushed();
+    return this.judgedError === undefined && n + 1 < BATCH ? end : this.flushed();
+  }
+
+  /**
+   * An awaited call's outcome, into the batch like a synchronous call's (`stretch`); returns
+   * when the next call starts: at this one's end, unless the batch was passed on — when it
+   * is full, when the call failed (its error type took time to word), or when the call
+   * waited PASS_ON_AFTER_MS or more. Timers (the progress line, the monitor's windows) run
+   * during such waits and see every outcome before it; outcomes of quicker calls reach them
+   * at the latest when the loop is given back (`yieldEveryMs`), as synchronous ones do.
+   */
+  private settled(
+    begin: number,
+    end: number,
+    result: CallResult,
+    threw: boolean,
+    failure: unknown,
+  ): number {
+    if (this.closed) return end; // a call abandoned at the end of the run finished late
+    const took = end - begin;
+    if (took > this.longestCall) this.longestCall = took;
+    const n = this.batched;
+    this.batchLatency[n] = took;
+    this.batchTimestamp[n] = this.timeOrigin + end;
+    this.batched = n + 1;
+    if (!threw && result === undefined && took <= this.timeoutLimit) {
+      this.batchFlags[n] = FLAG_SUCCESS;
+      this.batchError[n] = undefined;
+      return n + 1 < BATCH && took < PASS_ON_AFTER_MS ? end : this.flushed();
+    }
+    this.batchFlags[n] = this.judge(result, threw, failure, took);
+    this.batchError[n] = this.judgedError;
+    return this.judgedError === undefined && n + 1 < BATCH && took < PASS_ON_AFTER_MS
+      ? end
+      : this.flushed();
   }
 
   /** A synchronous call that threw: recorded; returns the clock. */
@@ -473,10 +518,15 @@ class Drive {
     if (n === 0) return;
     this.batched = 0;
     if (this.closed) return;
-    const { batchLatency, batchEnd, batchFlags, batchError, timeOrigin } = this;
+    const { batch, batchLatency, batchTimestamp, batchFlags, batchError } = this;
+    batch.length = n;
     for (const recorder of this.recorders) {
+      if (recorder.recordBatch) {
+        recorder.recordBatch(batch);
+        continue;
+      }
       for (let k = 0; k < n; k++) {
-        recorder.record(batchLatency[k]!, batchFlags[k]!, batchError[k], timeOrigin + batchEnd[k]!);
+        recorder.record(batchLatency[k]!, batchFlags[k]!, batchError[k], batchTimestamp[k]!);
       }
     }
   }

@@ -11,7 +11,7 @@ import { LogLinearCounts } from './_log-linear.js';
 import { SUM_SCALE, exactPercentiles, histogramPercentiles } from './_latency-stats.js';
 import { FLAG_CACHE_HIT, FLAG_FALLBACK, FLAG_SUCCESS, type SampleLog } from './_sample-log.js';
 import { sortAscending } from './_sort.js';
-import type { AnswerSource, LatencyBySource, SourceLatency } from './types.js';
+import type { AnswerSource, LatencyBySource, LatencyPercentiles, SourceLatency } from './types.js';
 
 export const ANSWER_SOURCES: readonly AnswerSource[] = ['model', 'cache', 'fallback'];
 
@@ -49,24 +49,32 @@ export class SourceRecorder {
 const none = (): SourceLatency => ({ count: 0, percentiles: null });
 
 /**
- * Exact figures per source, from every successful sample in the log. `answered`: how many
- * successes each source gave, when the caller counted them as they were recorded (else they
- * are counted here, a pass over the log).
+ * Exact figures per source, from every successful sample in the log. What the caller knows
+ * already saves passes over a million samples: `answered`, how many successes each source
+ * gave, counted as they were recorded (else counted here); `successPercentiles`, the
+ * figures of all the successes (what a source that gave them all has).
  */
 export function exactLatencyBySource(
   log: SampleLog,
   successLatencies: Float64Array,
-  answered?: Record<AnswerSource, number>,
+  known: {
+    answered?: Record<AnswerSource, number>;
+    successPercentiles?: LatencyPercentiles;
+  } = {},
 ): LatencyBySource {
-  const counts = answered ?? countBySource(log);
+  const counts = known.answered ?? countBySource(log);
   const result: LatencyBySource = { model: none(), cache: none(), fallback: none() };
   for (const source of ANSWER_SOURCES) {
     const count = counts[source];
     if (count === 0) continue;
     // The common case: one source answered everything, whose latencies are already sorted.
-    const latencies =
-      count === successLatencies.length ? successLatencies : sortedOf(log, source, count);
-    result[source] = { count, percentiles: exactPercentiles(latencies) };
+    const percentiles =
+      count !== successLatencies.length
+        ? exactPercentiles(sortedOf(log, source, count))
+        : known.successPercentiles
+          ? { ...known.successPercentiles }
+          : exactPercentiles(successLatencies);
+    result[source] = { count, percentiles };
   }
   return result;
 }

@@ -47,6 +47,8 @@ export interface SampleColumns {
 export class SampleLog {
   readonly cap: number;
   length = 0;
+  /** How many of the samples have the success flag. */
+  private successes = 0;
   private readonly chunks: Chunk[] = [];
   // The chunk being filled, and the next free slot in it: the hot path touches only these.
   private current: Chunk;
@@ -82,6 +84,35 @@ export class SampleLog {
     chunk.flags[i] = flags;
     chunk.errorCode[i] = errorCode;
     this.length++;
+    this.successes += flags & FLAG_SUCCESS;
+  }
+
+  /**
+   * Appends `latencyMs[from..to)` and `timestampMs[from..to)` with the same flags and no
+   * error, as block copies; the caller checks there is room below the cap.
+   */
+  pushRun(
+    latencyMs: Float64Array,
+    timestampMs: Float64Array,
+    from: number,
+    to: number,
+    flags: number,
+  ): void {
+    let i = from;
+    while (i < to) {
+      if (this.free === this.current.flags.length) this.addChunk();
+      const chunk = this.current;
+      const at = this.free;
+      const n = Math.min(to - i, chunk.flags.length - at);
+      chunk.latencyMs.set(latencyMs.subarray(i, i + n), at);
+      chunk.timestampMs.set(timestampMs.subarray(i, i + n), at);
+      chunk.flags.fill(flags, at, at + n);
+      chunk.errorCode.fill(0, at, at + n);
+      this.free = at + n;
+      this.length += n;
+      this.successes += (flags & FLAG_SUCCESS) * n;
+      i += n;
+    }
   }
 
   latencyAt(index: number): number {
@@ -148,31 +179,29 @@ export class SampleLog {
   /** Latencies of the samples whose success flag equals `success`, in arrival order. */
   private latenciesWhere(success: boolean): Float64Array {
     const wanted = success ? FLAG_SUCCESS : 0;
+    const count = success ? this.successes : this.length - this.successes;
+    const out = new Float64Array(count);
     const columns = this.chunkColumns();
-    const matching = columns.map(({ flags, length }) => {
-      let n = 0;
-      for (let i = 0; i < length; i++) if ((flags[i]! & FLAG_SUCCESS) === wanted) n++;
-      return n;
-    });
-    const out = new Float64Array(matching.reduce((a, b) => a + b, 0));
     let j = 0;
-    columns.forEach(({ latencyMs, flags, length }, c) => {
-      if (matching[c] === length) {
-        // Every sample of the chunk matches (a run without failures): one block copy.
+    for (let c = 0; c < columns.length; c++) {
+      const { latencyMs, flags, length } = columns[c]!;
+      if (count === this.length) {
+        // Every sample matches (a run without failures): block copies.
         out.set(latencyMs, j);
         j += length;
-        return;
+        continue;
       }
       for (let i = 0; i < length; i++) {
         if ((flags[i]! & FLAG_SUCCESS) === wanted) out[j++] = latencyMs[i]!;
       }
-    });
+    }
     return out;
   }
 
   clear(): void {
     this.sorted = [undefined, undefined];
     this.length = 0;
+    this.successes = 0;
     this.free = 0;
     this.current = this.chunks[0]!;
     this.chunks.length = 1;

@@ -92,6 +92,31 @@ export class IntervalTimeline {
     } else this.failures++;
   }
 
+  /**
+   * `count(latency, true)` for `latencyMs[from..to)`, all in the current interval (the
+   * collector's `recordBatch`).
+   */
+  countSuccesses(latencyMs: Float64Array, from: number, to: number): void {
+    this.requests += to - from;
+    const latencies = this.latencies;
+    let min = this.min;
+    let max = this.max;
+    let lowIndex = this.lowIndex;
+    let highIndex = this.highIndex;
+    for (let i = from; i < to; i++) {
+      const latency = latencyMs[i]!;
+      const index = latencies.recordMsAt(latency);
+      if (latency < min) min = latency;
+      if (latency > max) max = latency;
+      if (index < lowIndex) lowIndex = index;
+      if (index > highIndex) highIndex = index;
+    }
+    this.min = min;
+    this.max = max;
+    this.lowIndex = lowIndex;
+    this.highIndex = highIndex;
+  }
+
   /** Closes every interval that ends at or before `timestampMs`. */
   rollTo(timestampMs: number): void {
     let empty = 0;

@@ -1,6 +1,6 @@
 export { MetricsCollector, sampleFlags, recordedRunOf, DEFAULT_EXACT_CAP } from './collector.js';
 export type { CollectorOptions, RecordedRun, CurrentMetrics } from './collector.js';
-export type { Recorder } from './recorder.js';
+export type { Recorder, RecordBatch } from './recorder.js';
 export type {
   AggregatedMetrics,
   LatencyPercentiles,

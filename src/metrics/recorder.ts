@@ -16,4 +16,20 @@ export interface Recorder {
     errorType: string | undefined,
     timestampMs: number,
   ): void;
+  /**
+   * Optional: records the batch's outcomes, in order — the same as `record` for each. The
+   * load driver hands over the outcomes of back-to-back calls this way when a recorder has
+   * it: a function call per sample, and a number boxed per argument, cost more than the
+   * recording itself.
+   */
+  recordBatch?(batch: RecordBatch): void;
+}
+
+/** Consecutive outcomes as columns: entry `i < length` of each is one `record`'s arguments. */
+export interface RecordBatch {
+  readonly length: number;
+  readonly latencyMs: Float64Array;
+  readonly flags: Uint8Array;
+  readonly errorType: ReadonlyArray<string | undefined>;
+  readonly timestampMs: Float64Array;
 }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RADIX_SORT_FROM, radixSortAscending, sortAscending } from '../../src/metrics/_sort.js';
+import {
+  RADIX_SORT_FROM,
+  radixSortAscending,
+  sortAscending,
+  sortFewDistinct,
+} from '../../src/metrics/_sort.js';
 import { SampleLog, FLAG_SUCCESS } from '../../src/metrics/index.js';
 
 /** The bytes of an array: what "the same output" means here (-0 and +0 differ). */
@@ -124,5 +129,53 @@ describe('SampleLog.sortedLatencies', () => {
     }
     log.push(0.5, 0, FLAG_SUCCESS, 0);
     expect(log.sortedLatencies(true).length).toBe(120_001);
+  });
+});
+
+describe('sortFewDistinct', () => {
+  it('gives byte for byte what Float64Array.prototype.sort gives, when few values repeat', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyDouble, { minLength: 1, maxLength: 600 }),
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.nat(),
+        (pool, n, seed) => {
+          // n values drawn from the pool: a few distinct ones, each many times.
+          let state = seed;
+          const values = Float64Array.from({ length: n }, () => {
+            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+            return pool[state % pool.length]!;
+          });
+          const expected = values.slice().sort();
+          const sorted = values.slice();
+          expect(sortFewDistinct(sorted, n)).toBe(true);
+          expect(bytes(sorted).equals(bytes(expected))).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves the values alone and says so past `most` distinct values, or with a NaN', () => {
+    const many = Float64Array.from({ length: 10_000 }, (_, i) => i % 3001);
+    const before = many.slice();
+    expect(sortFewDistinct(many, 3000)).toBe(false);
+    expect(many).toEqual(before);
+    expect(sortFewDistinct(many, 3001)).toBe(true);
+    expect(bytes(many).equals(bytes(before.slice().sort()))).toBe(true);
+    const withNaN = Float64Array.from({ length: 10_000 }, (_, i) => (i === 9999 ? NaN : i % 7));
+    expect(sortFewDistinct(withNaN.slice(), 10)).toBe(false);
+  });
+
+  it('a no-op’s latencies, 1,000,000 of them measured from the clock, sort as the built-in sort does', () => {
+    const values = new Float64Array(1_000_000);
+    let clock = performance.now();
+    for (let i = 0; i < values.length; i++) {
+      const next = performance.now();
+      values[i] = next - clock;
+      clock = next;
+    }
+    const expected = values.slice().sort();
+    expect(bytes(sortAscending(values)).equals(bytes(expected))).toBe(true);
   });
 });
