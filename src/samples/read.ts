@@ -84,24 +84,36 @@ async function readCsv(chunks: AsyncIterable<Buffer>, state: ReadState): Promise
 }
 
 /**
- * A plain CSV file, read straight into one buffer used again for every chunk (the reader
- * copies what it keeps of a chunk): no stream, no allocation per megabyte.
+ * A plain CSV file, read straight into two buffers in turn, no stream: while one chunk is
+ * parsed, the next is being read (the reader copies what it keeps of a chunk, so a buffer
+ * can be filled again once `feed` returns).
  */
 async function readCsvFile(path: string, state: ReadState): Promise<void> {
   const reader = new CsvSamplesReader(state);
   const file = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] as const;
+  let position = 0;
+  const readInto = (buffer: Buffer) => file.read(buffer, 0, buffer.length, position);
+  let reading = readInto(buffers[0]);
   try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+    for (let turn = 1; ; turn ^= 1) {
+      const { bytesRead, buffer } = await reading;
       if (bytesRead === 0) break;
+      position += bytesRead;
+      reading = readInto(buffers[turn]!);
       reader.feed(buffer.subarray(0, bytesRead));
     }
     reader.end();
   } finally {
+    // A bad line stops the parse while the next chunk is being read: let that read end
+    // (its outcome no longer matters) before the file is closed.
+    await reading.catch(() => undefined);
     await file.close();
   }
 }
+
+/** Large reads: fewer turns of the event loop per megabyte. */
+const CHUNK_BYTES = 1 << 20;
 
 const DIRECTORY = 'is a directory, not a samples file';
 
