@@ -1,11 +1,23 @@
-import * as hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
 import { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
+
+let loaded: typeof Hdr | undefined;
+
+/**
+ * hdr-histogram-js, loaded on first use: whatever imports the metrics folder without
+ * writing or reading a histogram (the samples worker) does not pay for it (~0.1 s).
+ */
+function hdrLibrary(): typeof Hdr {
+  return (loaded ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
+}
 
 /**
  * HdrHistogram V2 compressed base64 (`HISTF…`) of counts in µs — readable by every
  * HdrHistogram implementation, and mergeable across machines.
  */
 export function encodeHdrBase64(counts: LogLinearCounts): string {
+  const hdr = hdrLibrary();
   const histogram = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: MAX_TRACKABLE_US,
@@ -24,7 +36,7 @@ export function encodeHdrBase64(counts: LogLinearCounts): string {
 
 /** Reads a V2 compressed base64 histogram (µs) back into 3-digit counts. */
 export function decodeHdrBase64(base64: string): LogLinearCounts {
-  const histogram = hdr.decodeFromCompressedBase64(base64, 64) as unknown as {
+  const histogram = hdrLibrary().decodeFromCompressedBase64(base64, 64) as unknown as {
     countsArrayLength: number;
     getCountAtIndex(index: number): number;
     valueFromIndex(index: number): number;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -6,7 +7,7 @@ import { MetricsCollector, sampleFlags, type SampleColumns } from '../../src/met
 import { SamplesEncoder, encodeSamplesHere } from '../../src/report/_samples-encode.js';
 import { renderSamplesArrow } from '../../src/report/arrow.js';
 import { readSamplesFile } from '../../src/samples/index.js';
-import { runCli, tempDir } from '../_helpers.js';
+import { ROOT, runCli, tempDir } from '../_helpers.js';
 import { formerSamplesCsvChunks } from './_former-samples-csv.js';
 
 const CHUNK = 65_536;
@@ -168,4 +169,41 @@ describe('perfsight report of a large file: samples encoded while read', () => {
     expect(made.stderr).toMatch(/^perfsight: .*in-true\.csv:131084: latency_ms "fast"/);
     expect(existsSync(out)).toBe(false);
   }, 120_000);
+});
+
+describe('the samples worker’s start', () => {
+  it('loads neither apache-arrow nor hdr-histogram-js before its first rows (built)', () => {
+    // Every URL the worker's module resolves, by a resolve hook; CommonJS by require's cache.
+    const hook = `
+      const seen = [];
+      export function initialize(port) { globalThis.port = port; }
+      export async function resolve(specifier, context, next) {
+        const resolved = await next(specifier, context);
+        globalThis.port.postMessage(resolved.url);
+        return resolved;
+      }
+    `;
+    const script = `
+      import { createRequire, register } from 'node:module';
+      import { MessageChannel } from 'node:worker_threads';
+      const { port1, port2 } = new MessageChannel();
+      const urls = [];
+      port1.on('message', (url) => urls.push(url));
+      port1.unref();
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}), import.meta.url, {
+        data: port2,
+        transferList: [port2],
+      });
+      await import(${JSON.stringify(join(ROOT, 'dist', 'report', '_samples-encode.js'))});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const files = [...Object.keys(createRequire(import.meta.url).cache), ...urls];
+      console.log(JSON.stringify(files.filter((file) => file.includes('node_modules'))));
+    `;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    const loaded = JSON.parse(result.stdout) as string[];
+    expect(loaded.filter((file) => /apache-arrow|hdr-histogram-js/.test(file))).toEqual([]);
+  });
 });
