@@ -587,3 +587,15 @@ class Drive {
     return count;
   }
 }
+
+/**
+ * V8 forgets a class's hidden classes (its objects' layouts) at a full GC once no object of
+ * the class is left, and with them the optimized code that relied on them: a process that
+ * measures run after run (the monitor, a library user's loop, the benches) would run each
+ * new run's loop unoptimized again, at twice the cost per call (bench/runner.bench.ts). One
+ * small object of each class on the hot path, kept for the life of the module, keeps them.
+ */
+export const KEPT_LAYOUTS: readonly object[] = [
+  new Drive({ name: 'idle', call: () => undefined }, {}, { recorders: [] }),
+  new CallHandle(),
+];

@@ -251,3 +251,6 @@ function scatterByHighWord(
     target[offsets[(key >>> shift) & DIGIT_MASK]!++] = source[i]!;
   }
 }
+
+/** Keeps the table's layout known to V8 between sorts (see `KEPT_COLLECTOR`, collector.ts). */
+export const KEPT_TABLE = new DistinctCounts(4);

@@ -569,3 +569,11 @@ function rate(part: number, whole: number): number {
 function invalidLatency(latencyMs: number): TypeError {
   return new TypeError(`latencyMs must be a finite number ≥ 0, got ${String(latencyMs)}`);
 }
+
+/**
+ * A collector kept for the life of the module, never used: it keeps the layouts of the
+ * collector and its parts (histograms, timeline, sample log) known to V8 between runs, and
+ * with them the optimized code of the recording loops (see `KEPT_LAYOUTS` in
+ * load/driver.ts). Its histograms' pages are never written, so they take no memory.
+ */
+export const KEPT_COLLECTOR = new MetricsCollector({ sampleResources: false, exactCap: 1 });

@@ -220,3 +220,6 @@ export function summarizeResources(
         : points[0]!.memory_mb),
   };
 }
+
+/** Keeps the sampler's layout known to V8 between runs (see `KEPT_COLLECTOR`). */
+export const KEPT_SAMPLER = new ResourceSampler();
