@@ -84,6 +84,18 @@ export function plainRows(
   kinds: Uint8Array,
   state: ReadState,
 ): number {
+  const end = readPlainRows(bytes, from, kinds, state);
+  // Recorded before the general path records the next row: the samples stay in file order.
+  state.flushPlain();
+  return end;
+}
+
+function readPlainRows(
+  bytes: Uint8Array,
+  from: number,
+  kinds: Uint8Array,
+  state: ReadState,
+): number {
   // Every sample has a timestamp or none has, as the first sample decided; a file whose
   // timestamp cells are empty goes the general way.
   const timed = kinds.includes(TIMESTAMP);

@@ -12,6 +12,9 @@ export const SAMPLE_COLUMNS = [
 ] as const;
 export type Column = (typeof SAMPLE_COLUMNS)[number];
 
+/** Samples of the CSV fast path recorded at once. */
+const BATCH_SIZE = 4096;
+
 /** A cell as a reader hands it over: text (CSV), or a JSON value. */
 export type Cell = string | number | boolean | OutOfRange | null | undefined;
 
@@ -48,6 +51,15 @@ export class ReadState {
    * reader throws while the source is still being opened.
    */
   failure: InputError | undefined;
+
+  /** The fast path's samples not yet recorded (see `recordPlain`). */
+  private readonly batch = {
+    length: 0,
+    latencyMs: new Float64Array(BATCH_SIZE),
+    timestampMs: new Float64Array(BATCH_SIZE),
+    flags: new Uint8Array(BATCH_SIZE),
+    errorType: new Array<string | undefined>(BATCH_SIZE).fill(undefined),
+  };
 
   constructor(
     readonly file: string,
@@ -109,7 +121,8 @@ export class ReadState {
 
   /**
    * One sample of the CSV fast path, its cells checked there: `flags` from its cells, no
-   * error type, `timestampMs` ignored when the samples are untimed.
+   * error type, `timestampMs` ignored when the samples are untimed. Held in a batch the
+   * collector records column by column (`recordBatch`); `flushPlain` hands it over.
    */
   recordPlain(latencyMs: number, timestampMs: number, flags: number): void {
     let at = 0;
@@ -118,13 +131,22 @@ export class ReadState {
       if (at - latencyMs < this.startMs) this.startMs = at - latencyMs;
       if (at > this.endMs) this.endMs = at;
     }
-    this.collector.record(
-      latencyMs,
-      flags,
-      (flags & FLAG_SUCCESS) !== 0 ? undefined : 'unknown',
-      at,
-    );
+    const batch = this.batch;
+    const i = batch.length;
+    batch.latencyMs[i] = latencyMs;
+    batch.timestampMs[i] = at;
+    batch.flags[i] = flags;
+    batch.errorType[i] = (flags & FLAG_SUCCESS) !== 0 ? undefined : 'unknown';
+    batch.length = i + 1;
     this.samples++;
+    if (batch.length === BATCH_SIZE) this.flushPlain();
+  }
+
+  /** Records the fast path's samples held so far: before any other sample, and at the end. */
+  flushPlain(): void {
+    if (this.batch.length === 0) return;
+    this.collector.recordBatch(this.batch);
+    this.batch.length = 0;
   }
 
   latency(cell: Cell): number {
