@@ -14,11 +14,33 @@ export interface SamplesToEncode {
   columns: SampleColumns[];
   errorTypes: readonly string[];
   timed: boolean;
+  /**
+   * Who makes samples.arrow, when the thread that asked may make it itself (see
+   * `claimArrow`): shared with that thread. Without it, the encoder makes it.
+   */
+  arrowClaim?: Int32Array;
+}
+
+/** `arrowClaim`'s states: nobody yet, the encoder (the worker), the thread that asked. */
+export const ARROW_UNCLAIMED = 0;
+export const ARROW_BY_ENCODER = 1;
+export const ARROW_BY_ASKER = 2;
+
+/**
+ * Whether `by` makes samples.arrow: the first of the worker (once its CSV is rendered) and
+ * the main thread (once it has nothing left but to wait for the worker) to ask gets it, so
+ * the Arrow file is made by whichever thread is free first, and never by both.
+ */
+export function claimArrow(claim: Int32Array, by: number): boolean {
+  return Atomics.compareExchange(claim, 0, ARROW_UNCLAIMED, by) === ARROW_UNCLAIMED;
 }
 
 export interface EncodedSamples {
   csvGz: Uint8Array;
-  /** samples.arrow in pieces, to be written one after the other (see `samplesArrowParts`). */
+  /**
+   * samples.arrow in pieces, to be written one after the other (see `samplesArrowParts`);
+   * undefined when the run has no samples, or when the asking thread claimed it.
+   */
   arrow: Uint8Array[] | undefined;
 }
 
@@ -42,21 +64,24 @@ export async function encodeSamplesHere(job: SamplesToEncode): Promise<EncodedSa
 export class SamplesEncoder {
   private readonly columns: SampleColumns[] = [];
   private csv: CsvGz | undefined;
+  private arrowModule: Promise<ArrowModule> | undefined;
+
   /**
-   * The Arrow encoder (apache-arrow), loaded once the first part is rendered, not before:
-   * loading it takes longer than everything else a worker loads, and the first rows need
-   * only the CSV renderer. While the rest of a file is read, there is time to spare.
+   * Loads the Arrow encoder (apache-arrow) now: the worker does it when no part came for a
+   * while (the file is read, the main thread sorts and analyses), not before its rows —
+   * loading it takes longer than everything else the worker loads.
    */
-  private arrow: Promise<ArrowModule> | undefined;
+  preloadArrow(): void {
+    this.arrowModule ??= import('./arrow.js');
+  }
 
   async add(columns: SampleColumns, errorTypes: readonly string[]): Promise<void> {
     this.columns.push(columns);
     this.csv ??= new CsvGz(columns.timestampMs[0] !== 0);
     await this.csv.add(columns, errorTypes);
-    this.arrow ??= import('./arrow.js');
   }
 
-  async end({ columns, errorTypes, timed }: SamplesToEncode): Promise<EncodedSamples> {
+  async end({ columns, errorTypes, timed, arrowClaim }: SamplesToEncode): Promise<EncodedSamples> {
     let csv = this.csv;
     if (csv?.timed !== timed) {
       csv?.abandon();
@@ -66,8 +91,11 @@ export class SamplesEncoder {
     for (const part of columns) await csv.add(part, errorTypes);
     this.columns.push(...columns);
     const finished = csv.end();
-    const { samplesArrowParts } = await (this.arrow ??= import('./arrow.js'));
-    const arrow = await samplesArrowParts(this.columns, errorTypes, timed);
+    let arrow: Uint8Array[] | undefined;
+    if (!arrowClaim || claimArrow(arrowClaim, ARROW_BY_ENCODER)) {
+      const { samplesArrowParts } = await (this.arrowModule ??= import('./arrow.js'));
+      arrow = await samplesArrowParts(this.columns, errorTypes, timed);
+    }
     return { csvGz: await finished, arrow };
   }
 }

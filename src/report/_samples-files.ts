@@ -13,7 +13,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RecordedRun, SampleColumns } from '../metrics/index.js';
-import type { EncodedSamples, SamplesMessage, SamplesToEncode } from './_samples-encode.js';
+import {
+  ARROW_BY_ASKER,
+  claimArrow,
+  type EncodedSamples,
+  type SamplesMessage,
+  type SamplesToEncode,
+} from './_samples-encode.js';
 
 const WORKER = new URL('./_samples-worker.js', import.meta.url);
 /** From this many samples a worker pays for its start (~50 ms) many times over. */
@@ -73,6 +79,7 @@ export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSampl
     columns,
     errorTypes: [...recorded.errorTypes],
     timed: recorded.metrics.requestsPerSecond !== null,
+    arrowClaim: new Int32Array(new SharedArrayBuffer(4)),
   };
   const large = (recorded.samples?.length ?? 0) >= WORKER_FROM;
   let started: Promise<EncodedSamples> | undefined;
@@ -91,11 +98,31 @@ export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSampl
   if (started) {
     // Reported when the files are written; a run whose folder is never written ignores it.
     started.catch(() => undefined);
-    return () => started;
+    const fromWorker = started;
+    let asked: Promise<EncodedSamples> | undefined;
+    // Asked when the samples files are written, after every other file: this thread has
+    // only to wait for the worker then, and makes samples.arrow meanwhile unless the worker
+    // began it already (on a busy machine the worker is the one behind).
+    return () =>
+      (asked ??= claimArrow(job.arrowClaim!, ARROW_BY_ASKER)
+        ? withArrowHere(fromWorker, job.errorTypes, job.timed, columns)
+        : fromWorker);
   }
   let here: Promise<EncodedSamples> | undefined;
   return () =>
     (here ??= import('./_samples-encode.js').then(async (module) => module.encodeSamplesHere(job)));
+}
+
+/** The worker's samples.csv.gz, with samples.arrow made here. */
+async function withArrowHere(
+  fromWorker: Promise<EncodedSamples>,
+  errorTypes: readonly string[],
+  timed: boolean,
+  columns: readonly SampleColumns[],
+): Promise<EncodedSamples> {
+  const { samplesArrowParts } = await import('./arrow.js');
+  const arrow = await samplesArrowParts(columns, errorTypes, timed);
+  return { csvGz: (await fromWorker).csvGz, arrow };
 }
 
 /** Whether the chunks a worker was sent are where this run's samples begin. */

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector, sampleFlags, type SampleColumns } from '../../src/metrics/index.js';
-import { SamplesEncoder, encodeSamplesHere } from '../../src/report/_samples-encode.js';
+import {
+  ARROW_BY_ASKER,
+  ARROW_BY_ENCODER,
+  SamplesEncoder,
+  encodeSamplesHere,
+  type EncodedSamples,
+} from '../../src/report/_samples-encode.js';
+import type { RecordedRun } from '../../src/metrics/index.js';
 import { renderSamplesArrow } from '../../src/report/arrow.js';
 import { readSamplesFile } from '../../src/samples/index.js';
 import { ROOT, runCli, tempDir } from '../_helpers.js';
@@ -206,4 +213,43 @@ describe('the samples worker’s start', () => {
     const loaded = JSON.parse(result.stdout) as string[];
     expect(loaded.filter((file) => /apache-arrow|hdr-histogram-js/.test(file))).toEqual([]);
   });
+});
+
+describe('samples.arrow, made by whichever thread is free first', () => {
+  it('the encoder makes it unless the asking thread claimed it first', async () => {
+    const recorded = record(CHUNK + 99, true);
+    const job = () => ({
+      columns: recorded.samples!.chunkColumns(),
+      errorTypes: recorded.errorTypes,
+      timed: true,
+      arrowClaim: new Int32Array(new SharedArrayBuffer(4)),
+    });
+    const free = job();
+    const made = await new SamplesEncoder().end(free);
+    expect(free.arrowClaim[0]).toBe(ARROW_BY_ENCODER);
+    expect(Buffer.concat(made.arrow!).equals(Buffer.from(renderSamplesArrow(recorded)!))).toBe(
+      true,
+    );
+    const claimed = job();
+    claimed.arrowClaim[0] = ARROW_BY_ASKER;
+    const skipped = await new SamplesEncoder().end(claimed);
+    expect(skipped.arrow).toBeUndefined();
+    expect(Buffer.from(skipped.csvGz).equals(Buffer.from(made.csvGz))).toBe(true);
+  });
+
+  it('asked before the worker got to it, the main thread makes it: the same file (built)', async () => {
+    const { encodeSamples } = (await import(join(ROOT, 'dist', 'report', '_samples-files.js'))) as {
+      encodeSamples: (recorded: RecordedRun) => () => Promise<EncodedSamples>;
+    };
+    const recorded = record(2 * CHUNK + 5, true);
+    const encoded = encodeSamples(recorded);
+    // Asked at once: the worker has not even started, so this thread claims the Arrow file.
+    const asked = encoded();
+    expect(encoded()).toBe(asked);
+    const { csvGz, arrow } = await asked;
+    expect(Buffer.concat(arrow!).equals(Buffer.from(renderSamplesArrow(recorded)!))).toBe(true);
+    const csv = gunzipSync(csvGz);
+    const all = recorded.samples!.chunkColumns();
+    expect(csv.equals(former(all, recorded.errorTypes, true))).toBe(true);
+  }, 60_000);
 });
