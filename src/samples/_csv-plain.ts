@@ -73,18 +73,20 @@ export function plainKinds(columns: readonly Column[]): Uint8Array {
 
 /**
  * Reads and records the plain rows of `bytes` from `from` (a row's start) on; returns where
- * the first row it leaves to the general path starts (`bytes.length` when none). Only rows
- * ended by a `\n` in `bytes` are read: the last `\n` bounds every scan (no cell runs past
- * it, so no byte is read twice to check for the end of the chunk), and a row cut by the end
- * of `bytes` is left to the general path, which knows whether more bytes will come.
+ * the first row it leaves to the general path starts. Only rows ended by a `\n` at or before
+ * `lastLineEnd` (the last `\n` in `bytes`, which the caller finds once per chunk) are read:
+ * it bounds every scan (no cell runs past it, so no byte is checked against the end of the
+ * chunk), and a row cut by the end of `bytes` is left to the general path, which knows
+ * whether more bytes will come.
  */
 export function plainRows(
   bytes: Uint8Array,
   from: number,
+  lastLineEnd: number,
   kinds: Uint8Array,
   state: ReadState,
 ): number {
-  const end = readPlainRows(bytes, from, kinds, state);
+  const end = readPlainRows(bytes, from, lastLineEnd, kinds, state);
   // Recorded before the general path records the next row: the samples stay in file order.
   state.flushPlain();
   return end;
@@ -93,6 +95,7 @@ export function plainRows(
 function readPlainRows(
   bytes: Uint8Array,
   from: number,
+  lastLineEnd: number,
   kinds: Uint8Array,
   state: ReadState,
 ): number {
@@ -100,7 +103,6 @@ function readPlainRows(
   // timestamp cells are empty goes the general way.
   const timed = kinds.includes(TIMESTAMP);
   if (state.timed !== timed) return from;
-  const lastLineEnd = bytes.lastIndexOf(LF);
   const fields = kinds.length;
   const last = fields - 1;
   let p = from;

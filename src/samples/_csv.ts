@@ -99,11 +99,18 @@ export class CsvSamplesReader {
     const state = this.state;
     let p = 0;
     let consumed = 0;
+    // Where the fast path's rows must end (none without a \n: a file of \r line ends).
+    const lastLineEnd = bytes.lastIndexOf(LF);
     while (p < length) {
       // The fast path once the header is read and the first sample has said whether the
       // samples are timed.
-      if (this.kinds !== undefined && state.timed !== undefined && this.skip-- <= 0) {
-        const plainEnd = plainRows(bytes, p, this.kinds, state);
+      if (
+        this.kinds !== undefined &&
+        state.timed !== undefined &&
+        p < lastLineEnd &&
+        this.skip-- <= 0
+      ) {
+        const plainEnd = plainRows(bytes, p, lastLineEnd, this.kinds, state);
         if (plainEnd > p) {
           this.backoff = 0;
           consumed = p = plainEnd;
