@@ -1,13 +1,13 @@
 /**
  * samples.csv.gz and samples.arrow without holding up the rest of the report: for a large
- * run both are encoded on a worker thread started as soon as the run's files are listed, so
- * the text, the gzip and the Arrow batches are made while the main thread analyses the run
- * and renders the other files; the folder then only waits for what is not done yet. When a
- * large file is read (`perfsight report`), the worker is started before the reading and
- * given each chunk of samples as soon as it is read: by the time the run is analysed, most
- * of the text is made and compressed. A small
- * run (or perfsight run from its TypeScript sources, which have no built worker) encodes
- * them here, when the files are written.
+ * run the CSV is rendered and compressed on a worker thread started as soon as the run's
+ * files are listed, while the main thread analyses the run and renders the other files
+ * (written first, the samples last); samples.arrow is made by whichever of the two is free
+ * first. When a large file is read (`perfsight report`), the worker is started before the
+ * reading and given each chunk of samples as soon as it is read: by the time the run is
+ * analysed, most of the text is made and compressed. A small run (or perfsight run from its
+ * TypeScript sources, which have no built worker) encodes them here, when the files are
+ * written.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
