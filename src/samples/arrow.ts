@@ -7,7 +7,7 @@
  * Apache Arrow is loaded only when such a file is read.
  */
 import { readFile } from 'node:fs/promises';
-import type { Data, Table, Type } from 'apache-arrow';
+import type { Data, RecordBatch, Table, Type } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/index.js';
 import { emptyTable, type SampleTable } from './_table.js';
@@ -50,10 +50,21 @@ export async function readSamplesArrow(path: string): Promise<SampleTable> {
   }
   const arrow = await import('apache-arrow');
   try {
-    const table = arrow.tableFromIPC(bytes);
-    // Eight bytes of latency a row at least: a damaged row count must not allocate gigabytes.
-    if (table.numRows * 8 > bytes.length) throw InputError.at(path, undefined, INVALID);
-    return columnsOf(table, path, arrow.Type);
+    // Batch by batch through the footer, each message checked to be a record batch:
+    // tableFromIPC loops forever on a file whose batch message has another type.
+    const reader = arrow.RecordBatchReader.from(bytes);
+    if (!reader.isFile()) throw InputError.at(path, undefined, INVALID);
+    reader.open();
+    const batches: RecordBatch[] = [];
+    let rows = 0;
+    for (let i = 0; i < reader.numRecordBatches; i++) {
+      const batch = reader.readRecordBatch(i);
+      rows += batch?.numRows ?? 0;
+      // Eight bytes of latency a row at least: a damaged row count must not allocate gigabytes.
+      if (!batch || rows * 8 > bytes.length) throw InputError.at(path, undefined, INVALID);
+      batches.push(batch);
+    }
+    return columnsOf(new arrow.Table(reader.schema, batches), path, arrow.Type);
   } catch (error) {
     // Damaged bytes can fail anywhere inside Apache Arrow (a RangeError, a TypeError…).
     if (error instanceof InputError) throw error;

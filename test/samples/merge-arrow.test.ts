@@ -18,6 +18,7 @@ import {
   Bool,
   Float64,
   Int32,
+  RecordBatchReader,
   Table,
   Utf8,
   type Vector,
@@ -283,6 +284,38 @@ describe('merge refuses a damaged samples.arrow', () => {
     },
     60_000,
   );
+
+  it('a batch entry of the footer pointing at another message: refused, not read forever', async () => {
+    // Apache Arrow's tableFromIPC loops forever on such a file (it never moves past a message
+    // that is not a record batch); perfsight reads batch by batch, each one's type checked.
+    const folder = damaged('footer', (arrow) => {
+      const bytes = readFileSync(arrow);
+      const reader = RecordBatchReader.from(bytes);
+      reader.open();
+      const batch = reader.footer!.getRecordBatch(0)!;
+      const dictionary = reader.footer!.getDictionaryBatch(0)!;
+      // The footer's Block structs: offset (int64), metadata length (int32, padded), body length.
+      const offset = Buffer.alloc(8);
+      offset.writeBigInt64LE(BigInt(batch.offset));
+      const footerStart = bytes.length - 10 - bytes.readInt32LE(bytes.length - 10);
+      const at = bytes.indexOf(offset, footerStart);
+      expect(at).toBeGreaterThan(footerStart);
+      bytes.writeBigInt64LE(BigInt(dictionary.offset), at);
+      bytes.writeInt32LE(dictionary.metaDataLength, at + 8);
+      bytes.writeBigInt64LE(BigInt(dictionary.bodyLength), at + 16);
+      writeFileSync(arrow, bytes);
+    });
+    const out = at('damage', 'out-footer');
+    const result = await runCli(
+      ['merge', other, folder, '-o', out, '--force', '--no-history', '--slo', 'p95<10s'],
+      { timeoutMs: 30_000 },
+    );
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trim()).toMatch(
+      /^perfsight: .*samples\.arrow: is not a valid Arrow IPC file \(truncated or corrupt\?\)$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 
   it('a latency that is not a number: the file and the row named', async () => {
     const table = await readSamplesArrow(join(good, 'samples.arrow'));
