@@ -8,7 +8,7 @@
  * would, and an error is always reported by the general path, with its file and line.
  */
 import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/index.js';
-import type { Column, ReadState } from './_state.js';
+import { MAX_EPOCH_SECONDS, type Column, type ReadState } from './_state.js';
 
 const COMMA = 44;
 const LF = 10;
@@ -132,8 +132,8 @@ function readPlainRows(
         if (digits === 0 || digits > 15) return p;
         if (dot >= 0) value /= POWERS_OF_TEN[q - dot - 1]!;
         if (kind === LATENCY) latencyMs = value;
-        // Above 1e11 s, most likely milliseconds: the general path says so.
-        else if (value > 1e11) return p;
+        // Above MAX_EPOCH_SECONDS, most likely milliseconds: the general path says so.
+        else if (value > MAX_EPOCH_SECONDS) return p;
         else timestampMs = value * 1000;
       } else if (kind !== ERROR_TYPE) {
         // true, false, 1, 0 exactly; TRUE, "true", ' 1' and the rest go the general way.

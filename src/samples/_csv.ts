@@ -9,7 +9,7 @@
  * checks) by `bench/samples-read.bench.ts`.
  */
 import { fromSpreadsheetCell } from '../neutralise/index.js';
-import { validateColumns, type Column, type ReadState } from './_state.js';
+import { MAX_EPOCH_SECONDS, validateColumns, type Column, type ReadState } from './_state.js';
 import { NOT_PLAIN, plainDecimal, plainKinds, plainRows } from './_csv-plain.js';
 
 const COMMA = 44;
@@ -312,7 +312,7 @@ export class CsvSamplesReader {
     if (at < 0 || this.isEmpty(at)) return undefined;
     const seconds = this.plain(at);
     if (seconds === NOT_PLAIN) return this.state.timestamp(this.text(at));
-    return seconds > 1e11 ? this.state.timestamp(this.text(at)) : seconds * 1000;
+    return seconds > MAX_EPOCH_SECONDS ? this.state.timestamp(this.text(at)) : seconds * 1000;
   }
 
   private bool(field: number, column: Column): boolean | undefined {

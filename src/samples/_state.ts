@@ -159,27 +159,35 @@ export class ReadState {
     return value;
   }
 
+  /**
+   * The one rule for a timestamp cell, whichever reader and however it was written: a number
+   * of epoch seconds — a JSON number, or decimal text in any form `latency_ms` accepts
+   * (`1700000000.25`, `.5`, `5.`, `+1.7e9`, spaces around), quoted or not, a JSON string
+   * or not — or an ISO-8601 date (`isoDate`). Anything else is refused: `Date.parse` alone
+   * would read `.5` or `5` as a day in 2001 and `March 7` as a date.
+   */
   timestamp(cell: Cell): number | undefined {
     if (cell === undefined || cell === null || cell === '') return undefined;
-    if (
-      typeof cell === 'number' ||
-      (/^[+-]?\d/.test(String(cell)) && parseDecimal(String(cell)) !== undefined)
-    ) {
-      const seconds = typeof cell === 'number' ? cell : parseDecimal(String(cell))!;
-      return this.epochSeconds(seconds, cell);
-    }
-    const parsed = typeof cell === 'string' ? Date.parse(cell) : NaN;
-    if (Number.isNaN(parsed)) {
+    if (typeof cell === 'number') return this.epochSeconds(cell, cell);
+    const text = String(cell);
+    const seconds = parseDecimal(text);
+    if (seconds !== undefined) return this.epochSeconds(seconds, cell);
+    const ms = typeof cell === 'string' ? isoDate(cell) : undefined;
+    if (ms === undefined) {
       this.fail(`timestamp ${shown(cell)} is neither epoch seconds nor ISO-8601`);
     }
-    return parsed;
+    // The range epoch seconds have: what a report folder writes, `report` reads back.
+    if (!(ms >= 0 && ms <= MAX_EPOCH_SECONDS * 1000)) {
+      this.fail(`timestamp ${shown(cell)} is not valid`);
+    }
+    return ms;
   }
 
   /** A timestamp in epoch seconds, as ms; `written` is the cell a message quotes. */
   epochSeconds(seconds: number, written: Cell): number {
     if (!Number.isFinite(seconds) || seconds < 0)
       this.fail(`timestamp ${cut(String(written))} is not valid`);
-    if (seconds > 1e11) {
+    if (seconds > MAX_EPOCH_SECONDS) {
       this.fail(
         `timestamp ${cut(String(written))} looks like milliseconds; use epoch seconds or ISO-8601`,
       );
@@ -210,9 +218,35 @@ export function validateColumns(columns: readonly string[], state: ReadState): v
   if (!seen.has('latency_ms')) state.fail('has no latency_ms column (it is required)');
 }
 
+/** Epoch seconds above this (year 5138) are most likely milliseconds. */
+export const MAX_EPOCH_SECONDS = 1e11;
+
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function parseDecimal(text: string): number | undefined {
   const trimmed = text.trim();
   return DECIMAL.test(trimmed) ? Number(trimmed) : undefined;
 }
+
+/**
+ * An ISO-8601 date as epoch ms, else undefined: `2026-01-01`, `2026-01-01T10:00`,
+ * `2026-01-01T10:00:00.250Z`, `…+01:00` (`T` or a space between date and time, any case).
+ * Only real calendar dates and times: `Date.parse` rolls `2026-02-30` over to March. Without
+ * a zone it means what it means to `Date.parse`: a date alone is UTC, a date and time the
+ * reading machine's local time.
+ */
+function isoDate(cell: string): number | undefined {
+  const m = ISO_DATE.exec(cell.trim());
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second, , zoneHours, zoneMinutes] = m;
+  const days = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > days) return;
+  if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59)) return;
+  if (second !== undefined && Number(second) > 59) return;
+  if (zoneHours !== undefined && (Number(zoneHours) > 23 || Number(zoneMinutes) > 59)) return;
+  const ms = Date.parse(cell.trim().replace(' ', 'T').toUpperCase());
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))?)?$/;
