@@ -34,6 +34,28 @@ describe('LogLinearCounts (HdrHistogram layout)', () => {
     );
   });
 
+  it('answers several percentiles in one scan exactly as one scan each', () => {
+    const percentiles = fc
+      .array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 6 })
+      .map((ps) => [...ps].sort((a, b) => a - b));
+    fc.assert(
+      fc.property(
+        fc.array(micros, { minLength: 0, maxLength: 300 }),
+        percentiles,
+        fc.constantFrom(2 as const, 3 as const),
+        (values, ps, digits) => {
+          const counts = new LogLinearCounts(digits);
+          for (const v of values) counts.recordMicros(v);
+          const from = values.length === 0 ? 0 : counts.indexOfMicros(Math.min(...values));
+          expect(counts.percentilesMicros(ps, from)).toEqual(
+            ps.map((p) => counts.percentileMicros(p, from)),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps every percentile within 0.1 % of the exact value (3 significant digits)', () => {
     fc.assert(
       fc.property(
