@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { join } from 'node:path';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsCollector } from '../../src/metrics/index.js';
 import { runWorkload, type RunPlan } from '../../src/load/index.js';
@@ -12,7 +12,8 @@ import { httpWorkload, type HttpTargetOptions } from '../../src/workloads/http/i
 const servers: Server[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) {
-    server.closeAllConnections();
+    // (A plain node:net server has no closeAllConnections: its client, the pool, closes them.)
+    (server as Partial<Server>).closeAllConnections?.();
     await new Promise((resolve) => server.close(resolve));
   }
 });
@@ -26,6 +27,37 @@ async function serve(
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
+}
+
+/** node:http answering every request (HEAD included) with 5 bytes' worth of Content-Length. */
+async function nodeHeadServer(count: () => void) {
+  const { url, sockets } = await serve((_req, res) => {
+    count();
+    res.end('hello');
+  });
+  return { url, connections: () => sockets.length };
+}
+
+/** A minimal HTTP/1.1 server: `Content-Length: 0` and no `Connection` header in its answers. */
+async function bareHeadServer(count: () => void) {
+  const server = createNetServer((socket) => {
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      let end: number;
+      while ((end = pending.indexOf('\r\n\r\n')) >= 0) {
+        pending = pending.slice(end + 4);
+        count();
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+      }
+    });
+  });
+  let connections = 0;
+  server.on('connection', () => connections++);
+  servers.push(server as unknown as Server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, connections: () => connections };
 }
 
 async function measure(options: HttpTargetOptions, plan: RunPlan) {
@@ -210,6 +242,32 @@ describe('HTTP workload against a real server', () => {
     expect(insecure.metrics.successfulSamples).toBe(5);
     expect(insecure.traffic.statusCodes).toEqual({ 200: 5 });
     expect(insecure.traffic.bytesReceived).toBeGreaterThan(0);
+  });
+
+  // undici closes the connection after a HEAD request unless the request says `reset: false`
+  // (nodejs/undici#262, #1858): every HEAD request then opened a connection of its own.
+  it.each([
+    ['node:http', (count: () => void) => nodeHeadServer(count)],
+    ['a bare HTTP/1.1 server (Content-Length, no Connection header)', bareHeadServer],
+  ])('HEAD requests reuse the keep-alive connections as GET does (%s)', async (_, make) => {
+    for (const method of ['GET', 'HEAD']) {
+      let served = 0;
+      const { url, connections } = await make(() => served++);
+      const { metrics } = await measure(
+        { url, method, connections: 4 },
+        { iterations: 300, concurrency: 4, warmup: 4 },
+      );
+      expect({ method, served, ok: metrics.successfulSamples }).toEqual({
+        method,
+        served: 304,
+        ok: 300,
+      });
+      // Warm-up included: the pool's 4 connections, never one per request.
+      expect({ method, connections: connections() }).toEqual({
+        method,
+        connections: expect.toSatisfy((n: number) => n >= 1 && n <= 4) as number,
+      });
+    }
   });
 
   it('refuses bad input before any request: URL, method, header, expected status', () => {

@@ -104,6 +104,10 @@ export function httpWorkload(options: HttpTargetOptions): HttpWorkload {
     method,
     headers,
     body,
+    // undici closes the connection after every HEAD request unless told not to (its guard
+    // against servers that send a body after a HEAD response, nodejs/undici#262): a HEAD run
+    // would measure connection set-up. `reset: false` keeps it alive as for GET (#1858).
+    ...(method === 'HEAD' ? { reset: false } : {}),
   };
   const listensToSignal = options.timeoutMs !== undefined;
   let measuring = false;
