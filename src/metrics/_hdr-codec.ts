@@ -2,14 +2,32 @@ import { createRequire } from 'node:module';
 import type * as Hdr from 'hdr-histogram-js';
 import { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
 
-let loaded: typeof Hdr | undefined;
+type HdrLibrary = Pick<
+  typeof Hdr,
+  'build' | 'encodeIntoCompressedBase64' | 'decodeFromCompressedBase64'
+>;
+
+let loaded: HdrLibrary | undefined;
 
 /**
  * hdr-histogram-js, loaded on first use: whatever imports the metrics folder without
- * writing or reading a histogram (the samples worker) does not pay for it (~0.1 s).
+ * writing or reading a histogram (the samples worker) does not pay for it (~0.1 s). Only
+ * its builder and its codec: the package's index also loads its log writer, whose
+ * `Intl.NumberFormat` alone took ~15 ms of a report's start (cpu-prof), and code we never
+ * call.
  */
-function hdrLibrary(): typeof Hdr {
-  return (loaded ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
+function hdrLibrary(): HdrLibrary {
+  if (!loaded) {
+    const require = createRequire(import.meta.url);
+    loaded = {
+      ...(require('hdr-histogram-js/dist/HistogramBuilder') as Pick<typeof Hdr, 'build'>),
+      ...(require('hdr-histogram-js/dist/encoding') as Pick<
+        typeof Hdr,
+        'encodeIntoCompressedBase64' | 'decodeFromCompressedBase64'
+      >),
+    };
+  }
+  return loaded;
 }
 
 /**

@@ -12,7 +12,7 @@ import { ROOT, tempDir } from '../_helpers.js';
  * Both ways a package can come in are seen: `import` (a resolve hook lists every URL) and
  * `require` (the CommonJS cache).
  */
-function packagesLoadedBy(args: string[]): { code: unknown; packages: string[] } {
+function packagesLoadedBy(args: string[]): { code: unknown; packages: string[]; files: string[] } {
   const cwd = tempDir('perfsight-cwd-');
   const answer = join(cwd, 'loaded.json');
   const imported = join(cwd, 'imported.txt');
@@ -34,13 +34,14 @@ function packagesLoadedBy(args: string[]): { code: unknown; packages: string[] }
     });
     const { main } = await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'index.js'))});
     const code = await main(['node', 'perfsight', ...${JSON.stringify(args)}]);
-    const loaded = [
+    const files = [
       ...Object.keys(createRequire(import.meta.url).cache),
       ...readFileSync(${JSON.stringify(imported)}, 'utf8').split('\\n').map(decodeURIComponent),
-    ]
-      .filter((file) => file.includes('node_modules'))
-      .map((file) => file.replace(/.*node_modules[\\\\/]((@[^\\\\/]+[\\\\/])?[^\\\\/]+).*/, '$1'));
-    writeFileSync(${JSON.stringify(answer)}, JSON.stringify({ code, packages: [...new Set(loaded)] }));
+    ].filter((file) => file.includes('node_modules'));
+    const loaded = files.map((file) =>
+      file.replace(/.*node_modules[\\\\/]((@[^\\\\/]+[\\\\/])?[^\\\\/]+).*/, '$1'),
+    );
+    writeFileSync(${JSON.stringify(answer)}, JSON.stringify({ code, packages: [...new Set(loaded)], files }));
     process.exit(0);
   `;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -48,7 +49,11 @@ function packagesLoadedBy(args: string[]): { code: unknown; packages: string[] }
     encoding: 'utf8',
   });
   expect(result.stderr).toBe('');
-  return JSON.parse(readFileSync(answer, 'utf8')) as { code: unknown; packages: string[] };
+  return JSON.parse(readFileSync(answer, 'utf8')) as {
+    code: unknown;
+    packages: string[];
+    files: string[];
+  };
 }
 
 describe('perfsight start-up (built CLI)', () => {
@@ -57,7 +62,13 @@ describe('perfsight start-up (built CLI)', () => {
     const samples = join(dir, 'samples.csv');
     writeFileSync(samples, 'latency_ms,success\n12.5,true\n14,true\n30.25,true\n');
     const out = join(dir, 'out');
-    const { code, packages } = packagesLoadedBy(['report', samples, '-o', out, '--no-history']);
+    const { code, packages, files } = packagesLoadedBy([
+      'report',
+      samples,
+      '-o',
+      out,
+      '--no-history',
+    ]);
     expect(code).toBe(0);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     // What it does load, seen both ways: commander by import, hdr-histogram-js by require.
@@ -65,5 +76,12 @@ describe('perfsight start-up (built CLI)', () => {
     for (const heavy of ['pg', 'better-sqlite3', 'undici', 'prom-client', 'zod', 'jstat']) {
       expect(packages).not.toContain(heavy);
     }
+    // Of hdr-histogram-js only the builder and the codec: not its index, which loads the log
+    // writer (an Intl.NumberFormat made at load) and the rest of the package.
+    const hdrFiles = files.filter((file) => /hdr-histogram-js[\\/]dist[\\/]/.test(file));
+    expect(hdrFiles.some((file) => /HistogramBuilder\.js$/.test(file))).toBe(true);
+    expect(
+      hdrFiles.filter((file) => /dist[\\/](index|HistogramLogWriter)\.js$/.test(file)),
+    ).toEqual([]);
   });
 });
