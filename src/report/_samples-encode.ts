@@ -5,10 +5,8 @@
 import { once } from 'node:events';
 import { constants, createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
 import type { SampleColumns } from '../metrics/index.js';
+import { samplesArrowParts } from './arrow.js';
 import { SamplesCsvText } from './csv.js';
-import type * as ArrowFile from './arrow.js';
-
-type ArrowModule = typeof ArrowFile;
 
 export interface SamplesToEncode {
   columns: SampleColumns[];
@@ -64,16 +62,6 @@ export async function encodeSamplesHere(job: SamplesToEncode): Promise<EncodedSa
 export class SamplesEncoder {
   private readonly columns: SampleColumns[] = [];
   private csv: CsvGz | undefined;
-  private arrowModule: Promise<ArrowModule> | undefined;
-
-  /**
-   * Loads the Arrow encoder (apache-arrow) now: the worker does it when no part came for a
-   * while (the file is read, the main thread sorts and analyses), not before its rows —
-   * loading it takes longer than everything else the worker loads.
-   */
-  preloadArrow(): void {
-    this.arrowModule ??= import('./arrow.js');
-  }
 
   async add(columns: SampleColumns, errorTypes: readonly string[]): Promise<void> {
     this.columns.push(columns);
@@ -93,8 +81,7 @@ export class SamplesEncoder {
     const finished = csv.end();
     let arrow: Uint8Array[] | undefined;
     if (!arrowClaim || claimArrow(arrowClaim, ARROW_BY_ENCODER)) {
-      const { samplesArrowParts } = await (this.arrowModule ??= import('./arrow.js'));
-      arrow = await samplesArrowParts(this.columns, errorTypes, timed);
+      arrow = samplesArrowParts(this.columns, errorTypes, timed);
     }
     return { csvGz: await finished, arrow };
   }

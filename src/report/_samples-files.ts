@@ -121,7 +121,7 @@ async function withArrowHere(
   columns: readonly SampleColumns[],
 ): Promise<EncodedSamples> {
   const { samplesArrowParts } = await import('./arrow.js');
-  const arrow = await samplesArrowParts(columns, errorTypes, timed);
+  const arrow = samplesArrowParts(columns, errorTypes, timed);
   return { csvGz: (await fromWorker).csvGz, arrow };
 }
 

@@ -19,9 +19,6 @@ function reply(encoded: EncodedSamples): void {
   parentPort!.postMessage(encoded, transfer as ArrayBuffer[]);
 }
 
-/** A pause between parts this long means the reading is over. */
-const QUIET_MS = 30;
-
 const encoder = new SamplesEncoder();
 const job = workerData as SamplesToEncode | undefined;
 if (job) {
@@ -31,18 +28,10 @@ if (job) {
   // Started ahead (see `prepareSamplesWorker`): the parts of a run as they are read, then
   // its end, one after the other.
   let queue = Promise.resolve();
-  let quiet: NodeJS.Timeout | undefined;
-  let waiting = 0;
   const take = (message: SamplesMessage) => {
-    clearTimeout(quiet);
-    waiting++;
     queue = queue.then(async () => {
-      waiting--;
       if (message.kind === 'part') {
         await encoder.add(message.columns, message.errorTypes);
-        // Nothing more to do for a while: the reading is over, the end comes once the main
-        // thread has analysed the run. Time to load what the end may need.
-        if (waiting === 0) quiet = setTimeout(() => encoder.preloadArrow(), QUIET_MS);
         return;
       }
       // Done: nothing keeps the thread up any more.
