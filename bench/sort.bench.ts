@@ -2,10 +2,10 @@
  * Sorting latencies at the end of a run (`SampleLog.sortedLatencies`, what `perfsight run`,
  * `report` and `compare` sort) against `Float64Array.prototype.sort`, whose output both
  * reproduce byte for byte. The radix sort (`radixSortAscending`, src/metrics/_sort.ts) on two
- * kinds of latencies: measured from a clock (a difference of two readings) and read from a
- * file (decimals, every bit of the mantissa in use); and `sortAscending` — the sample log's
- * sort, which counts a few distinct values instead — on a no-op's latencies (back-to-back
- * clock readings). Sizes from 512 to 1,000,000 (the exact cap): below `RADIX_SORT_FROM` the
+ * kinds of latencies: measured from a clock (a difference of two readings); and
+ * `sortAscending` — the sample log's sort — on latencies read from a file (decimals to the
+ * µs, which it counts on their decimal grid) and on a no-op's latencies (back-to-back clock
+ * readings, few distinct values, which it counts too). Sizes from 512 to 1,000,000 (the exact cap): below `RADIX_SORT_FROM` the
  * built-in sort is faster and is kept. Each figure is the median of repetitions, the two
  * sorts alternating on copies of the same array; ratio = ours / built-in.
  */
@@ -49,8 +49,8 @@ function timeSort(values: Float64Array, sort: (copy: Float64Array) => unknown): 
 
 function compareAt(n: number, kind: Kind): Record<string, number> {
   const values = latencies(n, kind);
-  // The radix sort itself, or (no-op latencies) what the sample log uses: sortAscending.
-  const ours = kind === 'no-op' ? sortAscending : radixSortAscending;
+  // The radix sort itself, or (file and no-op latencies) what the sample log uses.
+  const ours = kind === 'clock' ? radixSortAscending : sortAscending;
   const repetitions = Math.max(9, Math.min(201, Math.round(4_000_000 / n)));
   const builtIn: number[] = [];
   const radix: number[] = [];
@@ -82,7 +82,7 @@ export default function sortBench(): Promise<Record<string, unknown>> {
     figures[`${kind}_latencies`] = byLength;
   }
   return Promise.resolve({
-    how: 'radixSortAscending vs Float64Array.prototype.sort on copies of the same latencies (log-normal, median 5 ms), alternating, medians of repetitions; clock = differences of two clock readings, file = decimals to the µs; no-op = back-to-back clock readings (few distinct values) sorted by sortAscending (counting them from RADIX_SORT_FROM on)',
+    how: 'radixSortAscending vs Float64Array.prototype.sort on copies of the same latencies (log-normal, median 5 ms), alternating, medians of repetitions; clock = differences of two clock readings (radix sort); file = decimals to the µs, sorted by sortAscending (counted on their decimal grid from RADIX_SORT_FROM on); no-op = back-to-back clock readings (few distinct values) sorted by sortAscending (counting them)',
     radix_sort_from: RADIX_SORT_FROM,
     ...figures,
     goal: 'ratio < 1 from radix_sort_from on; 1,000,000 values well under the built-in sort',

@@ -43,7 +43,66 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  */
 export function sortAscending(values: Float64Array): Float64Array {
   if (values.length < RADIX_SORT_FROM) return values.sort();
+  if (sortOnDecimalGrid(values)) return values;
   return sortFewDistinct(values, values.length >> 3) ? values : radixSortAscending(values);
+}
+
+/** The finest grid `sortOnDecimalGrid` tries: 10^-9 (a nanosecond, in seconds). */
+const MOST_DECIMALS = 9;
+/** The scale of each grid: 10^d is exact as a double for every d tried. */
+const SCALES = Array.from({ length: MOST_DECIMALS + 1 }, (_, d) => 10 ** d);
+
+/**
+ * Sorts `values` by counting, if every value is a non-negative decimal of at most nine
+ * places (exactly the double nearest k / 10^d) and the grid between the smallest and the
+ * largest has at most twice as many steps as there are values; else leaves it as it was and
+ * returns false. Latencies read from a file usually are such decimals (`16.707`, in ms with
+ * three places): counting them takes two reads of the array instead of the radix sort's
+ * six passes. Each value is written back as k / 10^d, which is the very double it was
+ * (checked on the way in), so the result is the built-in sort's, bit for bit.
+ */
+export function sortOnDecimalGrid(values: Float64Array): boolean {
+  const n = values.length;
+  const most = Math.max(2 * n, 1 << 16);
+  let d = 0;
+  let scale = 1;
+  let smallest = Infinity;
+  let largest = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    // Negative numbers and -0 (which would come back as +0) are left to the other sorts;
+    // NaN fails every test below.
+    if (!(value > 0 || (value === 0 && 1 / value > 0))) return false;
+    while (Math.round(value * scale) / scale !== value) {
+      if (d === MOST_DECIMALS) return false;
+      scale = SCALES[++d]!;
+    }
+    if (value < smallest) smallest = value;
+    if (value > largest) largest = value;
+    // A spread too wide for a table is found early, not after the whole array.
+    if ((i & 4095) === 4095 && (largest - smallest) * scale > most) return false;
+  }
+  // Grid points up to 2^51 are whole numbers Math.round gets exactly.
+  if (!(largest * scale < 2 ** 51)) return false;
+  const low = Math.round(smallest * scale);
+  const steps = Math.round(largest * scale) - low + 1;
+  if (!(steps <= most)) return false;
+  const counts = new Int32Array(steps);
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    const k = Math.round(value * scale);
+    // Checked again on the final grid (a value was checked on the grid of its time).
+    if (k / scale !== value) return false;
+    counts[k - low]!++;
+  }
+  let at = 0;
+  for (let k = 0; k < steps; k++) {
+    const times = counts[k]!;
+    if (times === 0) continue;
+    values.fill((low + k) / scale, at, at + times);
+    at += times;
+  }
+  return true;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   radixSortAscending,
   sortAscending,
   sortFewDistinct,
+  sortOnDecimalGrid,
 } from '../../src/metrics/_sort.js';
 import { SampleLog, FLAG_SUCCESS } from '../../src/metrics/index.js';
 
@@ -177,5 +178,76 @@ describe('sortFewDistinct', () => {
     }
     const expected = values.slice().sort();
     expect(bytes(sortAscending(values)).equals(bytes(expected))).toBe(true);
+  });
+});
+
+describe('sortOnDecimalGrid', () => {
+  /** Decimals as a file holds them: k / 10^d, d places, parsed from their text. */
+  const decimal = fc
+    .tuple(fc.nat({ max: 2_000_000 }), fc.integer({ min: 0, max: 9 }))
+    .map(([k, d]) => Number((k / 10 ** d).toFixed(d)));
+
+  /** A file's column: values of one number of places, spread over up to `top` steps. */
+  const onAGrid = fc
+    .tuple(fc.integer({ min: 0, max: 9 }), fc.constantFrom(50, 5000, 70_000, 2_000_000))
+    .chain(([d, top]) =>
+      fc.array(
+        fc.nat({ max: top }).map((k) => Number((k / 10 ** d).toFixed(d))),
+        { minLength: 1, maxLength: 3000 },
+      ),
+    );
+
+  it('sorts decimals of up to nine places bit for bit as the built-in sort does', () => {
+    fc.assert(
+      fc.property(onAGrid, fc.array(decimal, { maxLength: 5 }), (values, others) => {
+        // Mostly one grid, sometimes a few values of another one among them.
+        const input = Float64Array.from([...values, ...others]);
+        const expected = input.slice().sort();
+        const ours = input.slice();
+        // Sorted on the grid when the spread fits, else left exactly as it was.
+        if (sortOnDecimalGrid(ours)) expect(bytes(ours).equals(bytes(expected))).toBe(true);
+        else expect(bytes(ours).equals(bytes(input))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts latencies read from a file (ms with three places) and gives the built-in sort', () => {
+    const values = new Float64Array(200_000);
+    for (let i = 0; i < values.length; i++) {
+      values[i] = Number((20 * Math.exp(0.5 * Math.sin(i * 12.9898) * 3)).toFixed(3));
+    }
+    const expected = values.slice().sort();
+    expect(sortOnDecimalGrid(values)).toBe(true);
+    expect(bytes(values).equals(bytes(expected))).toBe(true);
+  });
+
+  it('leaves alone what is not on a grid or would not fit: -0, negatives, NaN, clock differences, a wide spread', () => {
+    const cases = [
+      [1.5, -0, 2],
+      [1.5, -1, 2],
+      [1.5, NaN, 2],
+      [1, Infinity],
+      [0.1 + 0.2, 1],
+      [1e-10, 1],
+      [0.001, 1e9],
+      Array.from({ length: 5000 }, (_, i) => 1000.5 + i * Math.PI),
+    ];
+    for (const values of cases) {
+      const input = Float64Array.from(values);
+      const ours = input.slice();
+      expect(sortOnDecimalGrid(ours)).toBe(false);
+      expect(bytes(ours).equals(bytes(input))).toBe(true);
+    }
+  });
+
+  it('is what sortAscending does for such latencies: the same bytes as the built-in sort', () => {
+    fc.assert(
+      fc.property(fc.array(decimal, { minLength: RADIX_SORT_FROM, maxLength: 6000 }), (values) => {
+        const input = Float64Array.from(values);
+        expect(bytes(sortAscending(input.slice())).equals(bytes(input.slice().sort()))).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
   });
 });
