@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+
+import { gitCommit } from './_git-commit.js';
 
 /** Where a run was measured: reports carry it so runs from other machines are not mistaken. */
 export interface Environment {
@@ -23,7 +24,7 @@ export const PERFSIGHT_VERSION: string = (
   }
 ).version;
 
-/** Reads the environment once (it runs `git`, so call it off the hot path). */
+/** Reads the environment once (the git commit from the repository's files; see `gitCommit`). */
 export function describeEnvironment(cwd = process.cwd()): Environment {
   const cpus = os.cpus();
   return {
@@ -39,18 +40,4 @@ export function describeEnvironment(cwd = process.cwd()): Environment {
     hostname: os.hostname(),
     git_commit: gitCommit(cwd),
   };
-}
-
-function gitCommit(cwd: string): string | null {
-  try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 2000,
-    });
-    const commit = out.toString().trim();
-    return /^[0-9a-f]{40,64}$/.test(commit) ? commit : null;
-  } catch {
-    return null;
-  }
 }
