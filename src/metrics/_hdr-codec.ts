@@ -1,31 +1,22 @@
 import { createRequire } from 'node:module';
 import type * as Hdr from 'hdr-histogram-js';
 import { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
+import { decodeV2CompressedBase64, encodeV2CompressedBase64 } from './_hdr-v2.js';
 
-type HdrLibrary = Pick<
-  typeof Hdr,
-  'build' | 'encodeIntoCompressedBase64' | 'decodeFromCompressedBase64'
->;
+type HdrLibrary = Pick<typeof Hdr, 'decodeFromCompressedBase64'>;
 
 let loaded: HdrLibrary | undefined;
 
 /**
- * hdr-histogram-js, loaded on first use: whatever imports the metrics folder without
- * writing or reading a histogram (the samples worker) does not pay for it (~0.1 s). Only
- * its builder and its codec: the package's index also loads its log writer, whose
- * `Intl.NumberFormat` alone took ~15 ms of a report's start (cpu-prof), and code we never
- * call.
+ * hdr-histogram-js, loaded only to read a histogram string perfsight's own V2 decoder does
+ * not recognise (another cookie, unit or digit count): writing and reading perfsight's own
+ * strings never loads it (~30–50 ms of CPU). Only its codec, not its index, which also
+ * loads its log writer (`Intl.NumberFormat`).
  */
 function hdrLibrary(): HdrLibrary {
   if (!loaded) {
     const require = createRequire(import.meta.url);
-    loaded = {
-      ...(require('hdr-histogram-js/dist/HistogramBuilder') as Pick<typeof Hdr, 'build'>),
-      ...(require('hdr-histogram-js/dist/encoding') as Pick<
-        typeof Hdr,
-        'encodeIntoCompressedBase64' | 'decodeFromCompressedBase64'
-      >),
-    };
+    loaded = require('hdr-histogram-js/dist/encoding') as HdrLibrary;
   }
   return loaded;
 }
@@ -35,25 +26,16 @@ function hdrLibrary(): HdrLibrary {
  * HdrHistogram implementation, and mergeable across machines.
  */
 export function encodeHdrBase64(counts: LogLinearCounts): string {
-  const hdr = hdrLibrary();
-  const histogram = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: MAX_TRACKABLE_US,
-    numberOfSignificantValueDigits: counts.significantDigits as 3,
-    bitBucketSize: 64,
-    autoResize: true,
-  });
-  for (let i = 0; i < counts.counts.length; i++) {
-    const count = counts.counts[i]!;
-    if (count > 0) histogram.recordValueWithCount(counts.lowestEquivalentMicros(i), count);
-  }
-  const encoded = hdr.encodeIntoCompressedBase64(histogram);
-  histogram.destroy();
-  return encoded;
+  return encodeV2CompressedBase64(counts);
 }
 
 /** Reads a V2 compressed base64 histogram (µs) back into 3-digit counts. */
 export function decodeHdrBase64(base64: string): LogLinearCounts {
+  return decodeV2CompressedBase64(base64) ?? decodeWithLibrary(base64);
+}
+
+/** `decodeHdrBase64` through hdr-histogram-js: any string it reads. */
+function decodeWithLibrary(base64: string): LogLinearCounts {
   const histogram = hdrLibrary().decodeFromCompressedBase64(base64, 64) as unknown as {
     countsArrayLength: number;
     getCountAtIndex(index: number): number;

@@ -4,8 +4,8 @@
  *
  * Why not hdr-histogram-js on the hot path: its `recordValue` costs ~100 ns (JS build) or
  * ~16 ns plus an async WASM start (WASM build); this costs a few ns (see bench/record.ts).
- * The layout is HdrHistogram's, so `toHdr()` hands the exact same counts to hdr-histogram-js
- * for the V2 encoding other tools read.
+ * The layout is HdrHistogram's, so `_hdr-v2.ts` writes HdrHistogram's V2 encoding (the string
+ * other tools read) straight from these counts.
  */
 
 /** Largest value recorded as-is: 2^32 − 1 µs ≈ 71.6 minutes. Larger values are clamped. */

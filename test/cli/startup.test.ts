@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../_helpers.js';
 
@@ -71,17 +72,54 @@ describe('perfsight start-up (built CLI)', () => {
     ]);
     expect(code).toBe(0);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
-    // What it does load, seen both ways: commander by import, hdr-histogram-js by require.
-    expect(packages).toEqual(expect.arrayContaining(['commander', 'hdr-histogram-js']));
+    expect(packages).toContain('commander');
     for (const heavy of ['pg', 'better-sqlite3', 'undici', 'prom-client', 'zod', 'jstat']) {
       expect(packages).not.toContain(heavy);
     }
-    // Of hdr-histogram-js only the builder and the codec: not its index, which loads the log
-    // writer (an Intl.NumberFormat made at load) and the rest of the package.
-    const hdrFiles = files.filter((file) => /hdr-histogram-js[\\/]dist[\\/]/.test(file));
-    expect(hdrFiles.some((file) => /HistogramBuilder\.js$/.test(file))).toBe(true);
-    expect(
-      hdrFiles.filter((file) => /dist[\\/](index|HistogramLogWriter)\.js$/.test(file)),
-    ).toEqual([]);
+    // perfsight writes and reads its own HdrHistogram strings (metrics/_hdr-v2.ts): no file
+    // of hdr-histogram-js (nor its wasm module, pako, base64-js or the AssemblyScript loader).
+    for (const hdr of ['hdr-histogram-js', 'pako', 'base64-js', '@assemblyscript/loader']) {
+      expect(packages).not.toContain(hdr);
+    }
+    expect(files.filter((file) => /hdr-histogram-js/.test(file))).toEqual([]);
+  });
+});
+
+describe('HdrHistogram strings (built metrics)', () => {
+  it('perfsight reads its own without hdr-histogram-js, and loads it only for a foreign one', () => {
+    const cwd = tempDir('perfsight-cwd-');
+    const answer = join(cwd, 'loaded.json');
+    const metrics = join(ROOT, 'dist', 'metrics', 'index.js');
+    // A 1-significant-digit histogram: not what perfsight writes, so read by the library.
+    const script = `
+      import { writeFileSync } from 'node:fs';
+            const { LogLinearCounts, encodeHdrBase64, decodeHdrBase64 } = await import(${JSON.stringify(metrics)});
+      const hdrFiles = () =>
+        Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('hdr-histogram-js'));
+      const counts = new LogLinearCounts(3);
+      counts.recordMicros(1234);
+      const own = decodeHdrBase64(encodeHdrBase64(counts)).totalCount;
+      const before = hdrFiles();
+      const foreign = decodeHdrBase64(process.argv[1]).totalCount;
+      writeFileSync(${JSON.stringify(answer)}, JSON.stringify({ own, before, foreign, after: hdrFiles() }));
+    `;
+    const histogram = hdr.build({ numberOfSignificantValueDigits: 1, bitBucketSize: 64 });
+    histogram.recordValueWithCount(5000, 4);
+    const foreign = hdr.encodeIntoCompressedBase64(histogram);
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, foreign], {
+      cwd,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    const loaded = JSON.parse(readFileSync(answer, 'utf8')) as {
+      own: number;
+      before: string[];
+      foreign: number;
+      after: string[];
+    };
+    expect(loaded.own).toBe(1);
+    expect(loaded.before).toEqual([]);
+    expect(loaded.foreign).toBe(4);
+    expect(loaded.after.some((file) => /dist[\\/]encoding\.js$/.test(file))).toBe(true);
   });
 });
