@@ -2,7 +2,7 @@
  * Objectives (SLOs) checked against a run's summary. The grammar itself (`p95<100ms`,
  * `success>=99%`…) is the model's (`src/model/objective.ts`), shared with every judgement.
  */
-import { percent } from '../model/format.js';
+import { count, percent } from '../model/format.js';
 import {
   formatThreshold,
   heldSymbol,
@@ -130,7 +130,6 @@ export function objectiveResult(
  * are not the model's.
  */
 function fallbackMessage(summary: SummaryReport, actual: number, objective: Objective): string {
-  const count = (n: number) => n.toLocaleString('en-US');
   const total = summary.performance_summary.total_requests;
   const fallback = summary.optimization_metrics.fallback_uses;
   const limit = formatThreshold(objective.threshold, 'ratio').replace('%', ' %');

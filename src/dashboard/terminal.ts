@@ -1,4 +1,4 @@
-import { percent } from '../model/format.js';
+import { count, percent } from '../model/format.js';
 import { terminalLine, terminalText } from '../neutralise/index.js';
 import type { MetricsCollector } from '../metrics/index.js';
 import { json } from '../report/files.js';
@@ -49,7 +49,7 @@ function renderCollector(name: string, c: CollectorSnapshot): string[] {
   const lines = [
     '',
     `${name.toUpperCase()}:`,
-    `  Requests: ${none ? '0 (no requests yet)' : c.total_samples.toLocaleString('en-US')}`,
+    `  Requests: ${none ? '0 (no requests yet)' : count(c.total_samples)}`,
     `  Success Rate: ${rate(c.success_rate)}`,
     `  Throughput: ${c.requests_per_second.toFixed(1)} RPS`,
     `  Avg Latency: ${answered ? `${c.latency_avg.toFixed(2)}ms` : NONE}`,

@@ -1,4 +1,4 @@
-import { percent } from '../model/format.js';
+import { count, percent } from '../model/format.js';
 import { breaks } from '../model/judge.js';
 import { objectiveOf } from '../model/objective.js';
 import { REQUIREMENT } from '../model/thresholds.js';
@@ -29,7 +29,7 @@ export function renderConsoleSummary(
     RULE,
     `PERFORMANCE SUMMARY: ${report.test_name}`,
     RULE,
-    `Total Samples: ${perf.total_requests.toLocaleString('en-US')}`,
+    `Total Samples: ${count(perf.total_requests)}`,
     `Success Rate: ${percent(perf.success_rate)}`,
     `Throughput: ${perf.throughput_rps === null ? 'n/a (samples carry no time)' : `${perf.throughput_rps.toFixed(1)} RPS`}`,
     `Average Latency: ${latency.average_ms.toFixed(2)}ms`,
@@ -40,7 +40,7 @@ export function renderConsoleSummary(
     // An HTTP target: what the service answered, and what went over the wire.
     const codes = statusCodeList(report.http.status_codes);
     lines.push(
-      `Status Codes: ${codes.length ? codes.map(([code, n]) => `${code} × ${n.toLocaleString('en-US')}`).join(' · ') : 'no responses'}`,
+      `Status Codes: ${codes.length ? codes.map(([code, n]) => `${code} × ${count(n)}`).join(' · ') : 'no responses'}`,
       `Bytes: ${formatBytes(report.http.bytes_sent)} sent · ${formatBytes(report.http.bytes_received)} received`,
     );
   }
@@ -102,9 +102,7 @@ function modelLine(workload: Record<string, unknown>): string {
       ? `ONNX Runtime, ${String(workload.execution_provider)} provider, ${typeof workload.threads === 'number' ? `${workload.threads} intra-op thread${workload.threads === 1 ? '' : 's'}` : 'its default threads'}${where}`
       : `${workload.runtime === 'tfjs' ? 'TensorFlow.js, ' : ''}backend ${String(workload.backend)}${where}`;
   const parameters =
-    typeof workload.parameters === 'number'
-      ? ` · ${workload.parameters.toLocaleString('en-US')} parameters`
-      : '';
+    typeof workload.parameters === 'number' ? ` · ${count(workload.parameters)} parameters` : '';
   const fallback =
     typeof workload.fallback === 'string' && workload.fallback !== 'on'
       ? ` · fallback ${workload.fallback}`
@@ -125,7 +123,7 @@ function notTheModelsAnswers(
   if (fallback) return fallback.message;
   const bySource = report.latency_by_source;
   if (!bySource || bySource.model.count > 0) return undefined;
-  return `the model answered none of the ${report.performance_summary.successful_requests.toLocaleString('en-US')} successful calls (cache ${bySource.cache.count.toLocaleString('en-US')}, fallback ${bySource.fallback.count.toLocaleString('en-US')})`;
+  return `the model answered none of the ${count(report.performance_summary.successful_requests)} successful calls (cache ${count(bySource.cache.count)}, fallback ${count(bySource.fallback.count)})`;
 }
 
 /**
@@ -137,6 +135,6 @@ function answeredBy(report: SummaryReport): string | undefined {
   const bySource = report.latency_by_source;
   if (!bySource || (bySource.cache.count === 0 && bySource.fallback.count === 0)) return undefined;
   const part = (name: string, s: SummaryReport['latency_by_source']['model']) =>
-    `${name} ${s.count.toLocaleString('en-US')}${s.latency ? ` (${percent(s.share)}, P95 ${s.latency.p95_ms.toFixed(2)}ms)` : ''}`;
+    `${name} ${count(s.count)}${s.latency ? ` (${percent(s.share)}, P95 ${s.latency.p95_ms.toFixed(2)}ms)` : ''}`;
   return `Answered by: ${part('model', bySource.model)} · ${part('cache', bySource.cache)} · ${part('fallback', bySource.fallback)}`;
 }

@@ -1,4 +1,4 @@
-import { percent } from '../../model/format.js';
+import { count, percent } from '../../model/format.js';
 import { rate, type Rung } from '../../model/judge.js';
 import { comparisonSymbol, formatThreshold } from '../../model/objective.js';
 import { RATINGS, type Rating } from '../../model/thresholds.js';
@@ -42,9 +42,9 @@ export function formatRps(value: number | null | undefined): string {
   return isFiniteNumber(value) ? `${value.toFixed(1)} rps` : '–';
 }
 
-/** A count with thousands separators (en-US, whatever the machine's locale). */
+/** A count with thousands separators (en-US, whatever the machine's locale); "–" when missing. */
 export function formatCount(value: number | null | undefined): string {
-  return isFiniteNumber(value) ? Math.round(value).toLocaleString('en-US') : '–';
+  return isFiniteNumber(value) ? count(value) : '–';
 }
 
 /** Bytes in decimal units, one decimal above 1 kB: `512 B`, `272.0 kB`, `1.3 GB`. */
