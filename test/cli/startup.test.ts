@@ -93,7 +93,8 @@ describe('HdrHistogram strings (built metrics)', () => {
     // A 1-significant-digit histogram: not what perfsight writes, so read by the library.
     const script = `
       import { writeFileSync } from 'node:fs';
-            const { LogLinearCounts, encodeHdrBase64, decodeHdrBase64 } = await import(${JSON.stringify(metrics)});
+      import { createRequire } from 'node:module';
+      const { LogLinearCounts, encodeHdrBase64, decodeHdrBase64 } = await import(${JSON.stringify(metrics)});
       const hdrFiles = () =>
         Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('hdr-histogram-js'));
       const counts = new LogLinearCounts(3);
