@@ -11,10 +11,12 @@ import { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
  * AssemblyScript loader) was loaded on every `report` only to write this string and read it
  * back for the HTML chart: load + encode + decode of a 1 M-row run's histogram took 37 ms
  * wall / 56 ms CPU through the library, 5.6 ms / 10 ms here (medians of 7 fresh processes,
- * alternating); the whole `report --no-history` of 1 M rows: CPU (user+sys) 1.32 s against
- * 1.38 s (0.95×, medians of 20 alternating runs; wall 1.22 s against 1.14 s, lost in the
- * noise of a 2-core machine at load ~7). hdr-histogram-js deflates with node:zlib's
- * `deflateSync` and default options under Node, so the same call gives the same bytes.
+ * alternating). The whole `node bin/perfsight.js report <1 M rows> --no-history`, alternating
+ * with main's build on a shared 2-core machine: 0.76 s against 0.83 s wall (0.92×, medians
+ * of 9 runs each in the quietest round), 0.91 s against 0.92 s over 20 runs each — about
+ * 35 ms of ~0.9 s, the same size as the run-to-run noise. hdr-histogram-js deflates with
+ * node:zlib's `deflateSync` and default options under Node, so the same call gives the same
+ * bytes.
  *
  * Layout (big-endian): outer cookie 0x1c849314, length of the deflated part, then zlib's
  * deflate of: inner cookie 0x1c849313, payload length, normalizing index offset (written as
@@ -25,7 +27,7 @@ import { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
 
 const V2_COOKIE = 0x1c849313;
 const V2_COMPRESSED_COOKIE = 0x1c849314;
-/** The cookie's low nibble of its second byte holds flags both libraries ignore on read. */
+/** Bits 4–7 of a cookie (word size and flags): not checked on read, as the library does not. */
 const COOKIE_FLAGS = 0xf0;
 const HEADER_BYTES = 40;
 /** hdr-histogram-js's ByteBuffer starts at 16 bytes and only grows to fit, never shrinks. */
