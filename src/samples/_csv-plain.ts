@@ -10,9 +10,10 @@
 import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/index.js';
 import { MAX_EPOCH_SECONDS, type Column, type ReadState } from './_state.js';
 
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
+/** Bytes both CSV paths look for (the general tokenizer in `_csv.ts` imports them). */
+export const COMMA = 44;
+export const LF = 10;
+export const CR = 13;
 const DOT = 46;
 const ZERO = 48;
 const ONE = 49;

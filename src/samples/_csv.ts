@@ -10,12 +10,9 @@
  */
 import { fromSpreadsheetCell } from '../neutralise/index.js';
 import { MAX_EPOCH_SECONDS, validateColumns, type Column, type ReadState } from './_state.js';
-import { NOT_PLAIN, plainDecimal, plainKinds, plainRows } from './_csv-plain.js';
+import { COMMA, CR, LF, NOT_PLAIN, plainDecimal, plainKinds, plainRows } from './_csv-plain.js';
 
-const COMMA = 44;
 const QUOTE = 34;
-const LF = 10;
-const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 
