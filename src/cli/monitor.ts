@@ -42,7 +42,7 @@ import {
 import { terminalText } from '../neutralise/index.js';
 import { redactText, redactUrl } from '../redact/index.js';
 import { duration, positiveInt, positiveNumber } from './_options.js';
-import { stopOnSignals } from './_signals.js';
+import { stopOnSignals, teardownUnlessStopped, unlessAborted } from './_signals.js';
 import { httpTargetFrom, refuseHttpFlags, withHttpOptions, type HttpFlags } from './_http.js';
 import type { HttpWorkload } from '../workloads/http/index.js';
 
@@ -297,7 +297,9 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
     for (const workload of workloads) {
       if (stop.signal.aborted) break;
       try {
-        await workload.setup?.();
+        // A setup that hangs (a model that never loads) must not make Ctrl-C a promise
+        // perfsight cannot keep: the signal stops the wait, as it does for `run`.
+        await unlessAborted(workload.setup?.(), stop.signal);
       } catch (error) {
         log(
           `perfsight: ${workload.name}: setup failed (${thrownMessage(error)}); its calls will count as errors`,
@@ -319,7 +321,8 @@ async function monitorAction(flags: MonitorFlags): Promise<number> {
         signal: stop.signal,
       });
       try {
-        await workload.teardown?.();
+        // Ctrl-C still means "stop" while a teardown runs; after it, a teardown gets a grace.
+        await teardownUnlessStopped(workload.teardown?.(), stop.signal);
       } catch {
         // Teardown trouble does not change what was measured.
       }
