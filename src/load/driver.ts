@@ -311,11 +311,7 @@ class Drive {
       }
       const end = performance.now();
       const took = end - begin;
-      if (took > this.longestCall) this.longestCall = took;
-      const n = this.batched;
-      this.batchLatency[n] = took;
-      this.batchTimestamp[n] = this.timeOrigin + end;
-      this.batched = n + 1;
+      const n = this.slot(took, end);
       // The common outcome costs no look at the result: a success, in time, that said nothing.
       if (pending === undefined && took <= this.timeoutLimit) {
         this.batchFlags[n] = FLAG_SUCCESS;
@@ -328,6 +324,19 @@ class Drive {
       if (begin - this.lastYield > this.yieldEveryMs || this.awaiting > 0) return begin;
     }
     return begin;
+  }
+
+  /**
+   * The next batch slot, given a call's latency and end (the longest call kept up to date);
+   * its flags and error type are the caller's to fill. Shared by `stretch` and `settled`.
+   */
+  private slot(took: number, end: number): number {
+    if (took > this.longestCall) this.longestCall = took;
+    const n = this.batched;
+    this.batchLatency[n] = took;
+    this.batchTimestamp[n] = this.timeOrigin + end;
+    this.batched = n + 1;
+    return n;
   }
 
   /** A synchronous call's outcome that says something, in batch slot `n`; returns the clock. */
@@ -356,11 +365,7 @@ class Drive {
   ): number {
     if (this.closed) return end; // a call abandoned at the end of the run finished late
     const took = end - begin;
-    if (took > this.longestCall) this.longestCall = took;
-    const n = this.batched;
-    this.batchLatency[n] = took;
-    this.batchTimestamp[n] = this.timeOrigin + end;
-    this.batched = n + 1;
+    const n = this.slot(took, end);
     if (!threw && result === undefined && took <= this.timeoutLimit) {
       this.batchFlags[n] = FLAG_SUCCESS;
       this.batchError[n] = undefined;
