@@ -153,6 +153,39 @@ export class LogLinearCounts {
     return found;
   }
 
+  /**
+   * Moves these counts into `target` (same layout) and answers `percentilesMicros` of them
+   * (ascending), in one scan of `from..to`, where every non-zero count must lie: what the
+   * timeline does when an interval closes. As `percentilesMicros(percentiles, from)`, then
+   * `target.add(this, from, to)` and a reset, it took three scans of the interval's index
+   * range — a few thousand buckets for the thousand samples of a second — and a tenth of a
+   * 1 M-sample report's statistics; one scan that skips the empty buckets writes only the
+   * few that hold counts. The same figures: zeros change neither a running rank nor a sum.
+   */
+  drainInto(target: LogLinearCounts, from: number, to: number, percentiles: readonly number[]) {
+    const found = percentiles.map(() => 0);
+    const counts = this.counts;
+    const into = target.counts;
+    let k = 0;
+    let wanted =
+      this.totalCount === 0 || percentiles.length === 0 ? Infinity : this.rankOf(percentiles[0]!);
+    let seen = 0;
+    for (let i = from; i <= to; i++) {
+      const count = counts[i]!;
+      if (count === 0) continue;
+      into[i]! += count;
+      counts[i] = 0;
+      seen += count;
+      while (seen >= wanted) {
+        found[k++] = this.highestEquivalentMicros(i);
+        wanted = k === percentiles.length ? Infinity : this.rankOf(percentiles[k]!);
+      }
+    }
+    target.totalCount += this.totalCount;
+    this.totalCount = 0;
+    return found;
+  }
+
   /** How many counts lie at or below a percentile: HdrHistogram's rank, at least 1. */
   private rankOf(percentile: number): number {
     return Math.max(1, Math.ceil((Math.min(percentile, 100) / 100) * this.totalCount));

@@ -152,21 +152,31 @@ export class IntervalTimeline {
 
   /** Moves the open interval's latencies into the run's histogram. */
   fold(): void {
-    if (this.latencies.totalCount === 0) return;
-    this.runLatencies.add(this.latencies, this.lowIndex, this.highIndex);
-    this.latencies.counts.fill(0, this.lowIndex, this.highIndex + 1);
-    this.latencies.totalCount = 0;
+    this.drain([]);
+  }
+
+  /**
+   * `fold`, answering the percentiles (ascending, µs) of the latencies it moves, in the same
+   * scan; zeros when the open interval has none.
+   */
+  private drain(percentiles: readonly number[]): number[] {
+    if (this.latencies.totalCount === 0) return percentiles.map(() => 0);
+    const found = this.latencies.drainInto(
+      this.runLatencies,
+      this.lowIndex,
+      this.highIndex,
+      percentiles,
+    );
     this.lowIndex = Infinity;
     this.highIndex = -1;
+    return found;
   }
 
   private close(endMs: number): void {
     const seconds = (endMs - this.startMs) / 1000;
     const hasLatencies = this.latencies.totalCount > 0;
     const [p50 = 0, p95 = 0, p99 = 0] = hasLatencies
-      ? this.latencies
-          .percentilesMicros(INTERVAL_PERCENTILES, this.lowIndex)
-          .map((us) => withinObserved(us / 1000, this.min, this.max))
+      ? this.drain(INTERVAL_PERCENTILES).map((us) => withinObserved(us / 1000, this.min, this.max))
       : [];
     this.points.push({
       timestamp: this.startMs / 1000,
@@ -182,7 +192,6 @@ export class IntervalTimeline {
     this.failures = 0;
     this.min = Infinity;
     this.max = -Infinity;
-    this.fold();
     this.startMs = this.endMs;
     this.endMs = this.startMs + this.intervalMs;
   }
