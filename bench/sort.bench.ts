@@ -6,7 +6,8 @@
  * `sortAscending` — the sample log's sort — on latencies read from a file (decimals to the
  * µs, which it counts on their decimal grid) and on a no-op's latencies (back-to-back clock
  * readings, few distinct values, which it counts too). Sizes from 512 to 1,000,000 (the exact cap): below `RADIX_SORT_FROM` the
- * built-in sort is faster and is kept. Each figure is the median of repetitions, the two
+ * built-in sort is faster and is kept (and `sortAscending` keeps it below `SORT_BY_OURS_FROM`,
+ * where compiling ours in a fresh process costs more than it saves: figures in _sort.ts). Each figure is the median of repetitions, the two
  * sorts alternating on copies of the same array; ratio = ours / built-in.
  */
 import { RADIX_SORT_FROM, radixSortAscending, sortAscending } from '../src/metrics/_sort.js';

@@ -16,6 +16,17 @@
 export const RADIX_SORT_FROM = 4096;
 
 /**
+ * Below this many values `sortAscending` leaves them to the built-in sort. Compiled, the sorts
+ * here beat it from RADIX_SORT_FROM values on (bench/sort.bench.ts, warm); but a run's
+ * latencies are sorted once, by a process whose sorting code has not run yet, and compiling it
+ * then costs more than it saves up to about 100,000 values. Fresh processes, one sort each
+ * (shared 2-core machine): 5,001 latencies of a 1 M-row file's failures, 0.4–0.5 ms built-in
+ * against 10–40 ms (the radix sort's six passes); 20,000 decimals on their grid, 1.7 ms
+ * against 4.8–8.2 ms; 100,000, 10–11 ms against 8–12 ms; 1,000,000, 140–153 ms against 24–35.
+ */
+export const SORT_BY_OURS_FROM = 100_000;
+
+/**
  * `sortFewDistinct` gives up beyond this many distinct values (its table then holds 65,536
  * slots, 768 KB) or an eighth of the values, where the radix sort is as fast.
  */
@@ -42,7 +53,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * others go to the radix sort.
  */
 export function sortAscending(values: Float64Array): Float64Array {
-  if (values.length < RADIX_SORT_FROM) return values.sort();
+  if (values.length < SORT_BY_OURS_FROM) return values.sort();
   if (sortOnDecimalGrid(values)) return values;
   return sortFewDistinct(values, values.length >> 3) ? values : radixSortAscending(values);
 }

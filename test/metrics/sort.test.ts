@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   RADIX_SORT_FROM,
+  SORT_BY_OURS_FROM,
   radixSortAscending,
   sortAscending,
   sortFewDistinct,
@@ -106,6 +107,28 @@ describe('sortAscending', () => {
       const expected = values.slice().sort();
       expect(sortAscending(values)).toBe(values);
       expect(bytes(values).equals(bytes(expected))).toBe(true);
+    }
+  });
+});
+
+describe('sortAscending around SORT_BY_OURS_FROM', () => {
+  it('gives the built-in sort’s bytes on either side, for decimals, clock readings and repeats', () => {
+    const n = SORT_BY_OURS_FROM;
+    let seed = 99;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const kinds: Array<(i: number) => number> = [
+      () => Math.round(-Math.log(random()) * 20_000) / 1000, // a file's decimals, on their grid
+      () => 1234.567 + random() * 50 - 1234.567, // clock differences: the radix sort
+      (i) => (i % 7) / 8, // few distinct values
+      () => (random() < 0.01 ? -0 : random() * 1e6), // -0 leaves the grid
+    ];
+    for (const kind of kinds) {
+      for (const length of [n - 1, n, n + 1]) {
+        const values = Float64Array.from({ length }, (_, i) => kind(i));
+        const expected = values.slice().sort();
+        expect(sortAscending(values)).toBe(values);
+        expect(bytes(values).equals(bytes(expected))).toBe(true);
+      }
     }
   });
 });
