@@ -26,12 +26,47 @@ function hdrLibrary(): HdrLibrary {
  * HdrHistogram implementation, and mergeable across machines.
  */
 export function encodeHdrBase64(counts: LogLinearCounts): string {
-  return encodeV2CompressedBase64(counts);
+  const base64 = encodeV2CompressedBase64(counts);
+  rememberEncoded(base64, counts);
+  return base64;
 }
 
 /** Reads a V2 compressed base64 histogram (µs) back into 3-digit counts. */
 export function decodeHdrBase64(base64: string): LogLinearCounts {
+  const known = ENCODED.get(base64);
+  if (known) {
+    const counts = new LogLinearCounts(3);
+    counts.counts.set(known.counts);
+    counts.totalCount = known.totalCount;
+    return counts;
+  }
   return decodeV2CompressedBase64(base64) ?? decodeWithLibrary(base64);
+}
+
+/**
+ * The counts of the last strings encoded here, by string: `report` writes a run's histogram
+ * into detailed.json, and report.html reads it back from there for its charts moments later
+ * — inflating and parsing what was just deflated (a few ms of cold code). Only 3-digit counts
+ * whose every count the codec carries as it is (a whole number from 0 to 2^53 − 1): what decoding the string gives
+ * is then these very counts, and their sum as the total. Kept as copies (the histogram may
+ * change after it was encoded), two at a time: a run's successes and failures.
+ */
+const ENCODED = new Map<string, { counts: Float64Array; totalCount: number }>();
+const KEEP_ENCODED = 2;
+
+function rememberEncoded(base64: string, histogram: LogLinearCounts): void {
+  if (histogram.significantDigits !== 3) return;
+  const counts = histogram.counts.slice();
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i]!;
+    if (!(Number.isSafeInteger(count) && count >= 0)) return;
+    counts[i] = count === 0 ? 0 : count; // a -0 is read back as +0
+    total += count;
+  }
+  ENCODED.delete(base64);
+  ENCODED.set(base64, { counts, totalCount: total });
+  if (ENCODED.size > KEEP_ENCODED) ENCODED.delete(ENCODED.keys().next().value!);
 }
 
 /** `decodeHdrBase64` through hdr-histogram-js: any string it reads. */
