@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseDurationMs } from '../load/index.js';
+// Not load/index.js: that loads the load driver and the recorder, ahead of `report`'s samples
+// worker (see report.ts), which starts once this file and report.ts are loaded.
+import { parseDurationMs } from '../load/duration.js';
 import { UsageError } from '../errors.js';
 
 /** Argument parsers for commander: each rejects with a message saying what is expected. */

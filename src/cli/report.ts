@@ -1,30 +1,13 @@
 import { statSync } from 'node:fs';
-import { basename } from 'node:path';
 import { Command } from 'commander';
-import { describeEnvironment } from '../environment/index.js';
-import { MetricsCollector } from '../metrics/index.js';
-import { readSamplesFile } from '../samples/index.js';
-import { loadPolicy } from './config.js';
-import { finishRun } from './_finish.js';
-import {
-  checkGate,
-  defaultOutDir,
-  historyArgs,
-  type OutputFlags,
-  withOutputOptions,
-} from './_options.js';
-import {
-  checkReportFolder,
-  prepareSamplesWorker,
-  releaseSamplesWorker,
-  type SamplesSink,
-} from '../report/index.js';
+import { checkGate, withOutputOptions } from './_options.js';
+import { prepareSamplesWorker, releaseSamplesWorker } from '../report/samples-worker-start.js';
+import type { ReportFlags } from './_report-file.js';
 
-interface ReportFlags extends OutputFlags {
-  name?: string;
-  description?: string;
-}
-
+/**
+ * `perfsight report`'s definition. Light on purpose: what reads the file and writes the
+ * folder (`_report-file.ts`, ~140 modules) is loaded once the samples worker is started.
+ */
 export function reportCommand(exit: (code: number) => void): Command {
   return withOutputOptions(
     new Command('report')
@@ -39,14 +22,15 @@ export function reportCommand(exit: (code: number) => void): Command {
 
 async function reportAction(file: string, flags: ReportFlags): Promise<number> {
   checkGate(flags);
-  const policy = loadPolicy({ slo: flags.slo, config: flags.config });
-  if (flags.out !== undefined) await checkReportFolder(flags.out);
   // A file this large makes a run whose samples.csv.gz and samples.arrow are encoded on a
-  // worker (see report/_samples-files.ts): started now, it is ready when the reading starts
-  // and encodes each chunk of samples as soon as it is read.
+  // worker (see report/_samples-files.ts). Started first, it boots on the other core while
+  // this thread loads the modules below, and is ready when the reading starts: it encodes
+  // each chunk of samples as soon as it is read, and its gzip, the report's longest part,
+  // starts that much sooner.
   const onSamples = fileBytes(file) >= LARGE_FILE_BYTES ? prepareSamplesWorker() : undefined;
   try {
-    return await reportFile(file, flags, policy, onSamples);
+    const { reportFile } = await import('./_report-file.js');
+    return await reportFile(file, flags, onSamples);
   } finally {
     releaseSamplesWorker();
   }
@@ -62,41 +46,4 @@ function fileBytes(file: string): number {
   } catch {
     return 0;
   }
-}
-
-async function reportFile(
-  file: string,
-  flags: ReportFlags,
-  policy: ReturnType<typeof loadPolicy>,
-  onSamples: SamplesSink | undefined,
-): Promise<number> {
-  // Everything is read and checked before a single output file is created (the samples
-  // worker only encodes in memory; a bad line ends it with nothing written).
-  const collector = new MetricsCollector({ sampleResources: false, onSamples });
-  const read = await readSamplesFile(file, collector);
-  const name = flags.name ?? basename(file).replace(/\.(csv|jsonl|ndjson|json)(\.gz)?$/i, '');
-  const { exitCode } = await finishRun(
-    {
-      name,
-      description: flags.description ?? `Samples from ${basename(file)}`,
-      recorded: collector.recorded(),
-      uncorrected: null,
-      interrupted: false,
-      configuration: { source: file, samples: read.samples, timed: read.timed },
-      environment: describeEnvironment(),
-      workload: { kind: 'samples_file', path: file },
-      generatedAt: new Date(),
-    },
-    {
-      out: flags.out ?? defaultOutDir(name),
-      defaultOut: flags.out === undefined,
-      json: flags.json,
-      history: flags.history,
-      baseline: flags.baseline,
-      failOnRegression: flags.failOnRegression,
-      again: ['report', '<samples>', '--name', name, ...historyArgs(flags.history)],
-      policy,
-    },
-  );
-  return exitCode;
 }

@@ -7,6 +7,7 @@ import { constants, createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
 import type { SampleColumns } from '../metrics/index.js';
 import { samplesArrowParts } from './arrow.js';
 import { SamplesCsvText } from './csv.js';
+import { ARROW_BY_ENCODER, claimArrow } from './_arrow-claim.js';
 
 export interface SamplesToEncode {
   columns: SampleColumns[];
@@ -17,20 +18,6 @@ export interface SamplesToEncode {
    * `claimArrow`): shared with that thread. Without it, the encoder makes it.
    */
   arrowClaim?: Int32Array;
-}
-
-/** `arrowClaim`'s states: nobody yet, the encoder (the worker), the thread that asked. */
-export const ARROW_UNCLAIMED = 0;
-export const ARROW_BY_ENCODER = 1;
-export const ARROW_BY_ASKER = 2;
-
-/**
- * Whether `by` makes samples.arrow: the first of the worker (once its CSV is rendered) and
- * the main thread (once it has nothing left but to wait for the worker) to ask gets it, so
- * the Arrow file is made by whichever thread is free first, and never by both.
- */
-export function claimArrow(claim: Int32Array, by: number): boolean {
-  return Atomics.compareExchange(claim, 0, ARROW_UNCLAIMED, by) === ARROW_UNCLAIMED;
 }
 
 export interface EncodedSamples {

@@ -13,13 +13,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RecordedRun, SampleColumns } from '../metrics/index.js';
-import {
-  ARROW_BY_ASKER,
-  claimArrow,
-  type EncodedSamples,
-  type SamplesMessage,
-  type SamplesToEncode,
-} from './_samples-encode.js';
+import { ARROW_BY_ASKER, claimArrow } from './_arrow-claim.js';
+import type { EncodedSamples, SamplesMessage, SamplesToEncode } from './_samples-encode.js';
 
 const WORKER = new URL('./_samples-worker.js', import.meta.url);
 /** From this many samples a worker pays for its start (~50 ms) many times over. */

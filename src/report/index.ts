@@ -1,8 +1,6 @@
 export { renderSummaryCsv, renderSamplesCsv, SAMPLES_HEADER, csvField } from './csv.js';
 export { renderConsoleSummary } from './console.js';
 export { buildRunReports, json } from './files.js';
-export { prepareSamplesWorker, releaseSamplesWorker } from './_samples-files.js';
-export type { SamplesSink } from './_samples-files.js';
 export type { ReportFile, RunReports } from './files.js';
 export { writeFileAtomic } from './write.js';
 export {

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector, sampleFlags, type SampleColumns } from '../../src/metrics/index.js';
+import { ARROW_BY_ASKER, ARROW_BY_ENCODER } from '../../src/report/_arrow-claim.js';
 import {
-  ARROW_BY_ASKER,
-  ARROW_BY_ENCODER,
   SamplesEncoder,
   encodeSamplesHere,
   type EncodedSamples,
@@ -174,6 +173,18 @@ describe('perfsight report of a large file: samples encoded while read', () => {
     expect(made.code).toBe(2);
     expect(made.stderr.trim().split('\n')).toHaveLength(1);
     expect(made.stderr).toMatch(/^perfsight: .*in-true\.csv:131084: latency_ms "fast"/);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+
+  it('a bad objective: the worker started for the file ends, exit 2, nothing written', async () => {
+    // The worker is started as soon as the arguments are parsed, before the objectives are
+    // read: an error then must not leave the process waiting on it.
+    const dir = tempDir('perfsight-stream-slo-');
+    const input = samplesFile(dir, 2 * CHUNK + 10, true);
+    const out = join(dir, 'out');
+    const made = await runCli(['report', input, '-o', out, '--no-history', '--slo', 'p99<']);
+    expect(made.code).toBe(2);
+    expect(made.stderr).toMatch(/^perfsight: /);
     expect(existsSync(out)).toBe(false);
   }, 120_000);
 });
