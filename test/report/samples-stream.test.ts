@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector, sampleFlags, type SampleColumns } from '../../src/metrics/index.js';
 import { ARROW_BY_ASKER, ARROW_BY_ENCODER } from '../../src/report/_arrow-claim.js';
 import {
+  MEMBER_BYTES,
   SamplesEncoder,
   encodeSamplesHere,
   type EncodedSamples,
@@ -125,6 +126,93 @@ describe('samples handed on while they are recorded', () => {
     const csv = gunzipSync(streamed.csvGz);
     expect(csv.equals(former(all, recorded.errorTypes, true))).toBe(true);
     expect(csv.toString().split('\n', 3)[1]).toBe('0,1,true,,false,');
+  });
+});
+
+describe('samples.csv.gz in gzip members', () => {
+  const fastest = (text: Buffer) => gzipSync(text, { level: constants.Z_BEST_SPEED });
+  /** A Python that can import `modules` (the tests of Python's readers need one). */
+  const pythonWith = (modules: string) =>
+    ['python3', '/usr/bin/python3'].find(
+      (python) => spawnSync(python, ['-c', `import ${modules}`]).status === 0,
+    );
+  const gzipPython = pythonWith('gzip');
+  const pandasPython = pythonWith('pandas');
+
+  it('a text under MEMBER_BYTES is one member: the bytes gzip makes at its fastest level', async () => {
+    const recorded = record(20_000, true);
+    const columns = recorded.samples!.chunkColumns();
+    const { csvGz } = await encodeSamplesHere({
+      columns,
+      errorTypes: recorded.errorTypes,
+      timed: true,
+    });
+    const text = former(columns, recorded.errorTypes, true);
+    expect(text.length).toBeLessThan(MEMBER_BYTES);
+    expect(Buffer.from(csvGz).equals(fastest(text))).toBe(true);
+  });
+
+  describe('a longer text', async () => {
+    const recorded = record(260_000, true);
+    const columns = recorded.samples!.chunkColumns();
+    const text = former(columns, recorded.errorTypes, true);
+    // Handed over in parts, as the samples worker is: the members do not depend on it.
+    const encoder = new SamplesEncoder();
+    for (const part of columns.slice(0, 2)) await encoder.add(part, recorded.errorTypes);
+    const { csvGz } = await encoder.end({
+      columns: columns.slice(2),
+      errorTypes: recorded.errorTypes,
+      timed: true,
+    });
+    const dir = tempDir('perfsight-members-');
+    const file = join(dir, 'samples.csv.gz');
+    writeFileSync(file, csvGz);
+
+    it('is cut every MEMBER_BYTES of text, each piece gzip’s fastest member, in order', () => {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < text.length; at += MEMBER_BYTES) {
+        pieces.push(fastest(text.subarray(at, at + MEMBER_BYTES)));
+      }
+      expect(pieces.length).toBeGreaterThanOrEqual(3);
+      expect(Buffer.from(csvGz).equals(Buffer.concat(pieces))).toBe(true);
+    });
+
+    it('reads back as the one text: Node’s zlib, gzip -dc (zcat)', () => {
+      expect(gunzipSync(csvGz).equals(text)).toBe(true);
+      const zcat = spawnSync('gzip', ['-dc', file], { maxBuffer: 1 << 30 });
+      expect(zcat.status).toBe(0);
+      expect(zcat.stdout.equals(text)).toBe(true);
+    });
+
+    it('reads back as the one text: perfsight’s own reader', async () => {
+      const collector = new MetricsCollector({ sampleResources: false });
+      await readSamplesFile(file, collector);
+      const again = collector.recorded();
+      expect(again.samples!.length).toBe(260_000);
+      expect(former(again.samples!.chunkColumns(), again.errorTypes, true).equals(text)).toBe(true);
+    });
+
+    it.skipIf(!gzipPython)('reads back as the one text: Python’s gzip', () => {
+      const read = spawnSync(
+        gzipPython!,
+        ['-c', 'import gzip, sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())', file],
+        { maxBuffer: 1 << 30 },
+      );
+      expect(read.status).toBe(0);
+      expect(read.stdout.equals(text)).toBe(true);
+    });
+
+    it.skipIf(!pandasPython)('reads back as the one table: pandas', () => {
+      const script =
+        'import pandas, sys; t = pandas.read_csv(sys.argv[1]); print(len(t), t["latency_ms"].sum())';
+      const read = spawnSync(pandasPython!, ['-c', script, file], { encoding: 'utf8' });
+      const plain = join(dir, 'samples.csv');
+      writeFileSync(plain, text);
+      const expected = spawnSync(pandasPython!, ['-c', script, plain], { encoding: 'utf8' });
+      expect(read.status).toBe(0);
+      expect(read.stdout).toBe(expected.stdout);
+      expect(read.stdout.split(' ')[0]).toBe('260000');
+    });
   });
 });
 
