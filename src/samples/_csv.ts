@@ -63,6 +63,30 @@ export class CsvSamplesReader {
     this.parse(false);
   }
 
+  /**
+   * `feed` for a chunk read into `buffer` at `from`..`to`, the bytes before `from` free for
+   * the reader: the start of a row kept from the chunk before (a few bytes, normally) is
+   * copied there, in front of the chunk, rather than the chunk (a megabyte) after it. A
+   * kept part that does not fit goes the way of `feed`. `buffer` is not held once this
+   * returns, as with `feed`.
+   */
+  feedAt(buffer: Buffer, from: number, to: number): void {
+    const kept = this.pending.length === 1 ? this.pending[0]! : undefined;
+    if (this.pending.length > 1 || (kept !== undefined && kept.length > from)) {
+      this.feed(buffer.subarray(from, to));
+      return;
+    }
+    const start = from - (kept?.length ?? 0);
+    kept?.copy(buffer, start);
+    this.pending = [buffer.subarray(start, to)];
+    this.pendingBytes = to - start;
+    if (this.pendingBytes < this.retryAt) {
+      this.pending = [Buffer.from(this.pending[0]!)];
+      return;
+    }
+    this.parse(false);
+  }
+
   end(): void {
     this.parse(true);
   }

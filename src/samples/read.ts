@@ -86,14 +86,16 @@ async function readCsv(chunks: AsyncIterable<Buffer>, state: ReadState): Promise
 /**
  * A plain CSV file, read straight into two buffers in turn, no stream: while one chunk is
  * parsed, the next is being read (the reader copies what it keeps of a chunk, so a buffer
- * can be filled again once `feed` returns).
+ * can be filled again once `feedAt` returns). Each chunk is read after a free stretch of
+ * its buffer, where the reader puts the row the chunk before cut short.
  */
 async function readCsvFile(path: string, state: ReadState): Promise<void> {
   const reader = new CsvSamplesReader(state);
   const file = await open(path, 'r');
-  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] as const;
+  const size = ROW_ROOM + CHUNK_BYTES;
+  const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)] as const;
   let position = 0;
-  const readInto = (buffer: Buffer) => file.read(buffer, 0, buffer.length, position);
+  const readInto = (buffer: Buffer) => file.read(buffer, ROW_ROOM, CHUNK_BYTES, position);
   let reading = readInto(buffers[0]);
   try {
     for (let turn = 1; ; turn ^= 1) {
@@ -101,7 +103,7 @@ async function readCsvFile(path: string, state: ReadState): Promise<void> {
       if (bytesRead === 0) break;
       position += bytesRead;
       reading = readInto(buffers[turn]!);
-      reader.feed(buffer.subarray(0, bytesRead));
+      reader.feedAt(buffer, ROW_ROOM, ROW_ROOM + bytesRead);
     }
     reader.end();
   } finally {
@@ -114,6 +116,8 @@ async function readCsvFile(path: string, state: ReadState): Promise<void> {
 
 /** Large reads: fewer turns of the event loop per megabyte. */
 const CHUNK_BYTES = 1 << 20;
+/** Room before each chunk for the row the chunk before cut short (longer ones are joined). */
+const ROW_ROOM = 1 << 16;
 
 const DIRECTORY = 'is a directory, not a samples file';
 
