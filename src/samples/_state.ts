@@ -15,6 +15,19 @@ export type Column = (typeof SAMPLE_COLUMNS)[number];
 /** Samples of the CSV fast path recorded at once. */
 const BATCH_SIZE = 4096;
 
+/**
+ * The CSV fast path's rows, as columns: `length` rows are filled; `timestampMs` is 0 when
+ * the samples are untimed, `flags` the recorder's FLAG_* bits.
+ */
+export interface PlainBatch {
+  length: number;
+  readonly latencyMs: Float64Array;
+  readonly timestampMs: Float64Array;
+  readonly flags: Uint8Array;
+  /** Filled by `flushPlain` from the flags. */
+  readonly errorType: Array<string | undefined>;
+}
+
 /** A cell as a reader hands it over: text (CSV), or a JSON value. */
 export type Cell = string | number | boolean | OutOfRange | null | undefined;
 
@@ -52,8 +65,11 @@ export class ReadState {
    */
   failure: InputError | undefined;
 
-  /** The fast path's samples not yet recorded (see `recordPlain`). */
-  private readonly batch = {
+  /**
+   * The fast path's samples not yet recorded: it writes each row's cells straight into
+   * these columns (`_csv-plain.ts`) until they are full, then `flushPlain` records them.
+   */
+  readonly plain: PlainBatch = {
     length: 0,
     latencyMs: new Float64Array(BATCH_SIZE),
     timestampMs: new Float64Array(BATCH_SIZE),
@@ -120,33 +136,33 @@ export class ReadState {
   }
 
   /**
-   * One sample of the CSV fast path, its cells checked there: `flags` from its cells, no
-   * error type, `timestampMs` ignored when the samples are untimed. Held in a batch the
-   * collector records column by column (`recordBatch`); `flushPlain` hands it over.
+   * Records the fast path's samples held so far (`plain`): before any other sample, and at
+   * the end. Their cells were checked there; what `record` does per sample is done here
+   * column by column: the window (`startMs`, `endMs`: a minimum and a maximum, so the order
+   * does not matter), the error type of each failure, then the collector's `recordBatch`.
    */
-  recordPlain(latencyMs: number, timestampMs: number, flags: number): void {
-    let at = 0;
-    if (this.timed === true) {
-      at = timestampMs;
-      if (at - latencyMs < this.startMs) this.startMs = at - latencyMs;
-      if (at > this.endMs) this.endMs = at;
-    }
-    const batch = this.batch;
-    const i = batch.length;
-    batch.latencyMs[i] = latencyMs;
-    batch.timestampMs[i] = at;
-    batch.flags[i] = flags;
-    batch.errorType[i] = (flags & FLAG_SUCCESS) !== 0 ? undefined : 'unknown';
-    batch.length = i + 1;
-    this.samples++;
-    if (batch.length === BATCH_SIZE) this.flushPlain();
-  }
-
-  /** Records the fast path's samples held so far: before any other sample, and at the end. */
   flushPlain(): void {
-    if (this.batch.length === 0) return;
-    this.collector.recordBatch(this.batch);
-    this.batch.length = 0;
+    const batch = this.plain;
+    const n = batch.length;
+    if (n === 0) return;
+    const { latencyMs, timestampMs, flags, errorType } = batch;
+    if (this.timed === true) {
+      let startMs = this.startMs;
+      let endMs = this.endMs;
+      for (let i = 0; i < n; i++) {
+        const at = timestampMs[i]!;
+        if (at - latencyMs[i]! < startMs) startMs = at - latencyMs[i]!;
+        if (at > endMs) endMs = at;
+      }
+      this.startMs = startMs;
+      this.endMs = endMs;
+    }
+    // No error type: a success has none, a failure is 'unknown' (as `record` makes it).
+    for (let i = 0; i < n; i++)
+      errorType[i] = (flags[i]! & FLAG_SUCCESS) !== 0 ? undefined : 'unknown';
+    this.samples += n;
+    this.collector.recordBatch(batch);
+    batch.length = 0;
   }
 
   latency(cell: Cell): number {
