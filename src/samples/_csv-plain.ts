@@ -90,13 +90,16 @@ export function plainRows(
   // Every sample has a timestamp or none has, as the first sample decided; a file whose
   // timestamp cells are empty goes the general way.
   if (state.timed !== kinds.includes(TIMESTAMP)) return from;
+  const common =
+    kinds.length === 3 && kinds[0] === TIMESTAMP && kinds[1] === LATENCY && kinds[2] === SUCCESS;
   const batch = state.plain;
   let p = from;
   for (;;) {
     const before = batch.length;
-    const end = readPlainRows(bytes, p, lastLineEnd, kinds, batch);
+    p = common
+      ? readCommonRows(bytes, p, lastLineEnd, batch)
+      : readPlainRows(bytes, p, lastLineEnd, kinds, batch);
     state.line += batch.length - before;
-    p = end;
     // Recorded when full, and before the general path records the next row: the samples
     // stay in file order.
     const full = batch.length === batch.flags.length;
@@ -105,10 +108,75 @@ export function plainRows(
   }
 }
 
+/** Where `decimalAt` stopped: the byte after the decimal (a one-slot array, not an object). */
+const stoppedAt = new Int32Array(1);
+
+/**
+ * `plainDecimal` for the fast path: the unsigned decimal of at most 15 digits starting at
+ * `q`, else NOT_PLAIN; where it stopped in `stoppedAt[0]`. It reads while it sees digits, so
+ * the caller must know a non-digit follows (the fast path's `\n` at `lastLineEnd`). The
+ * digits before the dot and after it are each read as a whole number, in loops that look
+ * for nothing but digits: `(whole · 10^k + fraction) / 10^k` is the same one division of the
+ * same integer below 2^53 as in `plainDecimal`, so the same value.
+ */
+function decimalAt(bytes: Uint8Array, q: number): number {
+  const start = q;
+  let whole = 0;
+  // A byte below ZERO wraps round to a large unsigned number: one test for 0–9.
+  let digit = bytes[q]! - ZERO;
+  while (digit >>> 0 <= 9) {
+    whole = whole * 10 + digit;
+    digit = bytes[++q]! - ZERO;
+  }
+  let digits = q - start;
+  let value = whole;
+  if (digit === DOT - ZERO) {
+    const fractionStart = ++q;
+    let fraction = 0;
+    digit = bytes[q]! - ZERO;
+    while (digit >>> 0 <= 9) {
+      fraction = fraction * 10 + digit;
+      digit = bytes[++q]! - ZERO;
+    }
+    const k = q - fractionStart;
+    digits += k;
+    if (k > 0) value = (whole * POWERS_OF_TEN[k]! + fraction) / POWERS_OF_TEN[k]!;
+  }
+  stoppedAt[0] = q;
+  return digits === 0 || digits > 15 ? NOT_PLAIN : value;
+}
+
+/**
+ * `true`, `false`, `1` or `0` at `q` exactly, as 1 or 0 (`TRUE`, `"true"`, ` 1` and the rest
+ * go the general way: NOT_PLAIN); where it stopped in `stoppedAt[0]`.
+ */
+function booleanAt(bytes: Uint8Array, q: number): number {
+  const c = bytes[q]!;
+  if (c === ONE || c === ZERO) {
+    stoppedAt[0] = q + 1;
+    return c - ZERO;
+  }
+  if (c === 116 && bytes[q + 1] === 114 && bytes[q + 2] === 117 && bytes[q + 3] === 101) {
+    stoppedAt[0] = q + 4;
+    return 1;
+  }
+  if (
+    c === 102 &&
+    bytes[q + 1] === 97 &&
+    bytes[q + 2] === 108 &&
+    bytes[q + 3] === 115 &&
+    bytes[q + 4] === 101
+  ) {
+    stoppedAt[0] = q + 5;
+    return 0;
+  }
+  return NOT_PLAIN;
+}
+
 /**
  * The loop of `plainRows`: reads rows into `batch` until it is full or a row is not plain.
- * Nothing else happens per row — no call, no object — so the loop is small and quickly
- * optimised: a `report` reads each file once, and its first rows run before V8 has
+ * Nothing else happens per row — no object, nothing recorded — so the loop is small and
+ * quickly optimised: a `report` reads each file once, and its first rows run before V8 has
  * compiled this.
  */
 function readPlainRows(
@@ -136,61 +204,28 @@ function readPlainRows(
       const kind = kinds[field]!;
       // Every read below stops at lastLineEnd at the latest: \n is not a digit, a dot, a
       // letter of true/false or a comma.
-      let c = bytes[q]!;
       if (kind <= TIMESTAMP) {
-        let value = 0;
-        const start = q;
-        let dot = -1;
-        for (;;) {
-          const digit = c - ZERO;
-          if (digit >= 0 && digit <= 9) value = value * 10 + digit;
-          else if (c === DOT && dot < 0) dot = q;
-          else break;
-          c = bytes[++q]!;
-        }
-        const digits = dot < 0 ? q - start : q - start - 1;
-        if (digits === 0 || digits > 15) break rows;
-        if (dot >= 0) value /= POWERS_OF_TEN[q - dot - 1]!;
+        const value = decimalAt(bytes, q);
+        if (value === NOT_PLAIN) break rows;
+        q = stoppedAt[0]!;
         if (kind === LATENCY) latencyMs = value;
         // Above MAX_EPOCH_SECONDS, most likely milliseconds: the general path says so.
         else if (value > MAX_EPOCH_SECONDS) break rows;
         else timestampMs = value * 1000;
       } else if (kind !== ERROR_TYPE) {
-        // true, false, 1, 0 exactly; TRUE, "true", ' 1' and the rest go the general way.
-        let yes: boolean;
-        if (c === ONE || c === ZERO) {
-          yes = c === ONE;
-          q++;
-        } else if (
-          c === 116 &&
-          bytes[q + 1] === 114 &&
-          bytes[q + 2] === 117 &&
-          bytes[q + 3] === 101
-        ) {
-          yes = true;
-          q += 4;
-        } else if (
-          c === 102 &&
-          bytes[q + 1] === 97 &&
-          bytes[q + 2] === 108 &&
-          bytes[q + 3] === 115 &&
-          bytes[q + 4] === 101
-        ) {
-          yes = false;
-          q += 5;
-        } else {
-          break rows;
-        }
+        const yes = booleanAt(bytes, q);
+        if (yes === NOT_PLAIN) break rows;
+        q = stoppedAt[0]!;
         if (kind === SUCCESS) {
-          if (!yes) flags &= ~FLAG_SUCCESS;
+          if (yes === 0) flags &= ~FLAG_SUCCESS;
         } else if (kind === CACHE_HIT) {
-          flags |= yes ? FLAG_CACHE_HIT : FLAG_CACHE_MISS;
-        } else if (yes) {
+          flags |= yes === 1 ? FLAG_CACHE_HIT : FLAG_CACHE_MISS;
+        } else if (yes === 1) {
           flags |= FLAG_FALLBACK;
         }
       }
       // The cell ends here: a comma between fields, \n or \r\n after the last.
-      c = bytes[q]!;
+      const c = bytes[q]!;
       if (field < last) {
         if (c !== COMMA) break rows;
         q++;
@@ -205,6 +240,45 @@ function readPlainRows(
     latencies[row] = latencyMs;
     timestamps[row] = timestampMs;
     flagsOf[row] = flags;
+    row++;
+    p = q;
+  }
+  batch.length = row;
+  return p;
+}
+
+/**
+ * `readPlainRows` for the header most files have, `timestamp,latency_ms,success` (what
+ * load tools and `perfsight` users write): the same checks, in the same order, without a
+ * loop over the fields and a test of each field's kind.
+ */
+function readCommonRows(
+  bytes: Uint8Array,
+  from: number,
+  lastLineEnd: number,
+  batch: PlainBatch,
+): number {
+  const { latencyMs: latencies, timestampMs: timestamps, flags: flagsOf } = batch;
+  const room = flagsOf.length;
+  let row = batch.length;
+  let p = from;
+  while (p < lastLineEnd && row < room) {
+    const seconds = decimalAt(bytes, p);
+    let q = stoppedAt[0]!;
+    if (seconds === NOT_PLAIN || seconds > MAX_EPOCH_SECONDS || bytes[q] !== COMMA) break;
+    const latencyMs = decimalAt(bytes, q + 1);
+    q = stoppedAt[0]!;
+    if (latencyMs === NOT_PLAIN || bytes[q] !== COMMA) break;
+    const yes = booleanAt(bytes, q + 1);
+    q = stoppedAt[0]!;
+    if (yes === NOT_PLAIN) break;
+    const c = bytes[q]!;
+    if (c === LF) q++;
+    else if (c === CR && bytes[q + 1] === LF) q += 2;
+    else break;
+    latencies[row] = latencyMs;
+    timestamps[row] = seconds * 1000;
+    flagsOf[row] = yes === 1 ? FLAG_SUCCESS : 0;
     row++;
     p = q;
   }

@@ -162,6 +162,97 @@ describe('the CSV fast path (rows of plain cells)', () => {
     }
   });
 
+  it('reads the common header timestamp,latency_ms,success exactly, plain rows or not', async () => {
+    // Its own loop (readCommonRows): each cell as Number() reads it, and each row it cannot
+    // read — a quoted, spaced or exponent cell, TRUE, 16+ digits — handed to the general path.
+    const odd = (text: string) =>
+      fc.constantFrom(
+        `"${text}"`,
+        ` ${text}`,
+        `${text}e0`,
+        // The same number in more than 15 digits.
+        `${text}${text.includes('.') ? '' : '.'}0000000000000000`,
+      );
+    const commonCsv = fc.record({
+      newline: fc.constantFrom('\n', '\r\n'),
+      rows: fc.array(
+        fc.record({
+          timestamp: decimalText
+            .filter((t) => digitCount(t) <= 15 && Number(t) <= 1e5 && !t.startsWith('.'))
+            .chain((t) => fc.oneof({ arbitrary: fc.constant(t), weight: 9 }, odd(t))),
+          latency_ms: decimalText
+            .filter((t) => digitCount(t) <= 15)
+            .chain((t) => fc.oneof({ arbitrary: fc.constant(t), weight: 9 }, odd(t))),
+          success: fc.oneof(
+            { arbitrary: fc.constantFrom(...PLAIN_BOOLS), weight: 9 },
+            fc.constantFrom('TRUE', 'False', ' 1'),
+          ),
+        }),
+        { minLength: 1, maxLength: 60 },
+      ),
+    });
+    const number = (cell: string) => Number(cell.replaceAll('"', '').trim());
+    await fc.assert(
+      fc.asyncProperty(commonCsv, async ({ newline, rows }) => {
+        const lines = rows.map((row) => `${row.timestamp},${row.latency_ms},${row.success}`);
+        const text = ['timestamp,latency_ms,success', ...lines].join(newline) + newline;
+        const path = file(text);
+        const collector = new MetricsCollector({ sampleResources: false });
+        await readSamplesFile(path, collector);
+        const samples = collector.recorded().samples!;
+        expect(samples.length).toBe(rows.length);
+        rows.forEach((row, i) => {
+          expect(samples.latencyAt(i)).toBe(number(row.latency_ms));
+          expect(samples.timestampAt(i)).toBe(number(row.timestamp) * 1000);
+          const success = ['true', '1'].includes(row.success.trim().toLowerCase());
+          expect(samples.flagsAt(i)).toBe(success ? FLAG_SUCCESS : 0);
+        });
+        expect(collector.aggregatedMetrics).toEqual(await formerReadCsv(path));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads the common header without the general path, across batches, odd rows to it', async () => {
+    const general = vi.spyOn(ReadState.prototype, 'record');
+    const rows = Array.from(
+      { length: 9000 },
+      (_, i) => `${(1_700_000_000 + i / 1000).toFixed(3)},${(i % 97) / 4},${i % 50 ? 'true' : '0'}`,
+    );
+    const odd = ['1700000010.5,"4",true', '1700000010.6, 5 ,true', '1700000010.7,6e0,FALSE'];
+    for (const [newline, at] of [
+      ['\n', 4096],
+      ['\r\n', 8190],
+    ] as const) {
+      general.mockClear();
+      const lines = [...rows];
+      lines.splice(at, 0, ...odd);
+      const text = ['timestamp,latency_ms,success', ...lines].join(newline) + newline;
+      const collector = new MetricsCollector({ sampleResources: false });
+      const read = await readSamplesFile(file(text), collector);
+      expect(read.samples).toBe(rows.length + odd.length);
+      expect(general.mock.calls.length).toBeGreaterThanOrEqual(1 + odd.length);
+      expect(general.mock.calls.length).toBeLessThanOrEqual(1 + 2 * odd.length);
+      expect(collector.aggregatedMetrics).toEqual(await formerReadCsv(file(text)));
+    }
+  });
+
+  it.each([
+    ['timestamp,latency_ms,success', (timestamp: string) => `${timestamp},5,true`],
+    ['latency_ms,timestamp,success,error_type', (timestamp: string) => `5,${timestamp},true,`],
+  ])(
+    'leaves a timestamp in milliseconds to the general path, which names its line (%s)',
+    async (header, row) => {
+      // Rows the fast path reads, then one whose timestamp is above MAX_EPOCH_SECONDS.
+      const lines = Array.from({ length: 6000 }, (_, i) => row(String(1_700_000_000 + i)));
+      lines.push(row('1700000006000'));
+      const collector = new MetricsCollector({ sampleResources: false });
+      await expect(
+        readSamplesFile(file([header, ...lines].join('\n') + '\n'), collector),
+      ).rejects.toThrow(/:6002: timestamp 1700000006000 looks like milliseconds/);
+    },
+  );
+
   it('does not hold a chunk once feed returns: the caller may fill it again', async () => {
     const text =
       'timestamp,latency_ms,success\n' +
