@@ -10,6 +10,12 @@
  * `m / 10^d` (both exact, one correctly rounded division) is that nearest double, so
  * checking `m / 10^d === value` proves it. Anything the check does not prove — more
  * digits, a tiny, huge or negative value — is written by `String()`.
+ *
+ * The decimal is then written from the integers alone: its whole part `⌊m / 10^d⌋`, which
+ * is `⌊value⌋` (see `writeDecimal`), and its fraction `m − whole × 10^d` (exact: both are
+ * integers below 2^53), in int32 parts below 10^8: below 1000 (a latency's whole part, a
+ * fraction of up to three places) from a table in one store, else two digits a store. The
+ * whole part of a timestamp, which consecutive rows share, is the row before's bytes again.
  */
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
@@ -20,6 +26,49 @@ const MAX_DIGITS = 1e15;
 const SMALLEST_PLAIN = 1e-6;
 const ZERO = 48;
 const DOT = 46;
+const HUNDRED_MILLION = 1e8;
+
+/** "00" to "99", each as the two bytes of one little-endian 16-bit store. */
+const DIGIT_PAIRS = Uint16Array.from(
+  { length: 100 },
+  (_, n) => (ZERO + Math.floor(n / 10)) | ((ZERO + (n % 10)) << 8),
+);
+
+/**
+ * "0" to "999", each as one little-endian 32-bit store (the bytes past its length are
+ * overwritten by what follows), and its length: the whole part of a latency in one step.
+ */
+const INTEGERS = new Uint32Array(1000);
+const INTEGER_LENGTHS = new Uint8Array(1000);
+/**
+ * ".001" to ".999" without trailing zeros (".01", ".5"), by thousandths, each as one
+ * little-endian 32-bit store (the bytes past its length are overwritten by what follows),
+ * and its length: the fraction of a figure of up to three decimals, the usual, in one step.
+ */
+const FRACTIONS = new Uint32Array(1000);
+const FRACTION_LENGTHS = new Uint8Array(1000);
+/** `text` (ASCII, at most four characters) as one little-endian 32-bit word. */
+function word(text: string): number {
+  let bytes = 0;
+  for (let j = 0; j < text.length; j++) bytes |= text.charCodeAt(j) << (8 * j);
+  return bytes;
+}
+for (let n = 0; n < 1000; n++) {
+  const integer = String(n);
+  INTEGERS[n] = word(integer);
+  INTEGER_LENGTHS[n] = integer.length;
+  const fraction = `.${String(n).padStart(3, '0')}`.replace(/0+$/, '');
+  FRACTIONS[n] = word(fraction);
+  FRACTION_LENGTHS[n] = fraction.length;
+}
+
+/**
+ * The most bytes `ShortestNumbers.write` touches from where it starts: the longest
+ * `String()` of a double ("-0.0000012345678901234567"). The fast path touches at most 17
+ * (a decimal has at most 15 digits, a dot and a leading zero; its stores of four bytes
+ * past the end stay within that), sixteen at once when it repeats a whole part.
+ */
+export const NUMBER_ROOM = 25;
 
 /**
  * Writes numbers as `String()` does. One per column: the decimal places of the last value
@@ -28,81 +77,132 @@ const DOT = 46;
 export class ShortestNumbers {
   /** The decimal places of the last value written by the fast path. */
   private lastDecimals = 0;
+  /** The last whole part of at least 10^8 written (-1: none yet)… */
+  private lastLargeWhole = -1;
+  /** …its digits, four bytes a word (at most 15 digits)… */
+  private readonly largeWholeWords = new Uint32Array(4);
+  /** …and how many they are. */
+  private largeWholeLength = 0;
 
-  /** Writes `String(value)` into `out` at `at` (room for 25 bytes) and returns the end. */
-  write(out: Uint8Array, at: number, value: number): number {
+  /**
+   * Writes `String(value)` into `out` at `at` and returns its end; `out` has room for
+   * `NUMBER_ROOM` bytes from `at`. Bytes past the end may be overwritten.
+   */
+  write(out: DataView, at: number, value: number): number {
+    const d = this.lastDecimals;
+    const p = POW10[d]!;
+    const m = Math.round(value * p);
+    // m / p < 10^15 then; NaN fails the check, and negative values the range.
+    if (m < MAX_DIGITS && m / p === value && value >= SMALLEST_PLAIN) {
+      return this.writeDecimal(out, at, value, m, d);
+    }
+    return this.writeOther(out, at, value);
+  }
+
+  /** `write` of a value with other decimal places than the last, or off the fast path. */
+  private writeOther(out: DataView, at: number, value: number): number {
     if (value >= SMALLEST_PLAIN && value < MAX_DIGITS) {
-      const guess = this.lastDecimals;
-      if (exactWith(value, guess)) return writeDecimal(out, at, value, guess);
       for (let d = 0; d <= MAX_DECIMALS; d++) {
-        if (d !== guess && exactWith(value, d)) {
+        const p = POW10[d]!;
+        const m = Math.round(value * p);
+        if (m < MAX_DIGITS && m / p === value) {
           this.lastDecimals = d;
-          return writeDecimal(out, at, value, d);
+          return this.writeDecimal(out, at, value, m, d);
         }
       }
     } else if (value === 0) {
       // String(-0) is "0" too.
-      out[at] = ZERO;
+      out.setUint8(at, ZERO);
       return at + 1;
     }
     const text = String(value);
-    for (let j = 0; j < text.length; j++) out[at++] = text.charCodeAt(j);
+    for (let j = 0; j < text.length; j++) out.setUint8(at++, text.charCodeAt(j));
     return at;
   }
-}
 
-/** Whether `value` is the double nearest `round(value × 10^d) × 10^-d`, of ≤ 15 digits. */
-function exactWith(value: number, d: number): boolean {
-  const p = POW10[d]!;
-  const m = Math.round(value * p);
-  return m < MAX_DIGITS && m / p === value;
-}
-
-/** The decimal `m × 10^-d` (m = round(value × 10^d)), trailing zeros dropped. */
-function writeDecimal(out: Uint8Array, at: number, value: number, d: number): number {
-  const p = POW10[d]!;
-  const m = Math.round(value * p);
-  // m < 10^15 < 2^53: the quotient's rounding cannot reach the next integer (a fraction is
-  // at least 1/p from it), and whole × p is exact. No `%` on doubles: a slow call in V8.
-  const whole = Math.floor(m / p);
-  let fraction = m - whole * p;
-  at = writeInteger(out, at, whole);
-  if (fraction === 0) return at;
-  let places = d;
-  // fraction < 10^9 < 2^31 from here on: integer arithmetic.
-  while (fraction % 10 === 0) {
-    fraction = (fraction / 10) | 0;
-    places--;
+  /**
+   * `value`, the decimal `m × 10^-d` (0 < m < 10^15, d ≤ 9, m / 10^d === value), with its
+   * trailing zeros dropped.
+   */
+  private writeDecimal(out: DataView, at: number, value: number, m: number, d: number): number {
+    const p = POW10[d]!;
+    // The whole part ⌊m / p⌋ is ⌊value⌋: value is m / p correctly rounded, and that
+    // rounding cannot reach the next integer (a fraction is at least 1/p from it, far
+    // more than an ulp of m / p < 2^53). whole × p ≤ m is exact. No `%` on doubles: a slow
+    // call in V8.
+    let fraction: number;
+    if (m < HUNDRED_MILLION) {
+      // All int32: a latency (16.707 is m = 16707).
+      const whole = value | 0;
+      fraction = m - whole * p;
+      at = writeSmall(out, at, whole);
+    } else {
+      const whole = Math.floor(value);
+      fraction = (m - whole * p) | 0;
+      at = this.writeWhole(out, at, whole);
+    }
+    if (fraction === 0) return at;
+    if (d > 3) return writeFraction(out, at, fraction, d);
+    const thousandths = fraction * POW10[3 - d]!;
+    out.setUint32(at, FRACTIONS[thousandths]!, true);
+    return at + FRACTION_LENGTHS[thousandths]!;
   }
-  out[at] = DOT;
-  return writeDigits(out, at + 1, fraction, places);
+
+  /**
+   * A whole part below 10^15; from 10^8 on (a timestamp in seconds), the last one's bytes
+   * again when it is the same.
+   */
+  private writeWhole(out: DataView, at: number, whole: number): number {
+    if (whole < HUNDRED_MILLION) return writeSmall(out, at, whole | 0);
+    const words = this.largeWholeWords;
+    if (whole === this.lastLargeWhole) {
+      // Sixteen bytes: those past the digits are overwritten by what follows.
+      out.setUint32(at, words[0]!, true);
+      out.setUint32(at + 4, words[1]!, true);
+      out.setUint32(at + 8, words[2]!, true);
+      out.setUint32(at + 12, words[3]!, true);
+      return at + this.largeWholeLength;
+    }
+    // Two int32 parts: below 10^7, then the last eight digits.
+    const high = Math.floor(whole / HUNDRED_MILLION);
+    const end = writeFixed(out, writeSmall(out, at, high) + 8, whole - high * HUNDRED_MILLION, 8);
+    for (let k = 0; k < 4; k++) words[k] = out.getUint32(at + 4 * k, true);
+    this.lastLargeWhole = whole;
+    this.largeWholeLength = end - at;
+    return end;
+  }
 }
 
-/** A non-negative integer below 10^15, in decimal. */
-function writeInteger(out: Uint8Array, at: number, n: number): number {
-  if (n < BILLION) return writeDigits(out, at, n, digitsOf(n));
-  const high = Math.floor(n / BILLION);
-  at = writeDigits(out, at, high, digitsOf(high));
-  return writeDigits(out, at, n - high * BILLION, 9);
+/** A non-negative integer below 10^8, in decimal; returns the end. */
+function writeSmall(out: DataView, at: number, n: number): number {
+  if (n < 1000) {
+    out.setUint32(at, INTEGERS[n]!, true);
+    return at + INTEGER_LENGTHS[n]!;
+  }
+  const digits = n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : 8;
+  return writeFixed(out, at + digits, n, digits);
 }
 
-const BILLION = 1e9;
-
-/** Digits of an integer below 10^9. */
-function digitsOf(n: number): number {
-  let digits = 1;
-  while (digits < 9 && n >= POW10[digits]!) digits++;
-  return digits;
+/** `.` and the `d` (4 to 9) places of `fraction` (not 0), trailing zeros dropped. */
+function writeFraction(out: DataView, at: number, fraction: number, d: number): number {
+  out.setUint8(at, DOT);
+  // The fraction as d digits, zeros in front, then its trailing zeros taken back: it is
+  // not 0, so a digit other than 0 stops that before the dot.
+  let end = writeFixed(out, at + 1 + d, fraction, d);
+  while (out.getUint8(end - 1) === ZERO) end--;
+  return end;
 }
 
-/** `n` (below 10^9) as exactly `digits` digits, zeros in front. */
-function writeDigits(out: Uint8Array, at: number, n: number, digits: number): number {
+/** `n` (below 10^digits ≤ 10^9) as exactly `digits` digits, zeros in front, ending at `end`. */
+function writeFixed(out: DataView, end: number, n: number, digits: number): number {
   let rest = n | 0;
-  const end = at + digits;
-  for (let i = end - 1; i >= at; i--) {
-    const next = (rest / 10) | 0;
-    out[i] = ZERO + rest - next * 10;
+  let i = end;
+  for (let left = digits; left >= 2; left -= 2) {
+    const next = (rest / 100) | 0;
+    i -= 2;
+    out.setUint16(i, DIGIT_PAIRS[rest - next * 100]!, true);
     rest = next;
   }
+  if (i > end - digits) out.setUint8(i - 1, ZERO + rest);
   return end;
 }

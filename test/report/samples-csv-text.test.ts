@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SampleColumns } from '../../src/metrics/index.js';
-import { ShortestNumbers } from '../../src/report/_samples-numbers.js';
-import { SamplesCsvText, samplesCsvChunks } from '../../src/report/csv.js';
+import { FLAG_CACHE_MISS, type SampleColumns } from '../../src/metrics/index.js';
+import { NUMBER_ROOM, ShortestNumbers } from '../../src/report/_samples-numbers.js';
+import { SAMPLES_HEADER, SamplesCsvText, samplesCsvChunks } from '../../src/report/csv.js';
 import { formerSamplesCsvChunks } from './_former-samples-csv.js';
 
 /** `digits` with a decimal point `places` from the right: how a CSV writes a figure. */
@@ -23,9 +23,21 @@ const figure = fc.oneof(
   fc.integer({ min: 0, max: 2 ** 53 }),
 );
 
+/**
+ * What `numbers` writes for `value`, into a view of exactly its room (a store past it
+ * throws) over bytes of '0': the writer reads back the digits it drops, and must not
+ * read any it did not write.
+ */
 function written(numbers: ShortestNumbers, value: number): string {
-  const out = Buffer.alloc(32);
-  return out.toString('latin1', 0, numbers.write(out, 0, value));
+  const out = Buffer.alloc(NUMBER_ROOM + 16, '0');
+  const end = numbers.write(new DataView(out.buffer, out.byteOffset + 8, NUMBER_ROOM), 0, value);
+  return out.toString('latin1', 8, 8 + end);
+}
+
+/** `values` written one after the other by one writer, each as String() writes it. */
+function allAsString(values: readonly number[]): boolean {
+  const numbers = new ShortestNumbers();
+  return values.every((value) => written(numbers, value) === String(value));
 }
 
 describe('samples CSV numbers (ShortestNumbers)', () => {
@@ -79,6 +91,69 @@ describe('samples CSV numbers (ShortestNumbers)', () => {
       123_456.000_001,
     ];
     for (const value of edges) expect(written(numbers, value)).toBe(String(value));
+  });
+
+  it('repeat a whole part of 10^8 or more, or change it, from one value to the next', () => {
+    // A timestamp's whole seconds are the bytes of the value before when they are the same:
+    // a few whole parts, so that values repeat them, change them and come back to them.
+    const large = fc.oneof(
+      fc.integer({ min: 1e8, max: 2e9 }),
+      fc.integer({ min: 1e8, max: 1e15 - 1 }),
+      fc.constantFrom(1e8, 1e9, 1e15 - 1, 1_700_000_000, 99_999_999),
+    );
+    const fraction = fc.oneof(
+      fc.constant(''),
+      fc.integer({ min: 0, max: 999 }).map((n) => `.${String(n).padStart(3, '0')}`),
+      fc
+        .tuple(fc.nat(9), fc.nat(999_999_999))
+        .map(([places, n]) => `.${String(n).slice(0, places + 1)}`),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(large, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(3), fraction, fc.boolean()), { minLength: 2, maxLength: 40 }),
+        (wholes, picks) => {
+          const values = picks.map(([pick, tail, asMs]) => {
+            const value = Number(`${wholes[pick % wholes.length]!}${tail}`);
+            // A timestamp as the CSV renderer has it: kept in ms, written as seconds.
+            return asMs ? (value * 1000) / 1000 : value;
+          });
+          return allAsString(values);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('drop trailing zeros whatever the decimal places tried first', () => {
+    // The places of the value before are tried first: 16.7 after 16.707 is 16700 thousandths.
+    const decimal = fc
+      .tuple(fc.integer({ min: 0, max: 2e9 }), fc.nat(9), fc.nat(999_999_999), fc.nat(9))
+      .map(([whole, places, digits, zeros]) => {
+        const fraction = String(digits).padStart(9, '0').slice(0, places) + '0'.repeat(zeros);
+        return Number(fraction ? `${whole}.${fraction}` : String(whole));
+      });
+    fc.assert(fc.property(fc.array(decimal, { minLength: 2, maxLength: 20 }), allAsString), {
+      numRuns: 20_000,
+    });
+  });
+
+  it('of values below 1, near 1e-6, and huge', () => {
+    const value = fc.oneof(
+      fc
+        .integer({ min: 1, max: 999_999_999 })
+        .chain((n) => fc.nat(9).map((places) => n / 10 ** places)),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 5e-7, max: 2e-6, noNaN: true }),
+      fc.integer({ min: -3, max: 3 }).map((ulps) => 1e-6 + ulps * 2 ** -72),
+      fc.double({ min: 1e14, max: 1e16, noNaN: true }),
+      fc.integer({ min: 2 ** 50, max: 2 ** 53 }),
+      fc.double({ min: -1e9, max: 0 }),
+      fc.constantFrom(-0, NaN, Infinity, -Infinity, 0.5, 0.05, 0.001, 0.0001, 1e-6, 1e15 - 0.5),
+    );
+    fc.assert(fc.property(fc.array(value, { minLength: 1, maxLength: 20 }), allAsString), {
+      numRuns: 20_000,
+    });
   });
 });
 
@@ -179,6 +254,61 @@ describe('samples CSV bytes', () => {
       expect(now.equals(text(formerSamplesCsvChunks(columns, ERROR_TYPES, timed, 50_000)))).toBe(
         true,
       );
+    }
+  });
+
+  it('are the former renderer’s when rows share whole seconds, across parts and chunks', () => {
+    // Consecutive timestamps in the same second reuse its bytes; a few seconds, so that
+    // rows repeat one, move on, come back, and do so across the parts and chunks.
+    const timestampMs = fc
+      .tuple(fc.nat(3), fc.nat(999), fc.boolean())
+      .map(([second, ms, whole]) => (1_700_000_000 + second) * 1000 + (whole ? 0 : ms));
+    const timedRow = fc.record({
+      latencyMs: fc.oneof(decimalText.map(Number), fc.integer({ min: 0, max: 2e9 })),
+      timestampMs,
+      flags: fc.integer({ min: 0, max: 15 }),
+      errorCode: fc.integer({ min: 0, max: ERROR_TYPES.length - 1 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(timedRow, { maxLength: 300 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+        fc.integer({ min: 1, max: 100 }),
+        (rows, cuts, rowsPerChunk) => {
+          const columns = parts(rows, cuts);
+          const now = text(samplesCsvChunks(columns, ERROR_TYPES, true, rowsPerChunk));
+          const former = text(formerSamplesCsvChunks(columns, ERROR_TYPES, true, rowsPerChunk));
+          return now.equals(former);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('have room for rows of the longest kind, however many fill a chunk', () => {
+    // The longest number String() writes (25 characters), the longest flags (a cache
+    // miss, neither success nor fallback), with and without the longest error name: the
+    // row loop writes words past a row's end and must stay in its chunk, whichever row
+    // ends up last in it.
+    const longest = Number('-0.0000012345678901234567');
+    const row = `${String(longest)},${String(longest)},false,false,false,`;
+    expect(row.length).toBe(25 + 1 + 25 + 19);
+    for (const [errorCode, name] of [
+      [0, ''],
+      [ERROR_TYPES.indexOf('x'.repeat(300)), 'x'.repeat(300)],
+    ] as const) {
+      const rows: Row[] = Array.from({ length: 1500 }, () => ({
+        latencyMs: longest,
+        timestampMs: longest * 1000,
+        flags: FLAG_CACHE_MISS,
+        errorCode,
+      }));
+      expect(String(rows[0]!.timestampMs / 1000)).toBe(String(longest));
+      const expected = `${SAMPLES_HEADER}\n${`${row}${name}\n`.repeat(rows.length)}`;
+      for (let rowsPerChunk = 1; rowsPerChunk <= 1500; rowsPerChunk += rowsPerChunk < 50 ? 1 : 7) {
+        const csv = text(samplesCsvChunks([columnsOf(rows)], ERROR_TYPES, true, rowsPerChunk));
+        expect(csv.toString()).toBe(expected);
+      }
     }
   });
 
