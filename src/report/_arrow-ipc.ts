@@ -134,58 +134,87 @@ function batchBody(columns: SampleColumns, timed: boolean) {
   const n = columns.length;
   const nodes: FieldNode[] = [];
   const buffers: Uint8Array[] = [];
-  const column = (nullCount: number, validity: () => Uint8Array, values: Uint8Array) => {
+  const column = (nullCount: number, validity: Uint8Array, values: Uint8Array) => {
     nodes.push({ length: n, nullCount });
-    buffers.push(nullCount > 0 ? validity() : EMPTY, values);
+    buffers.push(nullCount > 0 ? validity : EMPTY, values);
   };
-  const noNulls = () => EMPTY;
-  if (timed) column(0, noNulls, bytesOf(columns.timestampMs, n));
-  else column(n, () => new Uint8Array(bitmapBytes(n)), new Uint8Array(n * 8));
-  column(0, noNulls, bytesOf(columns.latencyMs, n));
-  column(0, noNulls, bits(columns, FLAG_SUCCESS));
-  const cacheKnown = bits(columns, FLAG_CACHE_HIT | FLAG_CACHE_MISS);
-  const cacheNulls = n - countBits(cacheKnown);
+  const bitmaps = flagBitmaps(columns);
+  if (timed) column(0, EMPTY, bytesOf(columns.timestampMs, n));
+  else column(n, new Uint8Array(bitmapBytes(n)), new Uint8Array(n * 8));
+  column(0, EMPTY, bytesOf(columns.latencyMs, n));
+  column(0, EMPTY, bitmaps.success);
+  const cacheNulls = n - bitmaps.cacheKnownCount;
   column(
     cacheNulls,
-    () => cacheKnown,
-    cacheNulls >= n ? new Uint8Array(bitmapBytes(n)) : bits(columns, FLAG_CACHE_HIT),
+    bitmaps.cacheKnown,
+    cacheNulls >= n ? new Uint8Array(bitmapBytes(n)) : bitmaps.cacheHit,
   );
-  column(0, noNulls, bits(columns, FLAG_FALLBACK));
-  const errorValid = new Uint8Array(bitmapBytes(n));
-  const codes = columns.errorCode;
-  let present = 0;
-  for (let i = 0; i < n; i++) {
-    if (codes[i] !== 0) {
-      errorValid[i >> 3]! |= 1 << (i & 7);
-      present++;
-    }
-  }
-  column(n - present, () => errorValid, bytesOf(codes, n));
+  column(0, EMPTY, bitmaps.fallback);
+  column(n - bitmaps.errorCount, bitmaps.error, bytesOf(columns.errorCode, n));
   return { nodes, buffers };
 }
 
 const bitmapBytes = (n: number) => Math.ceil(n / 64) * 8;
 
-/** A bitmap (Arrow's LSB order) of the samples with any of `mask`'s flags. */
-function bits(columns: SampleColumns, mask: number): Uint8Array {
-  const flags = columns.flags;
-  const out = new Uint8Array(bitmapBytes(columns.length));
-  for (let i = 0; i < columns.length; i++) {
-    if ((flags[i]! & mask) !== 0) out[i >> 3]! |= 1 << (i & 7);
-  }
-  return out;
-}
+/**
+ * The bits a sample's flags set in the success, cache-known, cache-hit and fallback bitmaps,
+ * by flags value: bit 0, 8, 16 and 24 — so eight samples' bits, each shifted by its place,
+ * or together into one word holding a byte of each bitmap.
+ */
+const FLAG_BITS = Int32Array.from({ length: 16 }, (_, flag) => {
+  const known = (flag & (FLAG_CACHE_HIT | FLAG_CACHE_MISS)) !== 0;
+  return (
+    (flag & FLAG_SUCCESS ? 1 : 0) |
+    (known ? 1 << 8 : 0) |
+    (flag & FLAG_CACHE_HIT ? 1 << 16 : 0) |
+    (flag & FLAG_FALLBACK ? 1 << 24 : 0)
+  );
+});
 
-function countBits(bitmap: Uint8Array): number {
+/** How many bits each byte has set. */
+const ONES = Uint8Array.from({ length: 256 }, (_, byte) => {
   let n = 0;
-  for (const byte of bitmap) {
-    let b = byte;
-    while (b !== 0) {
-      b &= b - 1;
-      n++;
-    }
-  }
+  for (let b = byte; b !== 0; b &= b - 1) n++;
   return n;
+});
+
+/**
+ * The chunk's bitmaps (Arrow's LSB order, zero-padded to 8 bytes) — success, cache answer
+ * known, cache hit, fallback (from the flags) and error (a non-zero error code) — and how many
+ * samples have a known cache answer and an error, in one pass over the chunk, eight samples
+ * (a byte of each bitmap) at a time. A bitmap a pass, each bit or-ed into its byte apart, and
+ * a count of the bits after, took five passes over every 65,536 samples.
+ */
+function flagBitmaps(columns: SampleColumns) {
+  const n = columns.length;
+  const flags = columns.flags;
+  const codes = columns.errorCode;
+  const bytes = bitmapBytes(n);
+  const success = new Uint8Array(bytes);
+  const cacheKnown = new Uint8Array(bytes);
+  const cacheHit = new Uint8Array(bytes);
+  const fallback = new Uint8Array(bytes);
+  const error = new Uint8Array(bytes);
+  let cacheKnownCount = 0;
+  let errorCount = 0;
+  for (let at = 0; at < n; at += 8) {
+    const end = Math.min(n, at + 8);
+    let word = 0;
+    let errors = 0;
+    for (let i = at; i < end; i++) {
+      word |= FLAG_BITS[flags[i]! & 15]! << (i - at);
+      errors |= (codes[i] !== 0 ? 1 : 0) << (i - at);
+    }
+    const byte = at >> 3;
+    success[byte] = word;
+    cacheKnown[byte] = word >>> 8;
+    cacheHit[byte] = word >>> 16;
+    fallback[byte] = word >>> 24;
+    error[byte] = errors;
+    cacheKnownCount += ONES[(word >>> 8) & 0xff]!;
+    errorCount += ONES[errors]!;
+  }
+  return { success, cacheKnown, cacheHit, fallback, error, cacheKnownCount, errorCount };
 }
 
 // ---- Flatbuffers, as apache-arrow's ipc/metadata encoders build them ----
