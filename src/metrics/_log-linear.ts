@@ -159,29 +159,25 @@ export class LogLinearCounts {
    * timeline does when an interval closes. As `percentilesMicros(percentiles, from)`, then
    * `target.add(this, from, to)` and a reset, it took three scans of the interval's index
    * range — a few thousand buckets for the thousand samples of a second — and a tenth of a
-   * 1 M-sample report's statistics; one scan that skips the empty buckets writes only the
-   * few that hold counts. The same figures: zeros change neither a running rank nor a sum.
+   * 1 M-sample report's statistics. The same figures: the ranks are reached at the same index.
    */
   drainInto(target: LogLinearCounts, from: number, to: number, percentiles: readonly number[]) {
-    const found = percentiles.map(() => 0);
-    const counts = this.counts;
-    const into = target.counts;
-    let k = 0;
-    let wanted =
-      this.totalCount === 0 || percentiles.length === 0 ? Infinity : this.rankOf(percentiles[0]!);
-    let seen = 0;
-    for (let i = from; i <= to; i++) {
-      const count = counts[i]!;
-      if (count === 0) continue;
-      into[i]! += count;
-      counts[i] = 0;
-      seen += count;
-      while (seen >= wanted) {
-        found[k++] = this.highestEquivalentMicros(i);
-        wanted = k === percentiles.length ? Infinity : this.rankOf(percentiles[k]!);
-      }
-    }
+    const ranks = new Float64Array(percentiles.length);
+    for (let k = 0; k < ranks.length; k++) ranks[k] = this.rankOf(percentiles[k]!);
+    const reached = new Int32Array(percentiles.length);
+    moveCounts(
+      this.counts,
+      target.counts,
+      from,
+      to,
+      this.totalCount > 0 ? ranks : NO_RANKS,
+      reached,
+    );
     target.totalCount += this.totalCount;
+    const found = percentiles.map(() => 0);
+    if (this.totalCount > 0) {
+      for (let k = 0; k < found.length; k++) found[k] = this.highestEquivalentMicros(reached[k]!);
+    }
     this.totalCount = 0;
     return found;
   }
@@ -207,6 +203,42 @@ export class LogLinearCounts {
     for (let i = 0; i < this.counts.length; i++) {
       const count = this.counts[i]!;
       if (count > 0) visit(this.medianEquivalentMicros(i), count, i);
+    }
+  }
+}
+
+const NO_RANKS = new Float64Array(0);
+
+/**
+ * `drainInto`'s scan, on typed arrays and numbers only, in a function of its own: it runs
+ * once per interval from a cold start, and V8 compiles a small loop of one shape sooner (a
+ * method taking arrays of percentiles and results was compiled, thrown away on a changed
+ * layout, and compiled again — tens of ms on a busy machine, run slowly meanwhile). Moves
+ * `counts[from..to]` into `into`, zeroing them, and sets `reached[k]` to the index where the
+ * running count first reaches `ranks[k]` (ascending). Every bucket is written, empty or not:
+ * a test to skip the empty ones is mispredicted too often (a thousand samples spread over
+ * several thousand buckets) to pay. 1 M-row file, its 1,001 intervals' scans: 90 → 73 ms
+ * CPU against the three scans (medians of 5 fresh processes, alternating, busy machine).
+ */
+function moveCounts(
+  counts: Float64Array,
+  into: Float64Array,
+  from: number,
+  to: number,
+  ranks: Float64Array,
+  reached: Int32Array,
+): void {
+  let k = 0;
+  let wanted = ranks.length > 0 ? ranks[0]! : Infinity;
+  let seen = 0;
+  for (let i = from; i <= to; i++) {
+    const count = counts[i]!;
+    into[i]! += count;
+    counts[i] = 0;
+    seen += count;
+    while (seen >= wanted) {
+      reached[k++] = i;
+      wanted = k < ranks.length ? ranks[k]! : Infinity;
     }
   }
 }
