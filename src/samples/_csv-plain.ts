@@ -240,10 +240,10 @@ function readPlainRows(
     latencies[row] = latencyMs;
     timestamps[row] = timestampMs;
     flagsOf[row] = flags;
-    row++;
+    batch.length = ++row;
     p = q;
   }
-  batch.length = row;
+  // Nothing but the return after the loop (see readCommonRows).
   return p;
 }
 
@@ -279,9 +279,11 @@ function readCommonRows(
     latencies[row] = latencyMs;
     timestamps[row] = seconds * 1000;
     flagsOf[row] = yes === 1 ? FLAG_SUCCESS : 0;
-    row++;
+    batch.length = ++row;
     p = q;
   }
-  batch.length = row;
+  // Nothing but the return after the loop: V8 compiles the loop while its first call runs
+  // (on-stack replacement), before anything after it has run, and a property set there
+  // would throw each later call out of the compiled code (up to one deopt a batch).
   return p;
 }
