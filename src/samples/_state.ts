@@ -146,22 +146,28 @@ export class ReadState {
     const n = batch.length;
     if (n === 0) return;
     const { latencyMs, timestampMs, flags, errorType } = batch;
-    if (this.timed === true) {
-      let startMs = this.startMs;
-      let endMs = this.endMs;
-      for (let i = 0; i < n; i++) {
-        const at = timestampMs[i]!;
-        if (at - latencyMs[i]! < startMs) startMs = at - latencyMs[i]!;
-        if (at > endMs) endMs = at;
+    // Untimed samples are at 0: a window is found, and not kept.
+    let startMs = this.startMs;
+    let endMs = this.endMs;
+    let failures = 0;
+    for (let i = 0; i < n; i++) {
+      const at = timestampMs[i]!;
+      if (at - latencyMs[i]! < startMs) startMs = at - latencyMs[i]!;
+      if (at > endMs) endMs = at;
+      // A failure's error type is 'unknown' (as `record` makes it), a success has none:
+      // `errorType` is all undefined between flushes, so only failures are written.
+      if ((flags[i]! & FLAG_SUCCESS) === 0) {
+        errorType[i] = 'unknown';
+        failures++;
       }
+    }
+    if (this.timed === true) {
       this.startMs = startMs;
       this.endMs = endMs;
     }
-    // No error type: a success has none, a failure is 'unknown' (as `record` makes it).
-    for (let i = 0; i < n; i++)
-      errorType[i] = (flags[i]! & FLAG_SUCCESS) !== 0 ? undefined : 'unknown';
     this.samples += n;
     this.collector.recordBatch(batch);
+    if (failures > 0) errorType.fill(undefined, 0, n);
     batch.length = 0;
   }
 

@@ -253,6 +253,25 @@ describe('the CSV fast path (rows of plain cells)', () => {
     },
   );
 
+  it("gives a failure 'unknown' as its error type, and the fallback answers of the next batch none", async () => {
+    // The fast path's batches are 4,096 rows, from the second row on (the first is the
+    // general path's): failures fill the first batch, answers of the fallback the second
+    // (their reason would be a stale error type).
+    const rows = Array.from({ length: 3 * 4096 }, (_, i) => {
+      const failure = i >= 1 && i <= 4096;
+      const fallback = i > 4096;
+      return `${1_700_000_000 + i / 1000},${i % 89},${failure ? 'false' : 'true'},0,${fallback ? 'true' : 'false'}`;
+    });
+    const text =
+      ['timestamp,latency_ms,success,cache_hit,fallback_used', ...rows].join('\n') + '\n';
+    const collector = new MetricsCollector({ sampleResources: false });
+    await readSamplesFile(file(text), collector);
+    const metrics = collector.aggregatedMetrics;
+    expect(metrics.errorCounts).toEqual({ unknown: 4096 });
+    expect(metrics.fallbackReasons).toEqual({});
+    expect(metrics).toEqual(await formerReadCsv(file(text)));
+  });
+
   it('does not hold a chunk once feed returns: the caller may fill it again', async () => {
     const text =
       'timestamp,latency_ms,success\n' +
