@@ -108,16 +108,24 @@ export function plainRows(
   }
 }
 
-/** Where `decimalAt` stopped: the byte after the decimal (a one-slot array, not an object). */
-const stoppedAt = new Int32Array(1);
+/**
+ * What `decimalAt` and `booleanAt` found besides their value: where they stopped (`STOP`),
+ * and whether the decimal was plain (`PLAIN`, 1 or 0). A one-array side channel, not an
+ * object per call; and `decimalAt` returns a double on every path: a return that is the
+ * small integer NOT_PLAIN on one path and a double on the other made V8 box each decimal
+ * (two objects a row, some 30 MB of garbage for 1 M rows).
+ */
+const scanned = new Int32Array(2);
+const STOP = 0;
+const PLAIN = 1;
 
 /**
- * `plainDecimal` for the fast path: the unsigned decimal of at most 15 digits starting at
- * `q`, else NOT_PLAIN; where it stopped in `stoppedAt[0]`. It reads while it sees digits, so
- * the caller must know a non-digit follows (the fast path's `\n` at `lastLineEnd`). The
- * digits before the dot and after it are each read as a whole number, in loops that look
- * for nothing but digits: `(whole · 10^k + fraction) / 10^k` is the same one division of the
- * same integer below 2^53 as in `plainDecimal`, so the same value.
+ * `plainDecimal` for the fast path: the unsigned decimal starting at `q`, plain if it has 1
+ * to 15 digits (`scanned[PLAIN]`), where it stopped in `scanned[STOP]`. It reads while it
+ * sees digits, so the caller must know a non-digit follows (the fast path's `\n` at
+ * `lastLineEnd`). The digits before the dot and after it are each read as a whole number,
+ * in loops that look for nothing but digits: `(whole · 10^k + fraction) / 10^k` is the same
+ * one division of the same integer below 2^53 as in `plainDecimal`, so the same value.
  */
 function decimalAt(bytes: Uint8Array, q: number): number {
   const start = q;
@@ -142,22 +150,23 @@ function decimalAt(bytes: Uint8Array, q: number): number {
     digits += k;
     if (k > 0) value = (whole * POWERS_OF_TEN[k]! + fraction) / POWERS_OF_TEN[k]!;
   }
-  stoppedAt[0] = q;
-  return digits === 0 || digits > 15 ? NOT_PLAIN : value;
+  scanned[STOP] = q;
+  scanned[PLAIN] = digits > 0 && digits <= 15 ? 1 : 0;
+  return value;
 }
 
 /**
  * `true`, `false`, `1` or `0` at `q` exactly, as 1 or 0 (`TRUE`, `"true"`, ` 1` and the rest
- * go the general way: NOT_PLAIN); where it stopped in `stoppedAt[0]`.
+ * go the general way: NOT_PLAIN); where it stopped in `scanned[STOP]`.
  */
 function booleanAt(bytes: Uint8Array, q: number): number {
   const c = bytes[q]!;
   if (c === ONE || c === ZERO) {
-    stoppedAt[0] = q + 1;
+    scanned[STOP] = q + 1;
     return c - ZERO;
   }
   if (c === 116 && bytes[q + 1] === 114 && bytes[q + 2] === 117 && bytes[q + 3] === 101) {
-    stoppedAt[0] = q + 4;
+    scanned[STOP] = q + 4;
     return 1;
   }
   if (
@@ -167,7 +176,7 @@ function booleanAt(bytes: Uint8Array, q: number): number {
     bytes[q + 3] === 115 &&
     bytes[q + 4] === 101
   ) {
-    stoppedAt[0] = q + 5;
+    scanned[STOP] = q + 5;
     return 0;
   }
   return NOT_PLAIN;
@@ -206,8 +215,8 @@ function readPlainRows(
       // letter of true/false or a comma.
       if (kind <= TIMESTAMP) {
         const value = decimalAt(bytes, q);
-        if (value === NOT_PLAIN) break rows;
-        q = stoppedAt[0]!;
+        if (scanned[PLAIN] === 0) break rows;
+        q = scanned[STOP]!;
         if (kind === LATENCY) latencyMs = value;
         // Above MAX_EPOCH_SECONDS, most likely milliseconds: the general path says so.
         else if (value > MAX_EPOCH_SECONDS) break rows;
@@ -215,7 +224,7 @@ function readPlainRows(
       } else if (kind !== ERROR_TYPE) {
         const yes = booleanAt(bytes, q);
         if (yes === NOT_PLAIN) break rows;
-        q = stoppedAt[0]!;
+        q = scanned[STOP]!;
         if (kind === SUCCESS) {
           if (yes === 0) flags &= ~FLAG_SUCCESS;
         } else if (kind === CACHE_HIT) {
@@ -264,13 +273,13 @@ function readCommonRows(
   let p = from;
   while (p < lastLineEnd && row < room) {
     const seconds = decimalAt(bytes, p);
-    let q = stoppedAt[0]!;
-    if (seconds === NOT_PLAIN || seconds > MAX_EPOCH_SECONDS || bytes[q] !== COMMA) break;
+    let q = scanned[STOP]!;
+    if (scanned[PLAIN] === 0 || seconds > MAX_EPOCH_SECONDS || bytes[q] !== COMMA) break;
     const latencyMs = decimalAt(bytes, q + 1);
-    q = stoppedAt[0]!;
-    if (latencyMs === NOT_PLAIN || bytes[q] !== COMMA) break;
+    q = scanned[STOP]!;
+    if (scanned[PLAIN] === 0 || bytes[q] !== COMMA) break;
     const yes = booleanAt(bytes, q + 1);
-    q = stoppedAt[0]!;
+    q = scanned[STOP]!;
     if (yes === NOT_PLAIN) break;
     const c = bytes[q]!;
     if (c === LF) q++;
