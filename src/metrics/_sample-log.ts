@@ -24,12 +24,19 @@ interface Chunk {
   errorCode: Uint16Array;
 }
 
-function newChunk(size: number): Chunk {
+/**
+ * `shared`: on SharedArrayBuffers, for a log whose chunks go to another thread as they fill
+ * (`onFull`: the samples worker). Posted to a worker, a typed array is copied — some 25 ms
+ * on the recording thread for a million samples, and a copy again on the worker's side —
+ * a shared one is not; a chunk is final once handed on, so nothing writes it after.
+ */
+function newChunk(size: number, shared: boolean): Chunk {
+  const Memory = shared ? SharedArrayBuffer : ArrayBuffer;
   return {
-    latencyMs: new Float64Array(size),
-    timestampMs: new Float64Array(size),
-    flags: new Uint8Array(size),
-    errorCode: new Uint16Array(size),
+    latencyMs: new Float64Array(new Memory(size * 8)),
+    timestampMs: new Float64Array(new Memory(size * 8)),
+    flags: new Uint8Array(new Memory(size)),
+    errorCode: new Uint16Array(new Memory(size * 2)),
   };
 }
 
@@ -56,6 +63,8 @@ export class SampleLog {
   /** `sortedView`'s arrays (failures, successes) and the log's length when each was sorted. */
   private sorted: [Float64Array | undefined, Float64Array | undefined] = [undefined, undefined];
   private readonly sortedLength = [-1, -1];
+  /** Whether the chunks are on SharedArrayBuffers (see `newChunk`). */
+  private readonly shared: boolean;
 
   /**
    * `onFull` gets each chunk of 65,536 samples once it is full — final, never written again —
@@ -66,7 +75,8 @@ export class SampleLog {
     private readonly onFull?: (columns: SampleColumns) => void,
   ) {
     this.cap = cap;
-    this.current = newChunk(Math.max(1, Math.min(1024, cap)));
+    this.shared = onFull !== undefined;
+    this.current = newChunk(Math.max(1, Math.min(1024, cap)), this.shared);
     this.chunks.push(this.current);
   }
 
@@ -212,7 +222,10 @@ export class SampleLog {
   private addChunk(): void {
     const first = this.chunks.length === 1 && this.current.flags.length < CHUNK_SIZE;
     if (first) {
-      const grown = newChunk(Math.min(CHUNK_SIZE, this.cap, this.current.flags.length * 2));
+      const grown = newChunk(
+        Math.min(CHUNK_SIZE, this.cap, this.current.flags.length * 2),
+        this.shared,
+      );
       grown.latencyMs.set(this.current.latencyMs);
       grown.timestampMs.set(this.current.timestampMs);
       grown.flags.set(this.current.flags);
@@ -222,7 +235,7 @@ export class SampleLog {
     }
     const full = this.current;
     this.onFull?.({ length: full.flags.length, ...full });
-    this.current = newChunk(Math.max(1, Math.min(CHUNK_SIZE, this.cap - this.length)));
+    this.current = newChunk(Math.max(1, Math.min(CHUNK_SIZE, this.cap - this.length)), this.shared);
     this.chunks.push(this.current);
     this.free = 0;
   }

@@ -13,9 +13,12 @@ import {
 function reply(encoded: EncodedSamples): void {
   // The large buffers moved, not copied: the gzip and the columns the Arrow pieces are views
   // of (this thread is done with them). Small ones are copied: one may be a slice of Node's
-  // shared pool, which cannot move.
+  // shared pool, which cannot move. Shared ones (the columns of a run sent as it was read)
+  // are not copied anyway, and cannot be in a transfer list.
   const buffers = [encoded.csvGz, ...(encoded.arrow ?? [])].map((bytes) => bytes.buffer);
-  const transfer = [...new Set(buffers)].filter((buffer) => buffer.byteLength >= 1 << 16);
+  const transfer = [...new Set(buffers)].filter(
+    (buffer) => buffer instanceof ArrayBuffer && buffer.byteLength >= 1 << 16,
+  );
   parentPort!.postMessage(encoded, transfer as ArrayBuffer[]);
 }
 

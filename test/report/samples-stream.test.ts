@@ -76,6 +76,31 @@ describe('samples handed on while they are recorded', () => {
     expect(chunks).toHaveLength(4);
   });
 
+  it('the chunks handed on are shared memory (posted to the worker without a copy); others not', () => {
+    const handed: SampleColumns[] = [];
+    const shared = record(CHUNK + 10, true, (columns) => handed.push(columns));
+    expect(handed).toHaveLength(1);
+    for (const columns of shared.samples!.chunkColumns()) {
+      for (const column of [
+        columns.latencyMs,
+        columns.timestampMs,
+        columns.flags,
+        columns.errorCode,
+      ]) {
+        expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+      }
+    }
+    const own = record(CHUNK + 10, true);
+    for (const columns of own.samples!.chunkColumns()) {
+      expect(columns.latencyMs.buffer).toBeInstanceOf(ArrayBuffer);
+    }
+    // The same samples either way.
+    const [a, b] = [shared, own].map((run) =>
+      former(run.samples!.chunkColumns(), run.errorTypes, true),
+    );
+    expect(a!.equals(b!)).toBe(true);
+  });
+
   it.each([true, false])(
     'encoding the parts as they come gives the bytes of the whole at once (timed: %s)',
     async (timed) => {
