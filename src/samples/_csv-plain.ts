@@ -2,8 +2,8 @@
  * The CSV reader's fast path: rows of plain cells (what perfsight and most tools write —
  * `1700000000.001,16.707,true`) read in one pass over their bytes, each cell converted as it
  * is scanned, and recorded. The first cell that is not plain (a quote, a space, a sign, an
- * exponent, more than 15 digits, an ISO date, an error type, an empty cell, a short row, a
- * lone `\r`) hands the row back, untouched, to the general tokenizer in `_csv.ts`, which gives
+ * exponent, more than 15 digits, an ISO date, an error type, an empty number, a short row,
+ * a lone `\r`) hands the row back, untouched, to the general tokenizer in `_csv.ts`, which gives
  * it the full checks and messages: so a row read here gives exactly what the general path
  * would, and an error is always reported by the general path, with its file and line.
  */
@@ -155,12 +155,22 @@ function decimalAt(bytes: Uint8Array, q: number): number {
   return value;
 }
 
+/** `booleanAt`'s answer for an empty cell. */
+const EMPTY = 2;
+
 /**
- * `true`, `false`, `1` or `0` at `q` exactly, as 1 or 0 (`TRUE`, `"true"`, ` 1` and the rest
- * go the general way: NOT_PLAIN); where it stopped in `scanned[STOP]`.
+ * `true`, `false`, `1` or `0` at `q` exactly, as 1 or 0, or an empty cell, as EMPTY: the
+ * column's default, as the general path reads it (success true, cache_hit unknown,
+ * fallback_used false; perfsight's own samples.csv.gz leaves cache_hit empty when the
+ * workload did not say). `TRUE`, `"true"`, ` 1` and the rest go the general way: NOT_PLAIN.
+ * Where it stopped in `scanned[STOP]`.
  */
 function booleanAt(bytes: Uint8Array, q: number): number {
   const c = bytes[q]!;
+  if (c === COMMA || c === LF || c === CR) {
+    scanned[STOP] = q;
+    return EMPTY;
+  }
   if (c === ONE || c === ZERO) {
     scanned[STOP] = q + 1;
     return c - ZERO;
@@ -228,7 +238,7 @@ function readPlainRows(
         if (kind === SUCCESS) {
           if (yes === 0) flags &= ~FLAG_SUCCESS;
         } else if (kind === CACHE_HIT) {
-          flags |= yes === 1 ? FLAG_CACHE_HIT : FLAG_CACHE_MISS;
+          if (yes !== EMPTY) flags |= yes === 1 ? FLAG_CACHE_HIT : FLAG_CACHE_MISS;
         } else if (yes === 1) {
           flags |= FLAG_FALLBACK;
         }
@@ -287,7 +297,7 @@ function readCommonRows(
     else break;
     latencies[row] = latencyMs;
     timestamps[row] = seconds * 1000;
-    flagsOf[row] = yes === 1 ? FLAG_SUCCESS : 0;
+    flagsOf[row] = yes === 0 ? 0 : FLAG_SUCCESS;
     batch.length = ++row;
     p = q;
   }

@@ -9,6 +9,7 @@ import {
   FLAG_SUCCESS,
   MetricsCollector,
 } from '../../src/metrics/index.js';
+import { SAMPLES_HEADER } from '../../src/report/index.js';
 import { readSamplesFile } from '../../src/samples/index.js';
 import { CsvSamplesReader } from '../../src/samples/_csv.js';
 import { NOT_PLAIN, plainDecimal } from '../../src/samples/_csv-plain.js';
@@ -54,6 +55,8 @@ describe('plainDecimal', () => {
 
 const COLUMNS = ['timestamp', 'latency_ms', 'success', 'cache_hit', 'fallback_used', 'error_type'];
 const PLAIN_BOOLS = ['true', 'false', '1', '0'];
+/** An empty cell is plain too: the column's default (perfsight leaves cache_hit empty). */
+const PLAIN_OR_EMPTY = [...PLAIN_BOOLS, ''];
 
 /** Rows of plain cells, all six columns in a random order, \n or \r\n line ends. */
 const plainCsv = fc
@@ -65,9 +68,9 @@ const plainCsv = fc
         // Below 1e11 s: a timestamp in seconds, not one the reader takes for milliseconds.
         timestamp: decimalText.filter((t) => digitCount(t) <= 15 && Number(t) <= 1e11),
         latency_ms: decimalText.filter((t) => digitCount(t) <= 15),
-        success: fc.constantFrom(...PLAIN_BOOLS),
-        cache_hit: fc.constantFrom(...PLAIN_BOOLS),
-        fallback_used: fc.constantFrom(...PLAIN_BOOLS),
+        success: fc.constantFrom(...PLAIN_OR_EMPTY),
+        cache_hit: fc.constantFrom(...PLAIN_OR_EMPTY),
+        fallback_used: fc.constantFrom(...PLAIN_OR_EMPTY),
       }),
       { minLength: 1, maxLength: 60 },
     ),
@@ -97,8 +100,8 @@ describe('the CSV fast path (rows of plain cells)', () => {
           expect(samples.latencyAt(i)).toBe(Number(row.latency_ms));
           expect(samples.timestampAt(i)).toBe(Number(row.timestamp) * 1000);
           const flags =
-            (yes(row.success) ? FLAG_SUCCESS : 0) |
-            (yes(row.cache_hit) ? FLAG_CACHE_HIT : FLAG_CACHE_MISS) |
+            (row.success === '' || yes(row.success) ? FLAG_SUCCESS : 0) |
+            (row.cache_hit === '' ? 0 : yes(row.cache_hit) ? FLAG_CACHE_HIT : FLAG_CACHE_MISS) |
             (yes(row.fallback_used) ? FLAG_FALLBACK : 0);
           expect(samples.flagsAt(i)).toBe(flags);
         });
@@ -184,7 +187,7 @@ describe('the CSV fast path (rows of plain cells)', () => {
             .filter((t) => digitCount(t) <= 15)
             .chain((t) => fc.oneof({ arbitrary: fc.constant(t), weight: 9 }, odd(t))),
           success: fc.oneof(
-            { arbitrary: fc.constantFrom(...PLAIN_BOOLS), weight: 9 },
+            { arbitrary: fc.constantFrom(...PLAIN_OR_EMPTY), weight: 9 },
             fc.constantFrom('TRUE', 'False', ' 1'),
           ),
         }),
@@ -204,7 +207,7 @@ describe('the CSV fast path (rows of plain cells)', () => {
         rows.forEach((row, i) => {
           expect(samples.latencyAt(i)).toBe(number(row.latency_ms));
           expect(samples.timestampAt(i)).toBe(number(row.timestamp) * 1000);
-          const success = ['true', '1'].includes(row.success.trim().toLowerCase());
+          const success = ['true', '1', ''].includes(row.success.trim().toLowerCase());
           expect(samples.flagsAt(i)).toBe(success ? FLAG_SUCCESS : 0);
         });
         expect(collector.aggregatedMetrics).toEqual(await formerReadCsv(path));
@@ -270,6 +273,23 @@ describe('the CSV fast path (rows of plain cells)', () => {
     expect(metrics.errorCounts).toEqual({ unknown: 4096 });
     expect(metrics.fallbackReasons).toEqual({});
     expect(metrics).toEqual(await formerReadCsv(file(text)));
+  });
+
+  it("reads perfsight's own samples CSV (cache_hit and error_type empty) without the general path", async () => {
+    // As samples.csv.gz has it: a failure names its error type (the general path reads that
+    // row), an unknown cache answer is an empty cell.
+    const general = vi.spyOn(ReadState.prototype, 'record');
+    const rows = Array.from({ length: 9000 }, (_, i) =>
+      i % 1000 === 999
+        ? `${1_700_000_000 + i / 1000},${i % 89},false,,false,timeout`
+        : `${1_700_000_000 + i / 1000},${i % 89}.5,true,${i % 7 ? '' : i % 2},${i % 11 ? 'false' : 'true'},`,
+    );
+    const text = [SAMPLES_HEADER, ...rows].join('\n') + '\n';
+    const collector = new MetricsCollector({ sampleResources: false });
+    await readSamplesFile(file(text), collector);
+    // The first row, the 9 failures, and the rows the fast path waits after each.
+    expect(general.mock.calls.length).toBeLessThanOrEqual(1 + 2 * 9);
+    expect(collector.aggregatedMetrics).toEqual(await formerReadCsv(file(text)));
   });
 
   it('does not hold a chunk once feed returns: the caller may fill it again', async () => {
