@@ -156,13 +156,20 @@ describe('samples handed on while they are recorded', () => {
 
 describe('samples.csv.gz in gzip members', () => {
   const fastest = (text: Buffer) => gzipSync(text, { level: constants.Z_BEST_SPEED });
-  /** A Python that can import `modules` (the tests of Python's readers need one). */
-  const pythonWith = (modules: string) =>
-    ['python3', '/usr/bin/python3'].find(
+  /**
+   * A Python that can import `modules` (the tests of Python's readers need one), or a loud
+   * failure saying how to get it — never a skipped test. The one on PATH may be a version
+   * manager's without pandas; Debian's is tried too.
+   */
+  const pythonWith = (modules: string): string => {
+    const found = ['python3', '/usr/bin/python3'].find(
       (python) => spawnSync(python, ['-c', `import ${modules}`]).status === 0,
     );
-  const gzipPython = pythonWith('gzip');
-  const pandasPython = pythonWith('pandas');
+    if (found) return found;
+    throw new Error(
+      `no python3 that imports ${modules}: install it with "apt-get install -y python3-pandas" (.ci/run does)`,
+    );
+  };
 
   it('a text under MEMBER_BYTES is one member: the bytes gzip makes at its fastest level', async () => {
     const recorded = record(20_000, true);
@@ -217,9 +224,9 @@ describe('samples.csv.gz in gzip members', () => {
       expect(former(again.samples!.chunkColumns(), again.errorTypes, true).equals(text)).toBe(true);
     });
 
-    it.skipIf(!gzipPython)('reads back as the one text: Python’s gzip', () => {
+    it('reads back as the one text: Python’s gzip', () => {
       const read = spawnSync(
-        gzipPython!,
+        pythonWith('gzip'),
         ['-c', 'import gzip, sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())', file],
         { maxBuffer: 1 << 30 },
       );
@@ -227,13 +234,14 @@ describe('samples.csv.gz in gzip members', () => {
       expect(read.stdout.equals(text)).toBe(true);
     });
 
-    it.skipIf(!pandasPython)('reads back as the one table: pandas', () => {
+    it('reads back as the one table: pandas', () => {
+      const pandasPython = pythonWith('pandas');
       const script =
         'import pandas, sys; t = pandas.read_csv(sys.argv[1]); print(len(t), t["latency_ms"].sum())';
-      const read = spawnSync(pandasPython!, ['-c', script, file], { encoding: 'utf8' });
+      const read = spawnSync(pandasPython, ['-c', script, file], { encoding: 'utf8' });
       const plain = join(dir, 'samples.csv');
       writeFileSync(plain, text);
-      const expected = spawnSync(pandasPython!, ['-c', script, plain], { encoding: 'utf8' });
+      const expected = spawnSync(pandasPython, ['-c', script, plain], { encoding: 'utf8' });
       expect(read.status).toBe(0);
       expect(read.stdout).toBe(expected.stdout);
       expect(read.stdout.split(' ')[0]).toBe('260000');
