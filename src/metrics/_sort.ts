@@ -79,14 +79,20 @@ export function sortOnDecimalGrid(values: Float64Array): boolean {
   let scale = 1;
   let smallest = Infinity;
   let largest = -Infinity;
+  // The value that last made the grid finer: it and those after it were checked on the final
+  // grid here already, so the count below checks only those before it a second time.
+  let checkedFrom = 0;
   for (let i = 0; i < n; i++) {
     const value = values[i]!;
     // Negative numbers and -0 (which would come back as +0) are left to the other sorts;
     // NaN fails every test below.
     if (!(value > 0 || (value === 0 && 1 / value > 0))) return false;
-    while (Math.round(value * scale) / scale !== value) {
-      if (d === MOST_DECIMALS) return false;
-      scale = SCALES[++d]!;
+    if (Math.round(value * scale) / scale !== value) {
+      do {
+        if (d === MOST_DECIMALS) return false;
+        scale = SCALES[++d]!;
+      } while (Math.round(value * scale) / scale !== value);
+      checkedFrom = i;
     }
     if (value < smallest) smallest = value;
     if (value > largest) largest = value;
@@ -99,13 +105,14 @@ export function sortOnDecimalGrid(values: Float64Array): boolean {
   const steps = Math.round(largest * scale) - low + 1;
   if (!(steps <= most)) return false;
   const counts = new Int32Array(steps);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < checkedFrom; i++) {
     const value = values[i]!;
     const k = Math.round(value * scale);
     // Checked again on the final grid (a value was checked on the grid of its time).
     if (k / scale !== value) return false;
     counts[k - low]!++;
   }
+  countOnGrid(values, checkedFrom, scale, low, counts);
   let at = 0;
   for (let k = 0; k < steps; k++) {
     const times = counts[k]!;
@@ -114,6 +121,21 @@ export function sortOnDecimalGrid(values: Float64Array): boolean {
     at += times;
   }
   return true;
+}
+
+/**
+ * Counts `values[from..]` on the grid of `scale` from `low`: each is k / scale exactly (the
+ * first read checked it on this very grid, and Math.round gives the same k again), so no
+ * division. A function of its own: compiled whole, not in the middle of the sort's.
+ */
+function countOnGrid(
+  values: Float64Array,
+  from: number,
+  scale: number,
+  low: number,
+  counts: Int32Array,
+): void {
+  for (let i = from; i < values.length; i++) counts[Math.round(values[i]! * scale) - low]!++;
 }
 
 /**
