@@ -6,12 +6,10 @@
  * more than the rest of `record` together (bench/record.bench.ts). Past the cap it stops
  * growing; the histograms carry on.
  */
+import { FLAG_SUCCESS } from './flags.js';
 import { sortAscending } from './_sort.js';
 
-export const FLAG_SUCCESS = 1;
-export const FLAG_CACHE_HIT = 2;
-export const FLAG_CACHE_MISS = 4;
-export const FLAG_FALLBACK = 8;
+export { FLAG_SUCCESS, FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK } from './flags.js';
 
 const CHUNK_BITS = 16;
 const CHUNK_SIZE = 1 << CHUNK_BITS;

@@ -15,13 +15,9 @@
  * length, magic. Every message is a continuation marker, its length, a flatbuffer padded to
  * 8 bytes, then its body: the buffers, each padded to 8.
  */
-import {
-  FLAG_CACHE_HIT,
-  FLAG_CACHE_MISS,
-  FLAG_FALLBACK,
-  FLAG_SUCCESS,
-  type SampleColumns,
-} from '../metrics/index.js';
+// The flags from their own module (see csv.ts): the samples worker loads this file.
+import { FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK, FLAG_SUCCESS } from '../metrics/flags.js';
+import type { SampleColumns } from '../metrics/index.js';
 import { FlatBuilder } from './_flatbuffers.js';
 
 const MAGIC = new TextEncoder().encode('ARROW1');

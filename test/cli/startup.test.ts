@@ -85,41 +85,47 @@ describe('perfsight start-up (built CLI)', () => {
   });
 });
 
+/** The files of dist/ that importing `module` (a path under dist/) loads, as `folder/file.js`, each once. */
+function distModulesLoadedBy(module: string): string[] {
+  const cwd = tempDir('perfsight-cwd-');
+  const imported = join(cwd, 'imported.txt');
+  const hook = `
+    import { appendFileSync } from 'node:fs';
+    let file;
+    export function initialize(data) { file = data.file; }
+    export async function resolve(specifier, context, next) {
+      const resolved = await next(specifier, context);
+      appendFileSync(file, resolved.url + '\\n');
+      return resolved;
+    }
+  `;
+  const script = `
+    import { register } from 'node:module';
+    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)}, import.meta.url, {
+      data: { file: ${JSON.stringify(imported)} },
+    });
+    await import(${JSON.stringify(join(ROOT, 'dist', module))});
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd,
+    encoding: 'utf8',
+  });
+  expect(result.stderr).toBe('');
+  // Resolved once per importer: each file once.
+  const urls = new Set(readFileSync(imported, 'utf8').split('\n'));
+  return [...urls]
+    .map(decodeURIComponent)
+    .filter((url) => url.includes('/dist/'))
+    .map((url) => url.replace(/.*\/dist\//, ''));
+}
+
 describe('perfsight report’s samples worker (built CLI)', () => {
   it('is started before report loads its reading and report modules: report.js loads few', () => {
     // `perfsight report` starts the samples worker once cli/report.js is loaded and its
     // arguments parsed; the ~140 modules of the reading, the analysis and the report files
     // come after, while the worker boots. A static import of one of them in cli/report.js
     // (or in what it imports) would put them all back in front of the worker.
-    const cwd = tempDir('perfsight-cwd-');
-    const imported = join(cwd, 'imported.txt');
-    const hook = `
-      import { appendFileSync } from 'node:fs';
-      let file;
-      export function initialize(data) { file = data.file; }
-      export async function resolve(specifier, context, next) {
-        const resolved = await next(specifier, context);
-        appendFileSync(file, resolved.url + '\\n');
-        return resolved;
-      }
-    `;
-    const script = `
-      import { register } from 'node:module';
-      register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)}, import.meta.url, {
-        data: { file: ${JSON.stringify(imported)} },
-      });
-      await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'report.js'))});
-    `;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd,
-      encoding: 'utf8',
-    });
-    expect(result.stderr).toBe('');
-    const dist = readFileSync(imported, 'utf8')
-      .split('\n')
-      .map(decodeURIComponent)
-      .filter((url) => url.includes('/dist/'))
-      .map((url) => url.replace(/.*\/dist\//, ''));
+    const dist = distModulesLoadedBy('cli/report.js');
     expect(dist).toContain('report/_samples-files.js');
     for (const heavy of ['cli/_report-file.js', 'report/index.js', 'report/csv.js']) {
       expect(dist).not.toContain(heavy);
@@ -127,6 +133,17 @@ describe('perfsight report’s samples worker (built CLI)', () => {
     expect(
       dist.filter((file) => /^(metrics|samples|analysis|pipeline|history)\//.test(file)),
     ).toEqual([]);
+  });
+
+  it('loads the encoders and the flags, not the recorder behind metrics/index', () => {
+    // The worker boots while the main thread reads: every module it loads is CPU taken from
+    // the reading on a two-core machine. It imports what _samples-encode.js imports.
+    const dist = distModulesLoadedBy('report/_samples-encode.js');
+    expect(dist).toContain('report/csv.js');
+    expect(dist).toContain('report/_arrow-ipc.js');
+    expect(dist.filter((file) => /^metrics\//.test(file))).toEqual(['metrics/flags.js']);
+    expect(dist).not.toContain('neutralise/index.js');
+    expect(dist.length).toBeLessThanOrEqual(12);
   });
 });
 
