@@ -56,17 +56,34 @@ const KEEP_ENCODED = 2;
 
 function rememberEncoded(base64: string, histogram: LogLinearCounts): void {
   if (histogram.significantDigits !== 3) return;
-  const counts = histogram.counts.slice();
-  let total = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const count = counts[i]!;
-    if (!(Number.isSafeInteger(count) && count >= 0)) return;
-    counts[i] = count === 0 ? 0 : count; // a -0 is read back as +0
-    total += count;
-  }
+  const all = histogram.counts;
+  // Only the range from the first to the last non-zero count is copied and looked at (a
+  // run's latencies fill a third of the layout or less); the rest of the copy is +0.
+  let first = 0;
+  while (first < all.length && all[first] === 0) first++;
+  let last = all.length - 1;
+  while (last >= first && all[last] === 0) last--;
+  const counts = new Float64Array(all.length);
+  const total = copyWholeCounts(all, first, last, counts);
+  if (total < 0) return;
   ENCODED.delete(base64);
   ENCODED.set(base64, { counts, totalCount: total });
   if (ENCODED.size > KEEP_ENCODED) ENCODED.delete(ENCODED.keys().next().value!);
+}
+
+/**
+ * Copies `from[first..last]` into `to` and answers their sum, or -1 if one of them is not a
+ * whole number from 0 to 2^53 − 1 (a -0 is copied as +0, as decoding gives it).
+ */
+function copyWholeCounts(from: Float64Array, first: number, last: number, to: Float64Array) {
+  let total = 0;
+  for (let i = first; i <= last; i++) {
+    const count = from[i]!;
+    if (!(Number.isSafeInteger(count) && count >= 0)) return -1;
+    if (count !== 0) to[i] = count;
+    total += count;
+  }
+  return total;
 }
 
 /** `decodeHdrBase64` through hdr-histogram-js: any string it reads. */
