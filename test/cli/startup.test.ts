@@ -5,6 +5,18 @@ import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../_helpers.js';
 
+/** A module hook that appends every URL resolved to the file given as its data. */
+const RESOLVE_HOOK = `data:text/javascript,${encodeURIComponent(`
+  import { appendFileSync } from 'node:fs';
+  let file;
+  export function initialize(data) { file = data.file; }
+  export async function resolve(specifier, context, next) {
+    const resolved = await next(specifier, context);
+    appendFileSync(file, resolved.url + '\\n');
+    return resolved;
+  }
+`)}`;
+
 /**
  * Which packages a command loads: `report --no-history` reads a file and writes a folder, so
  * it must not pay for the HTTP client, the Prometheus registry or the database drivers that
@@ -17,20 +29,10 @@ function packagesLoadedBy(args: string[]): { code: unknown; packages: string[]; 
   const cwd = tempDir('perfsight-cwd-');
   const answer = join(cwd, 'loaded.json');
   const imported = join(cwd, 'imported.txt');
-  const hook = `
-    import { appendFileSync } from 'node:fs';
-    let file;
-    export function initialize(data) { file = data.file; }
-    export async function resolve(specifier, context, next) {
-      const resolved = await next(specifier, context);
-      appendFileSync(file, resolved.url + '\\n');
-      return resolved;
-    }
-  `;
   const script = `
     import { readFileSync, writeFileSync } from 'node:fs';
     import { createRequire, register } from 'node:module';
-    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)}, import.meta.url, {
+    register(${JSON.stringify(RESOLVE_HOOK)}, import.meta.url, {
       data: { file: ${JSON.stringify(imported)} },
     });
     const { main } = await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'index.js'))});
@@ -89,19 +91,9 @@ describe('perfsight start-up (built CLI)', () => {
 function distModulesLoadedBy(module: string): string[] {
   const cwd = tempDir('perfsight-cwd-');
   const imported = join(cwd, 'imported.txt');
-  const hook = `
-    import { appendFileSync } from 'node:fs';
-    let file;
-    export function initialize(data) { file = data.file; }
-    export async function resolve(specifier, context, next) {
-      const resolved = await next(specifier, context);
-      appendFileSync(file, resolved.url + '\\n');
-      return resolved;
-    }
-  `;
   const script = `
     import { register } from 'node:module';
-    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)}, import.meta.url, {
+    register(${JSON.stringify(RESOLVE_HOOK)}, import.meta.url, {
       data: { file: ${JSON.stringify(imported)} },
     });
     await import(${JSON.stringify(join(ROOT, 'dist', module))});
