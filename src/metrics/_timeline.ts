@@ -1,5 +1,7 @@
-import { LogLinearCounts } from './_log-linear.js';
+import { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
 import { withinObserved } from './percentiles.js';
+import { FLAG_SUCCESS } from './flags.js';
+import { SUM_SCALE } from './_latency-stats.js';
 
 /** Requests, failures and latency percentiles of one interval (1 s by default). */
 export interface ThroughputPoint {
@@ -44,6 +46,12 @@ export class IntervalTimeline {
   /** The open interval's fastest and slowest success: its percentiles stay within them. */
   private min = Infinity;
   private max = -Infinity;
+  /**
+   * The sum the last `countPlainSuccesses` continued (see there). A double from the start
+   * (NaN until then): a field first holding a small integer changes its layout, and throws
+   * out the code compiled for it, on its first fraction.
+   */
+  runScaledSum = NaN;
 
   constructor(
     runLatencies: LogLinearCounts,
@@ -95,28 +103,66 @@ export class IntervalTimeline {
   }
 
   /**
-   * `count(latency, true)` for `latencyMs[from..to)`, all in the current interval (the
-   * collector's `recordBatch`).
+   * `count(latency, true)` for each sample from `from` on while it is a plain success
+   * (`flags` exactly FLAG_SUCCESS, a finite latency ≥ 0) stamped before this interval's end;
+   * returns where that run ends. The collector's `recordBatch` takes its figures from the same
+   * pass (one read of the samples where there were three: find the run, sum it, count it):
+   * `scaledSum` continued by each latency × SUM_SCALE in order, left in `runScaledSum`; the
+   * run's fastest and slowest are folded into the interval's (`intervalMin`, `intervalMax`).
    */
-  countSuccesses(latencyMs: Float64Array, from: number, to: number): void {
-    this.requests += to - from;
+  countPlainSuccesses(
+    latencyMs: Float64Array,
+    flags: Uint8Array,
+    timestampMs: Float64Array,
+    from: number,
+    length: number,
+    scaledSum: number,
+  ): number {
     const latencies = this.latencies;
+    const counts = latencies.counts;
+    const endMs = this.endMs;
+    // The histogram's layout in locals: `recordMsAt` reloads it for every sample.
+    const { zeroCountBase, subBucketMask, halfCountMagnitude, halfCount } = latencies;
+    let sum = scaledSum;
     let min = this.min;
     let max = this.max;
     let lowIndex = this.lowIndex;
     let highIndex = this.highIndex;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    for (; i < length; i++) {
       const latency = latencyMs[i]!;
-      const index = latencies.recordMsAt(latency);
+      if (flags[i] !== FLAG_SUCCESS || !(latency >= 0 && latency < Infinity)) break;
+      if (!(timestampMs[i]! < endMs)) break;
+      sum += latency * SUM_SCALE;
+      // `recordMsAt`'s index: the latency is finite and ≥ 0 here, so only the clamp above
+      // MAX_TRACKABLE_US (2^32 − 1 µs) is left of its range check.
+      let us = Math.round(latency * 1000);
+      if (!(us <= MAX_TRACKABLE_US)) us = MAX_TRACKABLE_US;
+      const bucket = zeroCountBase - Math.clz32(us | subBucketMask);
+      const index = ((bucket + 1) << halfCountMagnitude) + (us >>> bucket) - halfCount;
+      counts[index]! += 1;
       if (latency < min) min = latency;
       if (latency > max) max = latency;
       if (index < lowIndex) lowIndex = index;
       if (index > highIndex) highIndex = index;
     }
+    latencies.totalCount += i - from;
+    this.requests += i - from;
+    this.runScaledSum = sum;
     this.min = min;
     this.max = max;
     this.lowIndex = lowIndex;
     this.highIndex = highIndex;
+    return i;
+  }
+
+  /** The open interval's fastest and slowest success so far. */
+  get intervalMin(): number {
+    return this.min;
+  }
+
+  get intervalMax(): number {
+    return this.max;
   }
 
   /** Closes every interval that ends at or before `timestampMs`. */

@@ -217,65 +217,43 @@ export class MetricsCollector implements Recorder {
 
   /**
    * `record` for each of the batch's outcomes, in order. Runs of plain successes (no cache,
-   * no fallback, within the current timeline interval) are added column by column, in
-   * tight loops over the batch's arrays; anything else goes through `record`. The figures
-   * are the same as `record`'s one by one: the sums are added in the same order.
+   * no fallback, within the current timeline interval) are found, counted and summed in one
+   * tight loop over the batch's arrays (the timeline's `countPlainSuccesses`); anything else
+   * goes through `record`. The figures are the same as `record`'s one by one: the sums are
+   * added in the same order.
    */
   recordBatch(batch: RecordBatch): void {
     const { length, latencyMs, flags, errorType, timestampMs } = batch;
     let i = 0;
     while (i < length) {
-      const end = this.plainRunEnd(batch, i);
-      if (end > i) {
-        this.recordPlainRun(latencyMs, timestampMs, i, end);
-        i = end;
+      // Watchers get each sample as it is recorded, and a collection starts on a sample.
+      if (this.collecting && this.timeline.started && this.forwards.length === 0) {
+        const timeline = this.timeline;
+        const end = timeline.countPlainSuccesses(
+          latencyMs,
+          flags,
+          timestampMs,
+          i,
+          length,
+          this.successSum,
+        );
+        if (end > i) {
+          this.total += end - i;
+          this.successSum = timeline.runScaledSum;
+          // The interval's fastest and slowest include the run's, and every other success
+          // of the interval was already compared here: a minimum of minimums, the same one.
+          if (timeline.intervalMin < this.successMin) this.successMin = timeline.intervalMin;
+          if (timeline.intervalMax > this.successMax) this.successMax = timeline.intervalMax;
+          const logged = Math.min(end, i + Math.max(0, this.exactCap - this.log.length));
+          if (logged > i) this.log.pushRun(latencyMs, timestampMs, i, logged, FLAG_SUCCESS);
+          i = end;
+        }
       }
       if (i < length) {
         this.record(latencyMs[i]!, flags[i]!, errorType[i], timestampMs[i]!);
         i++;
       }
     }
-  }
-
-  /** Where the run of plain successes that `recordBatch` may add at once, from `from`, ends. */
-  private plainRunEnd(batch: RecordBatch, from: number): number {
-    // Watchers get each sample as it is recorded, and a collection starts on a sample.
-    if (!this.collecting || !this.timeline.started || this.forwards.length > 0) return from;
-    const { length, latencyMs, flags, timestampMs } = batch;
-    const intervalEnd = this.timeline.endMs;
-    let i = from;
-    while (i < length) {
-      const latency = latencyMs[i]!;
-      if (flags[i] !== FLAG_SUCCESS || !(latency >= 0 && latency < Infinity)) break;
-      if (!(timestampMs[i]! < intervalEnd)) break;
-      i++;
-    }
-    return i;
-  }
-
-  /** Plain successes `from`..`to` of a batch: what `record` does for each, column by column. */
-  private recordPlainRun(
-    latencyMs: Float64Array,
-    timestampMs: Float64Array,
-    from: number,
-    to: number,
-  ): void {
-    this.total += to - from;
-    let sum = this.successSum;
-    let min = this.successMin;
-    let max = this.successMax;
-    for (let i = from; i < to; i++) {
-      const latency = latencyMs[i]!;
-      sum += latency * SUM_SCALE;
-      if (latency < min) min = latency;
-      if (latency > max) max = latency;
-    }
-    this.successSum = sum;
-    this.successMin = min;
-    this.successMax = max;
-    this.timeline.countSuccesses(latencyMs, from, to);
-    const logged = Math.min(to, from + Math.max(0, this.exactCap - this.log.length));
-    if (logged > from) this.log.pushRun(latencyMs, timestampMs, from, logged, FLAG_SUCCESS);
   }
 
   /**

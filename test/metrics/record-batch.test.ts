@@ -114,6 +114,84 @@ describe('MetricsCollector.recordBatch', () => {
     );
   });
 
+  it('counts a run of plain successes as record() does: ±0 extremes, interval ends, past the cap', () => {
+    // The batch's run is found, summed, counted and its extremes taken in one pass, and the
+    // run's fastest and slowest come from the interval's: 0 and -0 tell which sample was kept.
+    const plain = fc.tuple(
+      fc.constantFrom(0, -0, 1, 2, 0.0005, 0.0015),
+      fc.oneof(
+        { weight: 9, arbitrary: fc.constant(FLAG_SUCCESS) },
+        { weight: 1, arbitrary: fc.constantFrom(0, FLAG_SUCCESS | FLAG_CACHE_HIT) },
+      ),
+      fc.constantFrom(undefined, 'timeout'),
+      fc.constantFrom(0, 1, 400, 999, 1000, 1001, 2500),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(plain, { minLength: 1, maxLength: 200 }),
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        (raw, cuts, exactCap) => {
+          let clock = 1_700_000_000_000;
+          const samples: Sample[] = raw.map(([latency, flags, error, gap]) => {
+            clock += gap;
+            return [latency, flags, error, clock];
+          });
+          const options = { sampleResources: false, exactCap };
+          const one = new MetricsCollector(options);
+          const batched = new MetricsCollector(options);
+          for (const s of samples) one.record(...s);
+          for (const batch of toBatches(samples, cuts)) batched.recordBatch(batch);
+          const startMs = samples[0]![3] - samples[0]![0];
+          expect(everything(batched, startMs, clock)).toEqual(everything(one, startMs, clock));
+          expect(batched['successMin']).toBe(one['successMin']);
+          expect(batched['successMax']).toBe(one['successMax']);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('stops at a non-finite latency anywhere in a batch with what record() kept before it', () => {
+    const bad = fc.constantFrom(NaN, Infinity, -Infinity, -1);
+    fc.assert(
+      fc.property(
+        fc.array(sample, { minLength: 1, maxLength: 300 }),
+        fc.nat(),
+        bad,
+        fc.array(fc.integer({ min: 0, max: 90 }), { maxLength: 8 }),
+        (raw, at, latency, cuts) => {
+          let clock = 1_700_000_000_000;
+          const samples: Sample[] = raw.map(([l, flags, error, gap]) => {
+            clock += gap;
+            return [l, flags, error, clock];
+          });
+          const where = at % samples.length;
+          samples[where] = [latency, samples[where]![1], samples[where]![2], samples[where]![3]];
+          const options = { sampleResources: false, exactCap: 1000 };
+          const one = new MetricsCollector(options);
+          const batched = new MetricsCollector(options);
+          for (const s of samples.slice(0, where)) one.record(...s);
+          expect(() => one.record(...samples[where]!)).toThrow(/latencyMs must be a finite/);
+          let thrown = 0;
+          for (const batch of toBatches(samples, cuts)) {
+            try {
+              batched.recordBatch(batch);
+            } catch (error) {
+              expect(String(error)).toMatch(/latencyMs must be a finite/);
+              thrown++;
+              break;
+            }
+          }
+          expect(thrown).toBe(1);
+          const startMs = samples[0]![3] - samples[0]![0];
+          expect(everything(batched, startMs, clock)).toEqual(everything(one, startMs, clock));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('refuses an impossible latency at its place in the batch, keeping those before it', () => {
     const collector = new MetricsCollector({ sampleResources: false });
     const batch = toBatches(
