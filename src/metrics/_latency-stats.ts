@@ -22,11 +22,10 @@ export function exactPercentiles(sorted: Float64Array): LatencyPercentiles {
   };
 }
 
-/**
- * Running sums of latencies are kept scaled by 2^-64 (exact: a power of two), so huge but
- * finite latencies cannot overflow them to Infinity.
- */
-export const SUM_SCALE = 2 ** -64;
+// SUM_SCALE lives with the numeric helpers (percentiles.ts): the timeline needs it, and
+// importing it from here made a cycle (this file imports types.ts, which imports the
+// timeline's ThroughputPoint).
+export { SUM_SCALE } from './percentiles.js';
 
 /** The mean of `count` latencies from their scaled sum, never above their max. */
 export function meanOfScaledSum(scaledSum: number, count: number, max: number): number {

@@ -1,7 +1,6 @@
 import { LogLinearCounts, MAX_TRACKABLE_US } from './_log-linear.js';
-import { withinObserved } from './percentiles.js';
+import { SUM_SCALE, withinObserved } from './percentiles.js';
 import { FLAG_SUCCESS } from './flags.js';
-import { SUM_SCALE } from './_latency-stats.js';
 
 /** Requests, failures and latency percentiles of one interval (1 s by default). */
 export interface ThroughputPoint {

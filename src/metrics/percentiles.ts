@@ -97,3 +97,9 @@ function meanAndStdScaled(
   // A mean of equal huge values can land an ulp above them; the mean never exceeds the max.
   return { mean: Math.min(mean * scale, largest), std: Math.sqrt(squares / n) * scale };
 }
+
+/**
+ * Running sums of latencies are kept scaled by 2^-64 (exact: a power of two), so huge but
+ * finite latencies cannot overflow them to Infinity.
+ */
+export const SUM_SCALE = 2 ** -64;
