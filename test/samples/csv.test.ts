@@ -86,6 +86,29 @@ const csvText = fc
     return (bom ? '\uFEFF' : '') + lines.join(newline) + (rows.length % 2 ? newline : '');
   });
 
+/**
+ * What readSamplesFile does around the reader, with the bytes handed to it by `feed` in
+ * pieces: the run's collection, the reader's end, its failure, the no-samples check.
+ */
+async function readInPieces(
+  collector: MetricsCollector,
+  feed: (reader: CsvSamplesReader) => void,
+): Promise<void> {
+  collector.startCollection({ replay: true });
+  const state = new ReadState('x.csv', collector);
+  const reader = new CsvSamplesReader(state);
+  try {
+    feed(reader);
+    reader.end();
+  } catch (error) {
+    throw state.failure ?? error;
+  }
+  if (state.samples === 0) throw InputError.at('x.csv', undefined, 'no samples');
+  collector.endCollection(
+    state.timed ? { startMs: state.startMs, endMs: state.endMs } : { timed: false },
+  );
+}
+
 describe('the CSV reader', () => {
   it('gives every figure of the former csv-parse reader, or fails on the same line', async () => {
     await fc.assert(
@@ -105,26 +128,16 @@ describe('the CSV reader', () => {
       fc.asyncProperty(csvText, fc.array(fc.nat(), { maxLength: 6 }), async (text, cuts) => {
         const bytes = Buffer.from(text);
         const whole = await outcome((collector) => readSamplesFile(file(bytes), collector));
-        const pieces = await outcome(async (collector) => {
-          collector.startCollection({ replay: true });
-          const state = new ReadState('x.csv', collector);
-          const reader = new CsvSamplesReader(state);
-          const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-          let from = 0;
-          try {
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const pieces = await outcome((collector) =>
+          readInPieces(collector, (reader) => {
+            let from = 0;
             for (const to of [...at, bytes.length]) {
               reader.feed(bytes.subarray(from, to));
               from = to;
             }
-            reader.end();
-          } catch (error) {
-            throw state.failure ?? error;
-          }
-          if (state.samples === 0) throw InputError.at('x.csv', undefined, 'no samples');
-          collector.endCollection(
-            state.timed ? { startMs: state.startMs, endMs: state.endMs } : { timed: false },
-          );
-        });
+          }),
+        );
         if ('error' in whole)
           expect(pieces.error?.replace(/^[^:]+/, '')).toBe(whole.error?.replace(/^[^:]+/, ''));
         else expect(pieces).toEqual(whole);
@@ -142,16 +155,13 @@ describe('the CSV reader', () => {
         async (text, cuts, room) => {
           const bytes = Buffer.from(text);
           const whole = await outcome((collector) => readSamplesFile(file(bytes), collector));
-          const pieces = await outcome(async (collector) => {
-            collector.startCollection({ replay: true });
-            const state = new ReadState('x.csv', collector);
-            const reader = new CsvSamplesReader(state);
-            const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-            // Two buffers in turn, as read.ts has: each overwritten once the reader returns,
-            // with `room` free bytes before each chunk (a kept row longer than that is joined).
-            const buffers = [0, 1].map(() => Buffer.alloc(room + bytes.length));
-            let from = 0;
-            try {
+          const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          // Two buffers in turn, as read.ts has: each overwritten once the reader returns,
+          // with `room` free bytes before each chunk (a kept row longer than that is joined).
+          const buffers = [0, 1].map(() => Buffer.alloc(room + bytes.length));
+          const pieces = await outcome((collector) =>
+            readInPieces(collector, (reader) => {
+              let from = 0;
               for (const [i, to] of [...at, bytes.length].entries()) {
                 const buffer = buffers[i % 2]!;
                 bytes.copy(buffer, room, from, to);
@@ -159,15 +169,8 @@ describe('the CSV reader', () => {
                 buffer.fill(0x39); // '9'
                 from = to;
               }
-              reader.end();
-            } catch (error) {
-              throw state.failure ?? error;
-            }
-            if (state.samples === 0) throw InputError.at('x.csv', undefined, 'no samples');
-            collector.endCollection(
-              state.timed ? { startMs: state.startMs, endMs: state.endMs } : { timed: false },
-            );
-          });
+            }),
+          );
           if ('error' in whole)
             expect(pieces.error?.replace(/^[^:]+/, '')).toBe(whole.error?.replace(/^[^:]+/, ''));
           else expect(pieces).toEqual(whole);
