@@ -165,19 +165,28 @@ export class LogLinearCounts {
    * `target.add(this, from, to)` and a reset, it took three scans of the interval's index
    * range — a few thousand buckets for the thousand samples of a second — and a tenth of a
    * 1 M-sample report's statistics. The same figures: the ranks are reached at the same index.
+   *
+   * `listed`, when its first `totalCount` entries are the index of each count (in any order:
+   * the timeline lists them as it counts), lets a sparse interval be drained by its samples
+   * rather than by its buckets (`moveListedCounts`): fewer samples than buckets, as a second of
+   * a thousand samples over several thousand buckets has.
    */
-  drainInto(target: LogLinearCounts, from: number, to: number, percentiles: readonly number[]) {
+  drainInto(
+    target: LogLinearCounts,
+    from: number,
+    to: number,
+    percentiles: readonly number[],
+    listed?: Int32Array,
+  ) {
     const ranks = new Float64Array(percentiles.length);
     for (let k = 0; k < ranks.length; k++) ranks[k] = this.rankOf(percentiles[k]!);
     const reached = new Int32Array(percentiles.length);
-    moveCounts(
-      this.counts,
-      target.counts,
-      from,
-      to,
-      this.totalCount > 0 ? ranks : NO_RANKS,
-      reached,
-    );
+    const total = this.totalCount;
+    if (listed !== undefined && total <= listed.length && total < to - from) {
+      moveListedCounts(this.counts, target.counts, listed, total, from, to, ranks, reached);
+    } else {
+      moveCounts(this.counts, target.counts, from, to, total > 0 ? ranks : NO_RANKS, reached);
+    }
     target.totalCount += this.totalCount;
     const found = percentiles.map(() => 0);
     if (this.totalCount > 0) {
@@ -246,6 +255,55 @@ function moveCounts(
       wanted = k < ranks.length ? ranks[k]! : Infinity;
     }
   }
+}
+
+/** Buckets per block of `moveListedCounts`' block counts (a power of two). */
+const BLOCK_BITS = 6;
+/** `moveListedCounts`' counts per block of buckets, all zero between calls; grown to fit. */
+let blockCounts = new Float64Array(0);
+
+/**
+ * `moveCounts` for counts whose every one was recorded at an index in `listed[0..total)`
+ * (repeats allowed): the work follows the samples, not the buckets of `from..to`. The ranks
+ * are found in the counts of blocks of 64 buckets (summed from the list), then within the
+ * block each is reached in; each listed index's count is then moved (a repeat moves 0). The
+ * same figures as `moveCounts`: `reached[k]` is still the first index whose running count
+ * reaches `ranks[k]`, and whole counts move, so no sum changes. 1 M-row file (1,001
+ * intervals of ~1,000 samples over ~4,800 buckets each): the read's main-thread CPU 110 →
+ * 91 ms against `moveCounts` (medians of 9 fresh processes, alternating).
+ */
+function moveListedCounts(
+  counts: Float64Array,
+  into: Float64Array,
+  listed: Int32Array,
+  total: number,
+  from: number,
+  to: number,
+  ranks: Float64Array,
+  reached: Int32Array,
+): void {
+  if (blockCounts.length <= counts.length >> BLOCK_BITS) {
+    blockCounts = new Float64Array((counts.length >> BLOCK_BITS) + 1);
+  }
+  const blocks = blockCounts;
+  for (let j = 0; j < total; j++) blocks[listed[j]! >> BLOCK_BITS]! += 1;
+  let block = from >> BLOCK_BITS;
+  let seen = 0;
+  for (let k = 0; k < ranks.length; k++) {
+    const wanted = ranks[k]!;
+    while (seen + blocks[block]! < wanted) seen += blocks[block++]!;
+    // The rank is reached in this block: its buckets one by one, from its start.
+    let i = block << BLOCK_BITS;
+    let running = seen + counts[i]!;
+    while (running < wanted) running += counts[++i]!;
+    reached[k] = i;
+  }
+  for (let j = 0; j < total; j++) {
+    const i = listed[j]!;
+    into[i]! += counts[i]!;
+    counts[i] = 0;
+  }
+  blocks.fill(0, from >> BLOCK_BITS, (to >> BLOCK_BITS) + 1);
 }
 
 function clampMicros(us: number): number {

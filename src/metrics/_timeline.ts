@@ -18,6 +18,11 @@ export interface ThroughputPoint {
 
 /** Gaps longer than this many empty intervals are skipped rather than filled. */
 const MAX_EMPTY_INTERVALS = 3600;
+/**
+ * Successes of an interval whose counts index is listed (`IntervalTimeline.listed`): a
+ * second of up to 4,096 calls is drained sample by sample.
+ */
+const LISTED_ROOM = 4096;
 /** The percentiles each interval of the timeline shows (ascending: read in one scan). */
 const INTERVAL_PERCENTILES = [50, 95, 99] as const;
 
@@ -28,7 +33,8 @@ const INTERVAL_PERCENTILES = [50, 95, 99] as const;
  * (`runLatencies`). So each sample is recorded into one histogram, not two — the hot path's
  * largest cost (bench/record.bench.ts) — and memory grows by one point per interval.
  * Only the index range an interval touched is scanned and cleared, so sparse replays of
- * samples spread over days stay cheap.
+ * samples spread over days stay cheap — or only the buckets its samples went to, when it
+ * has fewer samples than that range has buckets.
  */
 export class IntervalTimeline {
   readonly points: ThroughputPoint[] = [];
@@ -37,6 +43,12 @@ export class IntervalTimeline {
   private readonly latencies: LogLinearCounts;
   private lowIndex = Infinity;
   private highIndex = -1;
+  /**
+   * The counts index of each of the open interval's successes, as counted (the first
+   * LISTED_ROOM of them): what lets `drain` move a sparse interval sample by sample
+   * (`LogLinearCounts.drainInto`).
+   */
+  private readonly listed = new Int32Array(LISTED_ROOM);
   private startMs = NaN;
   /** Samples stamped at or after this close the current interval. NaN until the first one. */
   endMs = NaN;
@@ -94,6 +106,8 @@ export class IntervalTimeline {
     this.requests++;
     if (success) {
       const index = this.latencies.recordMsAt(latencyMs);
+      const counted = this.latencies.totalCount;
+      if (counted <= LISTED_ROOM) this.listed[counted - 1] = index;
       if (latencyMs < this.min) this.min = latencyMs;
       if (latencyMs > this.max) this.max = latencyMs;
       if (index < this.lowIndex) this.lowIndex = index;
@@ -127,6 +141,8 @@ export class IntervalTimeline {
     let max = this.max;
     let lowIndex = this.lowIndex;
     let highIndex = this.highIndex;
+    const listed = this.listed;
+    let counted = latencies.totalCount;
     let i = from;
     for (; i < length; i++) {
       const latency = latencyMs[i]!;
@@ -144,8 +160,10 @@ export class IntervalTimeline {
       if (latency > max) max = latency;
       if (index < lowIndex) lowIndex = index;
       if (index > highIndex) highIndex = index;
+      if (counted < LISTED_ROOM) listed[counted] = index;
+      counted++;
     }
-    latencies.totalCount += i - from;
+    latencies.totalCount = counted;
     this.requests += i - from;
     this.runScaledSum = sum;
     this.min = min;
@@ -211,6 +229,7 @@ export class IntervalTimeline {
       this.lowIndex,
       this.highIndex,
       percentiles,
+      this.listed,
     );
     this.lowIndex = Infinity;
     this.highIndex = -1;

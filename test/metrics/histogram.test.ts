@@ -89,6 +89,50 @@ describe('LogLinearCounts (HdrHistogram layout)', () => {
     );
   });
 
+  it('drains sample by sample (its counts listed) exactly as bucket by bucket', () => {
+    const percentiles = fc
+      .array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 0, maxLength: 6 })
+      .map((ps) => [...ps].sort((a, b) => a - b));
+    // Values close together and far apart: ranks in one block of buckets, or many apart.
+    const values = fc.oneof(
+      fc.array(micros, { minLength: 1, maxLength: 300 }),
+      fc.array(fc.integer({ min: 9_000, max: 9_200 }), { minLength: 1, maxLength: 300 }),
+    );
+    fc.assert(
+      fc.property(
+        values,
+        fc.array(micros, { minLength: 0, maxLength: 50 }),
+        percentiles,
+        fc.constantFrom(2 as const, 3 as const),
+        fc.integer({ min: 0, max: 1000 }),
+        (values, before, ps, digits, extra) => {
+          const byBucket = new LogLinearCounts(digits);
+          const bySample = new LogLinearCounts(digits);
+          const targetByBucket = new LogLinearCounts(digits);
+          const targetBySample = new LogLinearCounts(digits);
+          for (const v of values) byBucket.recordMicros(v);
+          for (const v of values) bySample.recordMicros(v);
+          for (const v of before) targetByBucket.recordMicros(v);
+          for (const v of before) targetBySample.recordMicros(v);
+          const indices = values.map((v) => bySample.indexOfMicros(v));
+          // Listed in another order than recorded, with room to spare.
+          const listed = Int32Array.from([...indices].reverse().concat(Array(extra).fill(0)));
+          const from = Math.min(...indices);
+          const to = Math.max(...indices) + extra;
+          expect(bySample.drainInto(targetBySample, from, to, ps, listed)).toEqual(
+            byBucket.drainInto(targetByBucket, from, to, ps),
+          );
+          expect(targetBySample.totalCount).toBe(targetByBucket.totalCount);
+          const counts = targetBySample.counts;
+          expect(counts.findIndex((c, i) => !Object.is(c, targetByBucket.counts[i]))).toBe(-1);
+          expect(bySample.totalCount).toBe(0);
+          expect(bySample.counts.findIndex((c) => !Object.is(c, 0))).toBe(-1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps every percentile within 0.1 % of the exact value (3 significant digits)', () => {
     fc.assert(
       fc.property(
