@@ -134,9 +134,14 @@ export class SamplesCsvText {
   /** A row's most bytes: the numbers, the flags, the longest error name (with its newline). */
   private longestRow = LONGEST_UNNAMED_ROW + 1;
 
+  /**
+   * `newBuffer` gives the buffer each chunk is rendered into, of at least the size asked:
+   * by default a new one; the samples worker hands back those zlib is done with.
+   */
   constructor(
     private readonly timed: boolean,
     private readonly rowsPerChunk = 10_000,
+    private readonly newBuffer: (size: number) => Buffer = Buffer.allocUnsafe,
   ) {}
 
   /** The rows of `columns`; `errorTypes` names their error codes (index 0: none). */
@@ -201,8 +206,8 @@ export class SamplesCsvText {
   private startChunk(rows: number): Buffer {
     const first = this.buffer === undefined && this.chunkRows === 0;
     const size = Math.max(1 << 16, this.longestRow * Math.min(this.rowsPerChunk, rows + 1));
-    this.buffer = Buffer.allocUnsafe(size);
-    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, size);
+    this.buffer = this.newBuffer(size);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
     this.at = first ? HEADER.copy(this.buffer, 0) : 0;
     this.chunkRows = 0;
     return this.buffer;
