@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The installed `perfsight` command: hands argv to the CLI and exits with its code.
-import { main } from '../dist/cli/index.js';
+// The installed `perfsight` command: hands argv to the CLI (its bundle, scripts/bundle-cli.ts)
+// and exits with its code.
+import { main } from '../dist/bundle/cli.js';
 
 const code = await main(process.argv);
 // The command's work is done. Calls it abandoned (timed out, interrupted) may still hold

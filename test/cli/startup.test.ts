@@ -23,7 +23,8 @@ const RESOLVE_HOOK = `data:text/javascript,${encodeURIComponent(`
  * other commands (or a history store it was told not to open) need, nor for the libraries
  * only some of its own paths need (zod for a config file, jstat for a trend or a comparison).
  * Both ways a package can come in are seen: `import` (a resolve hook lists every URL) and
- * `require` (the CommonJS cache).
+ * `require` (the CommonJS cache). The command is the bundle `bin/perfsight.js` runs: a chunk
+ * shared by several commands could import a package that only one of them needs.
  */
 function packagesLoadedBy(args: string[]): { code: unknown; packages: string[]; files: string[] } {
   const cwd = tempDir('perfsight-cwd-');
@@ -35,7 +36,7 @@ function packagesLoadedBy(args: string[]): { code: unknown; packages: string[]; 
     register(${JSON.stringify(RESOLVE_HOOK)}, import.meta.url, {
       data: { file: ${JSON.stringify(imported)} },
     });
-    const { main } = await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'index.js'))});
+    const { main } = await import(${JSON.stringify(join(ROOT, 'dist', 'bundle', 'cli.js'))});
     const code = await main(['node', 'perfsight', ...${JSON.stringify(args)}]);
     const files = [
       ...Object.keys(createRequire(import.meta.url).cache),
