@@ -95,8 +95,12 @@ const MEMBERS_AT_ONCE = 2;
  */
 class CsvGz {
   private readonly text: SamplesCsvText;
-  /** The members begun, in the file's order: each one's compressed bytes, once done. */
-  private readonly members: Promise<Buffer>[] = [];
+  /**
+   * The members begun, in the file's order: each one's compressed bytes as zlib handed them
+   * back, once done. Joined once, at the end: joining each member first copied the 6 MB of
+   * 1 M samples twice.
+   */
+  private readonly members: Promise<Buffer[]>[] = [];
   private member: Gzip | undefined;
   private memberBytes = 0;
   private readonly streams: Gzip[] = [];
@@ -122,7 +126,7 @@ class CsvGz {
     if (this.members.length === 0) await this.nextMember();
     this.member?.end();
     this.member = undefined;
-    return Buffer.concat(await Promise.all(this.members));
+    return Buffer.concat((await Promise.all(this.members)).flat());
   }
 
   abandon(): void {
@@ -183,7 +187,7 @@ class CsvGz {
     const gzip = createGzip(options);
     const compressed: Buffer[] = [];
     gzip.on('data', (bytes: Buffer) => compressed.push(bytes));
-    const done = once(gzip, 'end').then(() => Buffer.concat(compressed));
+    const done = once(gzip, 'end').then(() => compressed);
     // Abandoned (a wrong guess): its end is never awaited.
     done.catch(() => undefined);
     this.members.push(done);
