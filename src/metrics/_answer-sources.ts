@@ -8,7 +8,12 @@
  * wholly by the model never touches them); the model's histogram is the run's minus those.
  */
 import { LogLinearCounts } from './_log-linear.js';
-import { SUM_SCALE, exactPercentiles, histogramPercentiles } from './_latency-stats.js';
+import {
+  SUM_SCALE,
+  exactPercentiles,
+  histogramPercentiles,
+  type Ascending,
+} from './_latency-stats.js';
 import { FLAG_CACHE_HIT, FLAG_FALLBACK, FLAG_SUCCESS, type SampleLog } from './_sample-log.js';
 import { sortAscending } from './_sort.js';
 import type { AnswerSource, LatencyBySource, LatencyPercentiles, SourceLatency } from './types.js';
@@ -56,7 +61,7 @@ const none = (): SourceLatency => ({ count: 0, percentiles: null });
  */
 export function exactLatencyBySource(
   log: SampleLog,
-  successLatencies: Float64Array,
+  successLatencies: Ascending,
   known: {
     answered?: Record<AnswerSource, number>;
     successPercentiles?: LatencyPercentiles;

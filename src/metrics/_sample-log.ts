@@ -7,7 +7,14 @@
  * growing; the histograms carry on.
  */
 import { FLAG_SUCCESS } from './flags.js';
-import { sortAscending } from './_sort.js';
+import {
+  SORT_BY_OURS_FROM,
+  decimalGridOf,
+  sortAscending,
+  withoutValues,
+  writeOut,
+  type DecimalGrid,
+} from './_sort.js';
 
 export { FLAG_SUCCESS, FLAG_CACHE_HIT, FLAG_CACHE_MISS, FLAG_FALLBACK } from './flags.js';
 
@@ -58,8 +65,12 @@ export class SampleLog {
   // The chunk being filled, and the next free slot in it: the hot path touches only these.
   private current: Chunk;
   private free = 0;
-  /** `sortedView`'s arrays (failures, successes) and the log's length when each was sorted. */
-  private sorted: [Float64Array | undefined, Float64Array | undefined] = [undefined, undefined];
+  /**
+   * `ascending`'s latencies (failures, successes), sorted or on their decimal grid, and the
+   * log's length when each was.
+   */
+  private sorted: [Float64Array | DecimalGrid | undefined, Float64Array | DecimalGrid | undefined] =
+    [undefined, undefined];
   private readonly sortedLength = [-1, -1];
   /** Whether the chunks are on SharedArrayBuffers (see `newChunk`). */
   private readonly shared: boolean;
@@ -174,17 +185,59 @@ export class SampleLog {
   }
 
   /**
-   * `sortedLatencies` without the copy, for readers that only read it (the collector's
-   * figures); valid until the next `push` or `clear`.
+   * `sortedLatencies` without the copy, for readers that only read it; valid until the next
+   * `push` or `clear`.
    */
   sortedView(success: boolean): Float64Array {
     const slot = success ? 1 : 0;
+    const ascending = this.ascending(success);
+    if (ascending instanceof Float64Array) return ascending;
+    const sorted = new Float64Array(ascending.length);
+    writeOut(ascending, sorted);
+    this.sorted[slot] = sorted;
+    return sorted;
+  }
+
+  /**
+   * The latencies of the samples whose success flag equals `success`, ascending, for the
+   * figures of a run (percentiles, mean, bins: the same from either form): counted on their
+   * decimal grid where the log holds them when they are on one (a file's usually are), else
+   * gathered and sorted. Counted where they are, a million latencies are never copied out
+   * of the log nor written out in order — two passes over 8 MB each — unless something asks
+   * for the array (`sortedView`).
+   */
+  ascending(success: boolean): Float64Array | DecimalGrid {
+    const slot = success ? 1 : 0;
     const cached = this.sorted[slot];
     if (cached !== undefined && this.sortedLength[slot] === this.length) return cached;
-    const sorted = sortAscending(this.latenciesWhere(success));
-    this.sorted[slot] = sorted;
+    const count = success ? this.successes : this.length - this.successes;
+    const grid = count >= SORT_BY_OURS_FROM ? this.decimalGrid(success, count) : undefined;
+    const ascending = grid ?? sortAscending(this.latenciesWhere(success));
+    this.sorted[slot] = ascending;
     this.sortedLength[slot] = this.length;
-    return sorted;
+    return ascending;
+  }
+
+  /**
+   * The grid of the latencies of one outcome: that of every latency, less the other
+   * outcome's (a run's few failures), which are kept for their own figures.
+   */
+  private decimalGrid(success: boolean, count: number): DecimalGrid | undefined {
+    const columns = this.chunkColumns();
+    const every = decimalGridOf(
+      columns.map((column) => column.latencyMs),
+      this.length,
+    );
+    if (every === undefined || count === this.length) return every;
+    const others = new Float64Array(this.length - count);
+    let at = 0;
+    for (const { latencyMs, flags } of columns) {
+      at = gather(latencyMs, flags, success ? 0 : FLAG_SUCCESS, others, at);
+    }
+    const slot = success ? 0 : 1;
+    this.gathered[slot] = others;
+    this.gatheredLength[slot] = this.length;
+    return withoutValues(every, others);
   }
 
   /**
@@ -291,4 +344,21 @@ function partition(
     }
   }
   return { successes: s, failures: f };
+}
+
+/**
+ * Appends the latencies of a chunk's samples whose success flag is `want` to `out` from `at`
+ * on, in arrival order; returns where they end.
+ */
+function gather(
+  latencyMs: Float64Array,
+  flags: Uint8Array,
+  want: number,
+  out: Float64Array,
+  at: number,
+): number {
+  for (let i = 0; i < latencyMs.length; i++) {
+    if ((flags[i]! & FLAG_SUCCESS) === want) out[at++] = latencyMs[i]!;
+  }
+  return at;
 }

@@ -73,52 +73,150 @@ const SCALES = Array.from({ length: MOST_DECIMALS + 1 }, (_, d) => 10 ** d);
  * (checked on the way in), so the result is the built-in sort's, bit for bit.
  */
 export function sortOnDecimalGrid(values: Float64Array): boolean {
-  const n = values.length;
-  const most = Math.max(2 * n, 1 << 16);
-  let d = 0;
-  let scale = 1;
-  let smallest = Infinity;
-  let largest = -Infinity;
-  // The value that last made the grid finer: it and those after it were checked on the final
-  // grid here already, so the count below checks only those before it a second time.
-  let checkedFrom = 0;
-  for (let i = 0; i < n; i++) {
-    const value = values[i]!;
-    // Negative numbers and -0 (which would come back as +0) are left to the other sorts;
-    // NaN fails every test below.
-    if (!(value > 0 || (value === 0 && 1 / value > 0))) return false;
-    if (Math.round(value * scale) / scale !== value) {
-      do {
-        if (d === MOST_DECIMALS) return false;
-        scale = SCALES[++d]!;
-      } while (Math.round(value * scale) / scale !== value);
-      checkedFrom = i;
-    }
-    if (value < smallest) smallest = value;
-    if (value > largest) largest = value;
-    // A spread too wide for a table is found early, not after the whole array.
-    if ((i & 4095) === 4095 && (largest - smallest) * scale > most) return false;
+  const grid = decimalGridOf([values], values.length);
+  if (grid) writeOut(grid, values);
+  return grid !== undefined;
+}
+
+/**
+ * Ascending values held as counts on a decimal grid: `counts[k]` of them are the double
+ * (low + k) / scale; the first count and the last are not 0. What `sortOnDecimalGrid` writes
+ * out; the figures of a run's latencies are read from it without writing them out at all.
+ */
+export interface DecimalGrid {
+  /** How many values. */
+  length: number;
+  scale: number;
+  low: number;
+  counts: Int32Array;
+}
+
+/**
+ * The grid of `sortOnDecimalGrid` for the `length` values of `pieces`, undefined when they
+ * are not on one that fits. The values are read where they are: a run's latencies are
+ * counted in the sample log's chunks, not gathered into one array first.
+ */
+export function decimalGridOf(
+  pieces: readonly Float64Array[],
+  length: number,
+): DecimalGrid | undefined {
+  const scan = new GridScan(Math.max(2 * length, 1 << 16));
+  for (let p = 0; p < pieces.length; p++) {
+    if (!scan.read(pieces[p]!, p)) return undefined;
   }
+  const { scale, smallest, largest, most } = scan;
+  if (!(smallest <= largest)) return undefined;
   // Grid points up to 2^51 are whole numbers Math.round gets exactly.
-  if (!(largest * scale < 2 ** 51)) return false;
+  if (!(largest * scale < 2 ** 51)) return undefined;
   const low = Math.round(smallest * scale);
   const steps = Math.round(largest * scale) - low + 1;
-  if (!(steps <= most)) return false;
+  if (!(steps <= most)) return undefined;
   const counts = new Int32Array(steps);
-  for (let i = 0; i < checkedFrom; i++) {
-    const value = values[i]!;
-    const k = Math.round(value * scale);
-    // Checked again on the final grid (a value was checked on the grid of its time).
-    if (k / scale !== value) return false;
-    counts[k - low]!++;
+  // Those before the value that last made the grid finer were checked on a coarser grid:
+  // checked again on the final one as they are counted.
+  for (let p = 0; p <= scan.checkedPiece; p++) {
+    const to = p === scan.checkedPiece ? scan.checkedFrom : pieces[p]!.length;
+    if (!countCheckedOnGrid(pieces[p]!, to, scale, low, counts)) return undefined;
   }
-  countOnGrid(values, checkedFrom, scale, low, counts);
+  for (let p = scan.checkedPiece; p < pieces.length; p++) {
+    countOnGrid(pieces[p]!, p === scan.checkedPiece ? scan.checkedFrom : 0, scale, low, counts);
+  }
+  return { length, scale, low, counts };
+}
+
+/**
+ * The grid without `values`, which it holds (each counted in it once more than in the
+ * result): a run's successes are its latencies without its few failures.
+ */
+export function withoutValues(grid: DecimalGrid, values: Float64Array): DecimalGrid {
+  const { low, scale } = grid;
+  const counts = grid.counts.slice();
+  for (let i = 0; i < values.length; i++) counts[Math.round(values[i]! * scale) - low]!--;
+  let first = 0;
+  let last = counts.length - 1;
+  while (first < last && counts[first] === 0) first++;
+  while (last > first && counts[last] === 0) last--;
+  return {
+    length: grid.length - values.length,
+    scale,
+    low: low + first,
+    counts: counts.subarray(first, last + 1),
+  };
+}
+
+/** The grid's values written out in order into `out` (of the grid's length). */
+export function writeOut(grid: DecimalGrid, out: Float64Array): void {
+  const { low, scale, counts } = grid;
   let at = 0;
-  for (let k = 0; k < steps; k++) {
+  for (let k = 0; k < counts.length; k++) {
     const times = counts[k]!;
     if (times === 0) continue;
-    values.fill((low + k) / scale, at, at + times);
+    out.fill((low + k) / scale, at, at + times);
     at += times;
+  }
+}
+
+/**
+ * The first read of `decimalGridOf`: the finest grid the values need, their extremes, and
+ * where the value that last made the grid finer is (it and those after it were checked on
+ * the final grid here already).
+ */
+class GridScan {
+  d = 0;
+  scale = 1;
+  smallest = Infinity;
+  largest = -Infinity;
+  checkedPiece = 0;
+  checkedFrom = 0;
+
+  constructor(readonly most: number) {}
+
+  /** Reads one piece of the values; false when they cannot be on a grid that fits. */
+  read(values: Float64Array, piece: number): boolean {
+    let { d, scale, smallest, largest } = this;
+    const n = values.length;
+    for (let i = 0; i < n; i++) {
+      const value = values[i]!;
+      // Negative numbers and -0 (which would come back as +0) are left to the other sorts;
+      // NaN fails every test below.
+      if (!(value > 0 || (value === 0 && 1 / value > 0))) return false;
+      if (Math.round(value * scale) / scale !== value) {
+        do {
+          if (d === MOST_DECIMALS) return false;
+          scale = SCALES[++d]!;
+        } while (Math.round(value * scale) / scale !== value);
+        this.checkedPiece = piece;
+        this.checkedFrom = i;
+      }
+      if (value < smallest) smallest = value;
+      if (value > largest) largest = value;
+      // A spread too wide for a table is found early, not after the whole array.
+      if ((i & 4095) === 4095 && (largest - smallest) * scale > this.most) return false;
+    }
+    this.d = d;
+    this.scale = scale;
+    this.smallest = smallest;
+    this.largest = largest;
+    return true;
+  }
+}
+
+/**
+ * Counts `values[..to)` on the grid of `scale` from `low`, each checked to be k / scale
+ * exactly; false at the first that is not.
+ */
+function countCheckedOnGrid(
+  values: Float64Array,
+  to: number,
+  scale: number,
+  low: number,
+  counts: Int32Array,
+): boolean {
+  for (let i = 0; i < to; i++) {
+    const value = values[i]!;
+    const k = Math.round(value * scale);
+    if (k / scale !== value) return false;
+    counts[k - low]!++;
   }
   return true;
 }
@@ -126,7 +224,7 @@ export function sortOnDecimalGrid(values: Float64Array): boolean {
 /**
  * Counts `values[from..]` on the grid of `scale` from `low`: each is k / scale exactly (the
  * first read checked it on this very grid, and Math.round gives the same k again), so no
- * division. A function of its own: compiled whole, not in the middle of the sort's.
+ * division. A function of its own: compiled whole, not in the middle of the grid's.
  */
 function countOnGrid(
   values: Float64Array,

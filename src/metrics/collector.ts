@@ -433,9 +433,9 @@ export class MetricsCollector implements Recorder {
     const exact = this.log.length === this.total;
     const successHistogram =
       liveEndMs === undefined ? this.successHistogram : this.timeline.liveRunLatencies();
-    const successLatencies = exact ? this.log.sortedView(true) : undefined;
+    const successLatencies = exact ? this.log.ascending(true) : undefined;
     const successPercentiles = successLatencies && exactPercentiles(successLatencies);
-    const failureLatencies = exact && this.failed > 0 ? this.log.sortedView(false) : undefined;
+    const failureLatencies = exact && this.failed > 0 ? this.log.ascending(false) : undefined;
     const durationSeconds = timed && endMs > this.startMs ? (endMs - this.startMs) / 1000 : 0;
     const errorCounts: Record<string, number> = {};
     const fallbackReasons: Record<string, number> = {};

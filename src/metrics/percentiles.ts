@@ -1,3 +1,5 @@
+import type { DecimalGrid } from './_sort.js';
+
 /**
  * numpy's default (`method="linear"`, Hyndman & Fan type 7) percentile of an ascending
  * array: h = (n − 1)·p/100, then interpolate between the neighbours of h.
@@ -5,13 +7,21 @@
 export function percentileLinear(sorted: ArrayLike<number>, percentile: number): number {
   const n = sorted.length;
   if (n === 0) return 0;
-  const h = ((n - 1) * percentile) / 100;
-  const lo = Math.floor(h);
+  const { lo, fraction } = rankOf(n, percentile);
   const below = sorted[lo]!;
   if (lo + 1 >= n) return below;
-  const above = sorted[lo + 1]!;
-  const fraction = h - lo;
-  // numpy's lerp form: exact at both ends and monotone in `fraction`.
+  return interpolate(below, sorted[lo + 1]!, fraction);
+}
+
+/** Where `percentile` falls among `n` ascending values: `fraction` of the way from [lo] on. */
+export function rankOf(n: number, percentile: number): { lo: number; fraction: number } {
+  const h = ((n - 1) * percentile) / 100;
+  const lo = Math.floor(h);
+  return { lo, fraction: h - lo };
+}
+
+/** numpy's lerp form: exact at both ends and monotone in `fraction`. */
+export function interpolate(below: number, above: number, fraction: number): number {
   const diff = above - below;
   return fraction >= 0.5 ? above - diff * (1 - fraction) : below + diff * fraction;
 }
@@ -60,6 +70,52 @@ export function meanAndStdOfSorted(sorted: Float64Array): { mean: number; std: n
   const mean = sumOf(sorted) / n;
   const squares = squaredDeviations(sorted, mean);
   return { mean: Math.min(mean, largest), std: Math.sqrt(squares / n) };
+}
+
+/**
+ * The figures of the values a grid holds (ascending, see `DecimalGrid`): the mean and the
+ * standard deviation of `meanAndStdOfSorted`, bit for bit — each value added as often as it
+ * comes, in the same order — and the values at `indices` of that order (ascending, each
+ * below the length), found in the same read of the counts. No grid value is beyond 2^51.
+ */
+export function gridFigures(
+  grid: DecimalGrid,
+  indices: readonly number[],
+): { mean: number; std: number; at: number[] } {
+  const n = grid.length;
+  const at: number[] = [];
+  if (n === 0) return { mean: 0, std: 0, at };
+  const largest = (grid.low + grid.counts.length - 1) / grid.scale;
+  const mean = sumOnGrid(grid, indices, at) / n;
+  const squares = squaredDeviationsOnGrid(grid, mean);
+  return { mean: Math.min(mean, largest), std: Math.sqrt(squares / n), at };
+}
+
+/** The grid's values' sum, added in order; the values at `indices` pushed to `at`. */
+function sumOnGrid({ low, scale, counts }: DecimalGrid, indices: readonly number[], at: number[]) {
+  let sum = 0;
+  let end = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const times = counts[k]!;
+    if (times === 0) continue;
+    const value = (low + k) / scale;
+    end += times;
+    while (at.length < indices.length && indices[at.length]! < end) at.push(value);
+    for (let i = 0; i < times; i++) sum += value;
+  }
+  return sum;
+}
+
+/** The sum of the grid's values' squared deviations from `mean`, added in order. */
+function squaredDeviationsOnGrid({ low, scale, counts }: DecimalGrid, mean: number): number {
+  let squares = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const times = counts[k]!;
+    if (times === 0) continue;
+    const square = ((low + k) / scale - mean) ** 2;
+    for (let i = 0; i < times; i++) squares += square;
+  }
+  return squares;
 }
 
 /** The values' sum, added in order. */
