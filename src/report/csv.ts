@@ -171,7 +171,7 @@ export class SamplesCsvText {
     let at = this.at;
     let i = from;
     for (; i < end && at <= last; i++) {
-      if (timed) at = timestamps.write(out, at, timestampMs[i]! / 1000);
+      if (timed) at = timestamps.writeMilliseconds(out, at, timestampMs[i]!);
       out.setUint8(at++, COMMA);
       at = latencies.write(out, at, latencyMs[i]!);
       // The whole tail, newline included, whatever its length: the bytes past it are

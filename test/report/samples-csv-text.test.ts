@@ -125,6 +125,40 @@ describe('samples CSV numbers (ShortestNumbers)', () => {
     );
   });
 
+  it('write a timestamp in ms as String(ms / 1000), whole ms of the second before or not', () => {
+    // The ms of a few seconds (as tools log them, and at the edges: 10^8 s, past 10^12 s where
+    // a second's ms reach 10^15, and 2^53), whole or not, and the values around them.
+    const second = fc.oneof(
+      fc.integer({ min: 1e8, max: 2e9 }),
+      fc.integer({ min: 1e8, max: 1e13 }),
+      fc.constantFrom(1e8, 1_700_000_000, 1e12 - 1, 1e12, 2 ** 53 / 1000, 99_999_999, 0),
+    );
+    const offset = fc.oneof(
+      fc.integer({ min: -2, max: 1001 }),
+      fc.double({ min: -1, max: 1001, noNaN: true }),
+      fc.integer({ min: -2, max: 1001 }).map((ms) => ms + 0.5),
+    );
+    const edges = fc.constantFrom(-500, -1000, -0, 0, NaN, Infinity, 1e15 - 1, 1e15, 2 ** 53);
+    fc.assert(
+      fc.property(
+        fc.array(second, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.oneof(fc.tuple(fc.nat(2), offset), edges), { minLength: 2, maxLength: 40 }),
+        (seconds, picks) => {
+          const numbers = new ShortestNumbers();
+          return picks.every((pick) => {
+            const ms =
+              typeof pick === 'number' ? pick : seconds[pick[0] % seconds.length]! * 1000 + pick[1];
+            const out = Buffer.alloc(NUMBER_ROOM + 16, '0');
+            const view = new DataView(out.buffer, out.byteOffset + 8, NUMBER_ROOM);
+            const end = numbers.writeMilliseconds(view, 0, ms);
+            return out.toString('latin1', 8, 8 + end) === String(ms / 1000);
+          });
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('drop trailing zeros whatever the decimal places tried first', () => {
     // The places of the value before are tried first: 16.7 after 16.707 is 16700 thousandths.
     const decimal = fc
