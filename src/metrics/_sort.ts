@@ -100,28 +100,26 @@ export function decimalGridOf(
   pieces: readonly Float64Array[],
   length: number,
 ): DecimalGrid | undefined {
-  const scan = new GridScan(Math.max(2 * length, 1 << 16));
-  for (let p = 0; p < pieces.length; p++) {
-    if (!scan.read(pieces[p]!, p)) return undefined;
+  const most = Math.max(2 * length, 1 << 16);
+  // Counted in one read on the grid of the values so far; a value that needs a finer one
+  // starts the count over on that (in a file's column, one of its first values).
+  for (let d = 0; ;) {
+    const grid = new GridCount(SCALES[d]!, most);
+    let stop: { piece: number; at: number } | undefined;
+    for (let p = 0; p < pieces.length && !stop; p++) {
+      const at = grid.count(pieces[p]!);
+      if (at >= 0) stop = { piece: p, at };
+    }
+    if (!stop) return grid.counted(length);
+    const value = pieces[stop.piece]![stop.at]!;
+    // Negative numbers and -0 (which would come back as +0) are left to the other sorts, as
+    // is a spread too wide for a table; NaN fails every test.
+    if (grid.tooWide || !(value > 0 || (value === 0 && 1 / value > 0))) return undefined;
+    do {
+      if (d === MOST_DECIMALS) return undefined;
+      d++;
+    } while (Math.round(value * SCALES[d]!) / SCALES[d]! !== value);
   }
-  const { scale, smallest, largest, most } = scan;
-  if (!(smallest <= largest)) return undefined;
-  // Grid points up to 2^51 are whole numbers Math.round gets exactly.
-  if (!(largest * scale < 2 ** 51)) return undefined;
-  const low = Math.round(smallest * scale);
-  const steps = Math.round(largest * scale) - low + 1;
-  if (!(steps <= most)) return undefined;
-  const counts = new Int32Array(steps);
-  // Those before the value that last made the grid finer were checked on a coarser grid:
-  // checked again on the final one as they are counted.
-  for (let p = 0; p <= scan.checkedPiece; p++) {
-    const to = p === scan.checkedPiece ? scan.checkedFrom : pieces[p]!.length;
-    if (!countCheckedOnGrid(pieces[p]!, to, scale, low, counts)) return undefined;
-  }
-  for (let p = scan.checkedPiece; p < pieces.length; p++) {
-    countOnGrid(pieces[p]!, p === scan.checkedPiece ? scan.checkedFrom : 0, scale, low, counts);
-  }
-  return { length, scale, low, counts };
 }
 
 /**
@@ -132,10 +130,7 @@ export function withoutValues(grid: DecimalGrid, values: Float64Array): DecimalG
   const { low, scale } = grid;
   const counts = grid.counts.slice();
   for (let i = 0; i < values.length; i++) counts[Math.round(values[i]! * scale) - low]!--;
-  let first = 0;
-  let last = counts.length - 1;
-  while (first < last && counts[first] === 0) first++;
-  while (last > first && counts[last] === 0) last--;
+  const { first, last } = occupied(counts);
   return {
     length: grid.length - values.length,
     scale,
@@ -157,83 +152,85 @@ export function writeOut(grid: DecimalGrid, out: Float64Array): void {
 }
 
 /**
- * The first read of `decimalGridOf`: the finest grid the values need, their extremes, and
- * where the value that last made the grid finer is (it and those after it were checked on
- * the final grid here already).
+ * Counts values on the grid of `scale` (k / scale, k whole): `counts[i]` of them are k =
+ * `base` + i. The table grows around the values as they come, up to `most` steps.
  */
-class GridScan {
-  d = 0;
-  scale = 1;
-  smallest = Infinity;
-  largest = -Infinity;
-  checkedPiece = 0;
-  checkedFrom = 0;
+class GridCount {
+  private counts = new Int32Array(0);
+  private base = 0;
+  /** Whether a value was too far from the others for a table of `most` steps. */
+  tooWide = false;
 
-  constructor(readonly most: number) {}
+  constructor(
+    private readonly scale: number,
+    private readonly most: number,
+  ) {}
 
-  /** Reads one piece of the values; false when they cannot be on a grid that fits. */
-  read(values: Float64Array, piece: number): boolean {
-    let { d, scale, smallest, largest } = this;
-    const n = values.length;
-    for (let i = 0; i < n; i++) {
+  /**
+   * Counts `values`; returns the index of the first it cannot count — negative, -0, NaN, not
+   * on this grid, too far out (`tooWide`) — the others after it uncounted, else -1.
+   */
+  count(values: Float64Array): number {
+    const scale = this.scale;
+    let counts = this.counts;
+    let base = this.base;
+    for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
-      // Negative numbers and -0 (which would come back as +0) are left to the other sorts;
-      // NaN fails every test below.
-      if (!(value > 0 || (value === 0 && 1 / value > 0))) return false;
-      if (Math.round(value * scale) / scale !== value) {
-        do {
-          if (d === MOST_DECIMALS) return false;
-          scale = SCALES[++d]!;
-        } while (Math.round(value * scale) / scale !== value);
-        this.checkedPiece = piece;
-        this.checkedFrom = i;
+      const k = Math.round(value * scale);
+      if (k / scale !== value || !(value > 0 || (value === 0 && 1 / value > 0))) return i;
+      const at = k - base;
+      if (at >= 0 && at < counts.length) {
+        counts[at]!++;
+        continue;
       }
-      if (value < smallest) smallest = value;
-      if (value > largest) largest = value;
-      // A spread too wide for a table is found early, not after the whole array.
-      if ((i & 4095) === 4095 && (largest - smallest) * scale > this.most) return false;
+      if (!this.grow(k)) return i;
+      counts = this.counts;
+      base = this.base;
+      counts[k - base]!++;
     }
-    this.d = d;
-    this.scale = scale;
-    this.smallest = smallest;
-    this.largest = largest;
+    return -1;
+  }
+
+  /** What was counted, as a grid of `length` values; undefined beyond 2^51 steps. */
+  counted(length: number): DecimalGrid | undefined {
+    const { first, last } = occupied(this.counts);
+    // Grid points up to 2^51 are whole numbers Math.round gets exactly.
+    if (!(first <= last) || !(this.base + last < 2 ** 51)) return undefined;
+    return {
+      length,
+      scale: this.scale,
+      low: this.base + first,
+      counts: this.counts.subarray(first, last + 1),
+    };
+  }
+
+  /** Makes room for k (twice the room the values need, k among them); false if too wide. */
+  private grow(k: number): boolean {
+    const { first, last } = occupied(this.counts);
+    const from = first <= last ? Math.min(this.base + first, k) : k;
+    const to = first <= last ? Math.max(this.base + last, k) : k;
+    const span = to - from + 1;
+    if (!(span <= this.most)) {
+      this.tooWide = true;
+      return false;
+    }
+    const size = Math.max(2 * this.counts.length, 2 * span, 1 << 12);
+    const counts = new Int32Array(size);
+    const base = from - Math.floor((size - span) / 2);
+    if (first <= last) counts.set(this.counts.subarray(first, last + 1), this.base + first - base);
+    this.counts = counts;
+    this.base = base;
     return true;
   }
 }
 
-/**
- * Counts `values[..to)` on the grid of `scale` from `low`, each checked to be k / scale
- * exactly; false at the first that is not.
- */
-function countCheckedOnGrid(
-  values: Float64Array,
-  to: number,
-  scale: number,
-  low: number,
-  counts: Int32Array,
-): boolean {
-  for (let i = 0; i < to; i++) {
-    const value = values[i]!;
-    const k = Math.round(value * scale);
-    if (k / scale !== value) return false;
-    counts[k - low]!++;
-  }
-  return true;
-}
-
-/**
- * Counts `values[from..]` on the grid of `scale` from `low`: each is k / scale exactly (the
- * first read checked it on this very grid, and Math.round gives the same k again), so no
- * division. A function of its own: compiled whole, not in the middle of the grid's.
- */
-function countOnGrid(
-  values: Float64Array,
-  from: number,
-  scale: number,
-  low: number,
-  counts: Int32Array,
-): void {
-  for (let i = from; i < values.length; i++) counts[Math.round(values[i]! * scale) - low]!++;
+/** The first and the last index of `counts` that are not 0 (first > last: none). */
+function occupied(counts: Int32Array): { first: number; last: number } {
+  let first = 0;
+  let last = counts.length - 1;
+  while (first <= last && counts[first] === 0) first++;
+  while (last > first && counts[last] === 0) last--;
+  return { first, last };
 }
 
 /**

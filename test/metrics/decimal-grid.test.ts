@@ -60,6 +60,28 @@ describe('figures read from a decimal grid', () => {
   });
 });
 
+describe('decimalGridOf', () => {
+  it('counts in one read what comes in any order, over again on a finer grid when one needs it', () => {
+    // Falling, then rising far beyond the first table; a finer value in the last piece.
+    const falling = Float64Array.from({ length: 5000 }, (_, i) => 400 - (i % 400));
+    const rising = Float64Array.from({ length: 5000 }, (_, i) => 400 + (i % 240));
+    const finer = Float64Array.from([3, 0.25, 7]);
+    const grid = decimalGridOf([falling, rising, finer], 10_003);
+    expect(grid?.scale).toBe(100);
+    const expected = Float64Array.from([...falling, ...rising, ...finer]).sort();
+    const written = new Float64Array(expected.length);
+    writeOut(grid!, written);
+    expect(bytes(written).equals(bytes(expected))).toBe(true);
+    // Too wide a spread for a table of twice as many steps as values, or off every grid.
+    expect(decimalGridOf([Float64Array.from([1, 2, 1e6])], 3)).toBeUndefined();
+    expect(decimalGridOf([Float64Array.from([1, 2]), Float64Array.from([Math.PI])], 3)).toBe(
+      undefined,
+    );
+    expect(decimalGridOf([Float64Array.from([2, -0])], 2)).toBeUndefined();
+    expect(decimalGridOf([Float64Array.from([2, Infinity])], 2)).toBeUndefined();
+  });
+});
+
 describe('SampleLog.ascending', () => {
   it('counts a large run’s latencies on their grid: the figures of the sorted latencies, failures at the extremes', () => {
     const log = new SampleLog(300_000);
