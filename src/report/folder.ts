@@ -96,6 +96,9 @@ export class StagedFolder {
   private readonly cleanUp = () =>
     rmSync(this.path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
 
+  /** The folder's marker being written (see `create`). */
+  private marked: Promise<void> = Promise.resolve();
+
   private constructor(
     readonly target: string,
     readonly path: string,
@@ -106,9 +109,14 @@ export class StagedFolder {
   static async create(target: string, kind: FolderKind): Promise<StagedFolder> {
     const parent = dirname(resolve(target));
     const temp = join(parent, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
-    await mkdir(parent, { recursive: true }).catch((error: unknown) => {
+    // Synchronously, as the folder below: at the end of a large report the thread pool is
+    // busy with the samples' gzip, and a round trip to it held up the first file (the parent
+    // exists, mostly: a system call).
+    try {
+      mkdirSync(parent, { recursive: true });
+    } catch (error) {
       throw folderError(target, error);
-    });
+    }
     // The exit cleanup is armed before the folder exists, and the folder made synchronously:
     // an asynchronous mkdir could finish on the thread pool while a second Ctrl-C already
     // runs the exit handlers, and leave the temporary folder behind.
@@ -119,10 +127,9 @@ export class StagedFolder {
       process.off('exit', folder.cleanUp);
       throw folderError(target, error);
     }
-    await writeFile(join(temp, FOLDER_MARKER), marker(kind)).catch(async (error: unknown) => {
-      await folder.discard();
-      throw folderError(target, error);
-    });
+    // Written with the files (`write` waits for it), not before them, for the same reason.
+    folder.marked = writeFile(join(temp, FOLDER_MARKER), marker(kind));
+    folder.marked.catch(() => undefined);
     return folder;
   }
 
@@ -133,7 +140,7 @@ export class StagedFolder {
    * every write has, so nothing is left writing into a folder an error discards.
    */
   async write(files: readonly ReportFile[]): Promise<void> {
-    const writes: Promise<void>[] = [];
+    const writes: Promise<void>[] = [this.marked];
     let failure: { error: unknown } | undefined;
     try {
       for (const file of files) {
@@ -183,6 +190,7 @@ export class StagedFolder {
   /** Removes the temporary folder (after an error); a no-op once committed. */
   async discard(): Promise<void> {
     if (this.committed) return;
+    await this.marked.catch(() => undefined);
     await rm(this.path, { recursive: true, force: true }).catch(() => undefined);
     process.off('exit', this.cleanUp);
   }
