@@ -178,9 +178,15 @@ export class LogLinearCounts {
     percentiles: readonly number[],
     listed?: Int32Array,
   ) {
-    const ranks = new Float64Array(percentiles.length);
-    for (let k = 0; k < ranks.length; k++) ranks[k] = this.rankOf(percentiles[k]!);
-    const reached = new Int32Array(percentiles.length);
+    const n = percentiles.length;
+    // Typed arrays made once per number of percentiles: the timeline drains an interval a second.
+    if (drainRanks.length !== n) {
+      drainRanks = new Float64Array(n);
+      drainReached = new Int32Array(n);
+    }
+    const ranks = drainRanks;
+    const reached = drainReached;
+    for (let k = 0; k < n; k++) ranks[k] = this.rankOf(percentiles[k]!);
     const total = this.totalCount;
     if (listed !== undefined && total <= listed.length && total < to - from) {
       moveListedCounts(this.counts, target.counts, listed, total, from, to, ranks, reached);
@@ -222,6 +228,9 @@ export class LogLinearCounts {
 }
 
 const NO_RANKS = new Float64Array(0);
+/** `drainInto`'s ranks and the indices they are reached at. */
+let drainRanks = new Float64Array(0);
+let drainReached = new Int32Array(0);
 
 /**
  * `drainInto`'s scan, on typed arrays and numbers only, in a function of its own: it runs
