@@ -346,14 +346,10 @@ function partition(
   return { successes: s, failures: f };
 }
 
-/** The success bit of each of four flags read as one 32-bit word. */
-const FOUR_SUCCESS_BITS = FLAG_SUCCESS * 0x01010101;
-
 /**
  * Appends the latencies of a chunk's samples whose success flag is `want` to `out` from `at`
- * on, in arrival order; returns where they end. The flags are read four at a time where
- * their bytes allow: four samples none of which is wanted (a run's successes, when its few
- * failures are gathered) are passed over in one test.
+ * on, in arrival order; returns where they end. (Reading the flags four at a time as 32-bit
+ * words was no faster: the loop runs once per process, mostly before it is optimized.)
  */
 function gather(
   latencyMs: Float64Array,
@@ -362,17 +358,7 @@ function gather(
   out: Float64Array,
   at: number,
 ): number {
-  const n = latencyMs.length;
-  const words =
-    flags.byteOffset % 4 === 0 ? new Uint32Array(flags.buffer, flags.byteOffset, n >>> 2) : [];
-  const noneWanted = want === 0 ? FOUR_SUCCESS_BITS : 0;
-  for (let w = 0; w < words.length; w++) {
-    if ((words[w]! & FOUR_SUCCESS_BITS) === noneWanted) continue;
-    for (let i = 4 * w; i < 4 * w + 4; i++) {
-      if ((flags[i]! & FLAG_SUCCESS) === want) out[at++] = latencyMs[i]!;
-    }
-  }
-  for (let i = 4 * words.length; i < n; i++) {
+  for (let i = 0; i < latencyMs.length; i++) {
     if ((flags[i]! & FLAG_SUCCESS) === want) out[at++] = latencyMs[i]!;
   }
   return at;
