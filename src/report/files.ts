@@ -34,6 +34,10 @@ export function json(value: unknown): string {
 
 /** The report model of a run and the files it makes. Pure: nothing is written here. */
 export function buildRunReports(run: RunResult): RunReports {
+  // The samples first: a large run's worker is sent the run's end now and finishes its
+  // files while the summary and the detailed report (its histograms encoded) are built
+  // here, rather than after them — the worker, not this thread, is mostly the last done.
+  const encoded = run.recorded.samples && encodeSamples(run.recorded);
   const summary = buildSummaryReport(run);
   const detailed = buildDetailedReport(run, summary);
   const files: ReportFile[] = [
@@ -41,8 +45,7 @@ export function buildRunReports(run: RunResult): RunReports {
     { name: 'detailed.json', render: () => json(detailed) },
     { name: 'summary.csv', render: () => renderSummaryCsv(summary) },
   ];
-  if (run.recorded.samples) {
-    const encoded = encodeSamples(run.recorded);
+  if (run.recorded.samples && encoded) {
     files.push({ name: SAMPLES_FILE, render: () => bytesOf(encoded, 'csvGz') });
     if (run.recorded.samples.length > 0) {
       files.push({ name: SAMPLES_ARROW_FILE, render: () => bytesOf(encoded, 'arrow') });
