@@ -8,7 +8,7 @@
  * imports), and npm packages stay outside, loaded where perfsight's modules load them. The
  * library (`dist/index.js`) is not bundled: a library user imports modules as before.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -35,6 +35,8 @@ const ownUrl: Plugin = {
   },
 };
 
+// A build's chunks are named by their content: the last build's would stay beside them.
+await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { cli: `${dist}cli/index.js` },
   outdir,
