@@ -29,10 +29,32 @@ export interface EncodedSamples {
   arrow: Uint8Array[] | undefined;
 }
 
+/**
+ * samples.arrow and samples.csv.gz as each is made (`SamplesEncoder.finish`): the Arrow file
+ * at once, the gzip once its last members are compressed on the thread pool.
+ */
+export interface FinishingSamples {
+  /** As `EncodedSamples.arrow`. */
+  arrow: Uint8Array[] | undefined;
+  /**
+   * samples.csv.gz's bytes as zlib handed them back, in order, never joined: written one
+   * after the other they are the file (joining them copied its 6 MB for 1 M samples).
+   */
+  csvGz: Promise<Buffer[]>;
+}
+
 /** What the samples worker is sent: a part of a run being read, or the run's end. */
 export type SamplesMessage =
   | { kind: 'part'; columns: SampleColumns; errorTypes: readonly string[] }
   | ({ kind: 'end' } & SamplesToEncode);
+
+/**
+ * What the samples worker answers, a file at a time as soon as each is made: samples.arrow
+ * is written while samples.csv.gz's last members are still being compressed, and the gzip
+ * does not wait for the Arrow file either.
+ */
+export type SamplesReply =
+  { file: 'arrow'; bytes: FinishingSamples['arrow'] } | { file: 'csvGz'; bytes: Uint8Array[] };
 
 const ROWS_PER_CHUNK = 50_000;
 
@@ -56,7 +78,19 @@ export class SamplesEncoder {
     await this.csv.add(columns, errorTypes);
   }
 
-  async end({ columns, errorTypes, timed, arrowClaim }: SamplesToEncode): Promise<EncodedSamples> {
+  /** The encoded samples, samples.csv.gz's bytes joined (see `finish`). */
+  async end(job: SamplesToEncode): Promise<EncodedSamples> {
+    const { csvGz, arrow } = await this.finish(job);
+    return { csvGz: Buffer.concat(await csvGz), arrow };
+  }
+
+  /** The run's last samples: samples.arrow made, samples.csv.gz's last members compressing. */
+  async finish({
+    columns,
+    errorTypes,
+    timed,
+    arrowClaim,
+  }: SamplesToEncode): Promise<FinishingSamples> {
     let csv = this.csv;
     if (csv?.timed !== timed) {
       csv?.abandon();
@@ -65,12 +99,12 @@ export class SamplesEncoder {
     }
     for (const part of columns) await csv.add(part, errorTypes);
     this.columns.push(...columns);
-    const finished = csv.end();
+    const csvGz = csv.end();
     let arrow: Uint8Array[] | undefined;
     if (!arrowClaim || claimArrow(arrowClaim, ARROW_BY_ENCODER)) {
       arrow = samplesArrowParts(this.columns, errorTypes, timed);
     }
-    return { csvGz: await finished, arrow };
+    return { csvGz, arrow };
   }
 }
 
@@ -97,8 +131,7 @@ class CsvGz {
   private readonly text: SamplesCsvText;
   /**
    * The members begun, in the file's order: each one's compressed bytes as zlib handed them
-   * back, once done. Joined once, at the end: joining each member first copied the 6 MB of
-   * 1 M samples twice.
+   * back, once done. Never joined here (see `FinishingSamples.csvGz`).
    */
   private readonly members: Promise<Buffer[]>[] = [];
   private member: Gzip | undefined;
@@ -120,13 +153,13 @@ class CsvGz {
     await this.write(this.text.rows(columns, errorTypes));
   }
 
-  async end(): Promise<Buffer> {
+  async end(): Promise<Buffer[]> {
     await this.write(this.text.end());
     // Never no member at all: an empty file is no gzip (the text has its header, though).
     if (this.members.length === 0) await this.nextMember();
     this.member?.end();
     this.member = undefined;
-    return Buffer.concat((await Promise.all(this.members)).flat());
+    return (await Promise.all(this.members)).flat();
   }
 
   abandon(): void {

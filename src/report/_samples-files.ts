@@ -14,7 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RecordedRun, SampleColumns } from '../metrics/index.js';
 import { ARROW_BY_ASKER, claimArrow } from './_arrow-claim.js';
-import type { EncodedSamples, SamplesMessage, SamplesToEncode } from './_samples-encode.js';
+import type {
+  FinishingSamples,
+  SamplesMessage,
+  SamplesReply,
+  SamplesToEncode,
+} from './_samples-encode.js';
 
 const WORKER = new URL('./_samples-worker.js', import.meta.url);
 /** From this many samples a worker pays for its start (~50 ms) many times over. */
@@ -67,8 +72,15 @@ export function releaseSamplesWorker(): void {
   spare = undefined;
 }
 
-/** Starts encoding a run's samples (on a worker when large); the result, when asked. */
-export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSamples> {
+/** samples.csv.gz and samples.arrow, each once it is made. */
+export interface SamplesFiles {
+  csvGz: Promise<readonly Uint8Array[]>;
+  /** undefined when the run has no samples. */
+  arrow: Promise<FinishingSamples['arrow']>;
+}
+
+/** Starts encoding a run's samples (on a worker when large); the files, when asked. */
+export function encodeSamples(recorded: RecordedRun): () => SamplesFiles {
   const columns = recorded.samples?.chunkColumns() ?? [];
   const job: SamplesToEncode = {
     columns,
@@ -77,47 +89,57 @@ export function encodeSamples(recorded: RecordedRun): () => Promise<EncodedSampl
     arrowClaim: new Int32Array(new SharedArrayBuffer(4)),
   };
   const large = (recorded.samples?.length ?? 0) >= WORKER_FROM;
-  let started: Promise<EncodedSamples> | undefined;
+  let started: SamplesFiles | undefined;
   if (spare && startedThisRun(spare.sent, columns) && (large || spare.sent.length > 0)) {
     // The worker has this run's first chunks already: it is sent the rest.
     const { worker, sent } = spare;
     spare = undefined;
     const end: SamplesMessage = { kind: 'end', ...job, columns: columns.slice(sent.length) };
     worker.postMessage(end);
-    started = answer(worker);
+    started = settled(answer(worker));
   } else if (large && existsSync(fileURLToPath(WORKER))) {
     // A spare worker given another run's samples (or none to a small run) is of no use.
     releaseSamplesWorker();
-    started = answer(new Worker(WORKER, { workerData: job }));
+    started = settled(answer(new Worker(WORKER, { workerData: job })));
   }
   if (started) {
-    // Reported when the files are written; a run whose folder is never written ignores it.
-    started.catch(() => undefined);
-    const fromWorker = started;
-    let asked: Promise<EncodedSamples> | undefined;
+    const encoding = started;
+    let asked: SamplesFiles | undefined;
     // Asked when the samples files are written, after every other file: this thread has
     // only to wait for the worker then, and makes samples.arrow meanwhile unless the worker
     // began it already (on a busy machine the worker is the one behind).
     return () =>
       (asked ??= claimArrow(job.arrowClaim!, ARROW_BY_ASKER)
-        ? withArrowHere(fromWorker, job.errorTypes, job.timed, columns)
-        : fromWorker);
+        ? settled({ csvGz: encoding.csvGz, arrow: arrowHere(job, columns) })
+        : encoding);
   }
-  let here: Promise<EncodedSamples> | undefined;
-  return () =>
-    (here ??= import('./_samples-encode.js').then(async (module) => module.encodeSamplesHere(job)));
+  let here: SamplesFiles | undefined;
+  return () => {
+    if (here) return here;
+    const encoded = import('./_samples-encode.js').then(async (module) =>
+      module.encodeSamplesHere(job),
+    );
+    return (here = settled({
+      csvGz: encoded.then(({ csvGz }) => [csvGz]),
+      arrow: encoded.then(({ arrow }) => arrow),
+    }));
+  };
 }
 
-/** The worker's samples.csv.gz, with samples.arrow made here. */
-async function withArrowHere(
-  fromWorker: Promise<EncodedSamples>,
-  errorTypes: readonly string[],
-  timed: boolean,
-  columns: readonly SampleColumns[],
-): Promise<EncodedSamples> {
+/** samples.arrow made here. */
+async function arrowHere(job: SamplesToEncode, columns: readonly SampleColumns[]) {
   const { samplesArrowParts } = await import('./arrow.js');
-  const arrow = samplesArrowParts(columns, errorTypes, timed);
-  return { csvGz: (await fromWorker).csvGz, arrow };
+  return samplesArrowParts(columns, job.errorTypes, job.timed);
+}
+
+/**
+ * `files`, each reported when it is written: a run whose folder is never written, or that
+ * writes no samples.arrow (no samples), ignores it.
+ */
+function settled(files: SamplesFiles): SamplesFiles {
+  files.csvGz.catch(() => undefined);
+  files.arrow.catch(() => undefined);
+  return files;
 }
 
 /** Whether the chunks a worker was sent are where this run's samples begin. */
@@ -125,12 +147,24 @@ function startedThisRun(sent: readonly ArrayBufferLike[], columns: readonly Samp
   return sent.every((buffer, i) => columns[i]?.latencyMs.buffer === buffer);
 }
 
-/** The worker's encoded samples. */
-function answer(worker: Worker): Promise<EncodedSamples> {
+/** The worker's files, each as it hands it back. */
+function answer(worker: Worker): SamplesFiles {
+  // Never the reason the process stays up: the folder write awaits the files itself.
+  worker.unref();
+  // The gzip's bytes are never undefined (see `SamplesReply`).
+  const csvGz = fromWorker(worker, 'csvGz') as Promise<Uint8Array[]>;
+  return { csvGz, arrow: fromWorker(worker, 'arrow') };
+}
+
+/** The bytes of `file`, once the worker hands them back. */
+function fromWorker(worker: Worker, file: SamplesReply['file']): Promise<SamplesReply['bytes']> {
   return new Promise((resolve, reject) => {
-    // Never the reason the process stays up: the folder write awaits the result itself.
-    worker.unref();
-    worker.once('message', resolve);
+    const take = (reply: SamplesReply) => {
+      if (reply.file !== file) return;
+      worker.off('message', take);
+      resolve(reply.bytes);
+    };
+    worker.on('message', take);
     worker.once('error', reject);
     worker.once('exit', (code) => {
       reject(new Error(`the samples worker stopped (exit code ${code}) before it finished`));

@@ -1,7 +1,6 @@
 import { terminalSafeJson } from '../neutralise/index.js';
 import { renderSummaryCsv } from './csv.js';
-import { encodeSamples } from './_samples-files.js';
-import type { EncodedSamples } from './_samples-encode.js';
+import { encodeSamples, type SamplesFiles } from './_samples-files.js';
 import {
   SAMPLES_ARROW_FILE,
   SAMPLES_FILE,
@@ -54,11 +53,10 @@ export function buildRunReports(run: RunResult): RunReports {
   return { summary, detailed, files };
 }
 
+/** A samples file's bytes, once it is made (each file as soon as it is, see `SamplesFiles`). */
 async function* bytesOf(
-  encoded: () => Promise<EncodedSamples>,
-  file: keyof EncodedSamples,
+  encoded: () => SamplesFiles,
+  file: keyof SamplesFiles,
 ): AsyncGenerator<Uint8Array> {
-  const bytes = (await encoded())[file];
-  if (bytes instanceof Uint8Array) yield bytes;
-  else if (bytes) yield* bytes;
+  yield* (await encoded()[file]) ?? [];
 }

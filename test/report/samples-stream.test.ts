@@ -9,8 +9,8 @@ import {
   MEMBER_BYTES,
   SamplesEncoder,
   encodeSamplesHere,
-  type EncodedSamples,
 } from '../../src/report/_samples-encode.js';
+import type { SamplesFiles } from '../../src/report/_samples-files.js';
 import type { RecordedRun } from '../../src/metrics/index.js';
 import { renderSamplesArrow } from '../../src/report/arrow.js';
 import { readSamplesFile } from '../../src/samples/index.js';
@@ -378,16 +378,16 @@ describe('samples.arrow, made by whichever thread is free first', () => {
 
   it('asked before the worker got to it, the main thread makes it: the same file (built)', async () => {
     const { encodeSamples } = (await import(join(ROOT, 'dist', 'report', '_samples-files.js'))) as {
-      encodeSamples: (recorded: RecordedRun) => () => Promise<EncodedSamples>;
+      encodeSamples: (recorded: RecordedRun) => () => SamplesFiles;
     };
     const recorded = record(2 * CHUNK + 5, true);
     const encoded = encodeSamples(recorded);
     // Asked at once: the worker has not even started, so this thread claims the Arrow file.
     const asked = encoded();
     expect(encoded()).toBe(asked);
-    const { csvGz, arrow } = await asked;
+    const arrow = await asked.arrow;
     expect(Buffer.concat(arrow!).equals(Buffer.from(renderSamplesArrow(recorded)!))).toBe(true);
-    const csv = gunzipSync(csvGz);
+    const csv = gunzipSync(Buffer.concat(await asked.csvGz));
     const all = recorded.samples!.chunkColumns();
     expect(csv.equals(former(all, recorded.errorTypes, true))).toBe(true);
   }, 60_000);
