@@ -118,15 +118,8 @@ export class ShortestNumbers {
       thousandths < 1000 &&
       (thousandths | 0) === thousandths
     ) {
-      const words = this.largeWholeWords;
-      out.setUint32(at, words[0]!, true);
-      out.setUint32(at + 4, words[1]!, true);
-      out.setUint32(at + 8, words[2]!, true);
-      out.setUint32(at + 12, words[3]!, true);
-      at += this.largeWholeLength;
-      if (thousandths === 0) return at;
-      out.setUint32(at, FRACTIONS[thousandths]!, true);
-      return at + FRACTION_LENGTHS[thousandths]!;
+      at = this.repeatLargeWhole(out, at);
+      return thousandths === 0 ? at : writeThousandths(out, at, thousandths);
     }
     return this.write(out, at, ms / 1000);
   }
@@ -175,9 +168,7 @@ export class ShortestNumbers {
     }
     if (fraction === 0) return at;
     if (d > 3) return writeFraction(out, at, fraction, d);
-    const thousandths = fraction * POW10[3 - d]!;
-    out.setUint32(at, FRACTIONS[thousandths]!, true);
-    return at + FRACTION_LENGTHS[thousandths]!;
+    return writeThousandths(out, at, fraction * POW10[3 - d]!);
   }
 
   /**
@@ -186,23 +177,33 @@ export class ShortestNumbers {
    */
   private writeWhole(out: DataView, at: number, whole: number): number {
     if (whole < HUNDRED_MILLION) return writeSmall(out, at, whole | 0);
-    const words = this.largeWholeWords;
-    if (whole === this.lastLargeWhole) {
-      // Sixteen bytes: those past the digits are overwritten by what follows.
-      out.setUint32(at, words[0]!, true);
-      out.setUint32(at + 4, words[1]!, true);
-      out.setUint32(at + 8, words[2]!, true);
-      out.setUint32(at + 12, words[3]!, true);
-      return at + this.largeWholeLength;
-    }
+    if (whole === this.lastLargeWhole) return this.repeatLargeWhole(out, at);
     // Two int32 parts: below 10^7, then the last eight digits.
     const high = Math.floor(whole / HUNDRED_MILLION);
     const end = writeFixed(out, writeSmall(out, at, high) + 8, whole - high * HUNDRED_MILLION, 8);
+    const words = this.largeWholeWords;
     for (let k = 0; k < 4; k++) words[k] = out.getUint32(at + 4 * k, true);
     this.lastLargeWhole = whole;
     this.largeWholeLength = end - at;
     return end;
   }
+
+  /** The last whole part of at least 10^8 written again; returns the end. */
+  private repeatLargeWhole(out: DataView, at: number): number {
+    const words = this.largeWholeWords;
+    // Sixteen bytes: those past the digits are overwritten by what follows.
+    out.setUint32(at, words[0]!, true);
+    out.setUint32(at + 4, words[1]!, true);
+    out.setUint32(at + 8, words[2]!, true);
+    out.setUint32(at + 12, words[3]!, true);
+    return at + this.largeWholeLength;
+  }
+}
+
+/** A fraction of 1 to 999 thousandths as `.` and its digits, trailing zeros dropped (`FRACTIONS`). */
+function writeThousandths(out: DataView, at: number, thousandths: number): number {
+  out.setUint32(at, FRACTIONS[thousandths]!, true);
+  return at + FRACTION_LENGTHS[thousandths]!;
 }
 
 /** A non-negative integer below 10^8, in decimal; returns the end. */
